@@ -1,0 +1,21 @@
+#include "cli/commands/root.h"
+
+#include "cli/commands/version.h"
+
+namespace kpk::cli {
+
+void RegisterRootCommands(CLI::App& app, Context& ctx) {
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  app.add_option("--config", ctx.global.config_file, "kpk.yaml to use instead of the default");
+  app.add_option("--profile", ctx.global.profile, "Profile to use instead of the current one");
+  app.add_option("-X,--config-opt", ctx.global.config_opts,
+                 "Override a connection setting: -X key=value (-X help lists the keys)")
+      ->take_all()
+      ->allow_extra_args(false);
+  app.add_flag("-v,--verbose", ctx.global.verbose, "Debug logging on stderr");
+
+  RegisterVersion(app, ctx);
+}
+
+}  // namespace kpk::cli

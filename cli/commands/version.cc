@@ -1,0 +1,17 @@
+#include "cli/commands/version.h"
+
+#include <fmt/core.h>
+
+#include "cli/build_info.h"
+
+namespace kpk::cli {
+
+void RegisterVersion(CLI::App& root, Context& ctx) {
+  CLI::App* cmd = root.add_subcommand("version", "Print the kpk version and build commit");
+  OnRun(cmd, ctx, [] {
+    fmt::print("kpk {} (commit {})\n", BuildVersion(), BuildCommit());
+    return kExitOk;
+  });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,33 @@
+// kpk: the command-line entry point. Builds the command tree, parses, runs the chosen command.
+#include <csignal>
+#include <cstdio>
+
+#include "cli/command.h"
+#include "cli/commands/root.h"
+
+int main(int argc, char** argv) {
+  // A closed stdout pipe (kpk ... | head) must end the process through EPIPE handling in the
+  // writers, not by a signal that skips cleanup.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  kpk::cli::Context ctx;
+  CLI::App app{"kpk: a Kafka pocket knife. Manage Redpanda and Apache Kafka clusters, and run a "
+               "Kafka-compatible dev broker.",
+               "kpk"};
+  kpk::cli::RegisterRootCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kpk::cli::kExitUsage;
+  }
+  if (!ctx.action) {
+    std::fputs(app.help().c_str(), stdout);
+    return kpk::cli::kExitOk;
+  }
+  return ctx.action();
+}

@@ -1,0 +1,57 @@
+#include "common/bytes.h"
+
+namespace kpk {
+
+uint64_t ByteReader::ReadUnsignedVarlong() {
+  uint64_t value = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (!ok_ || pos_ >= data_.size()) {
+      ok_ = false;
+      return 0;
+    }
+    uint8_t b = data_[pos_++];
+    value |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) return value;
+  }
+  ok_ = false;  // more than 10 bytes: not a valid varlong
+  return 0;
+}
+
+uint32_t ByteReader::ReadUnsignedVarint() {
+  uint64_t v = ReadUnsignedVarlong();
+  if (v > UINT32_MAX) {
+    ok_ = false;
+    return 0;
+  }
+  return static_cast<uint32_t>(v);
+}
+
+int32_t ByteReader::ReadVarint() {
+  uint32_t raw = ReadUnsignedVarint();
+  return static_cast<int32_t>((raw >> 1) ^ (~(raw & 1) + 1));
+}
+
+int64_t ByteReader::ReadVarlong() {
+  uint64_t raw = ReadUnsignedVarlong();
+  return static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+}
+
+ByteSpan ByteReader::ReadSpan(size_t n) {
+  if (!ok_ || data_.size() - pos_ < n) {
+    ok_ = false;
+    return {};
+  }
+  ByteSpan s = data_.subspan(pos_, n);
+  pos_ += n;
+  return s;
+}
+
+void ByteWriter::WriteUnsignedVarlong(uint64_t v) {
+  while (v >= 0x80) {
+    buf_.push_back(static_cast<uint8_t>(v) | 0x80);
+    v >>= 7;
+  }
+  buf_.push_back(static_cast<uint8_t>(v));
+}
+
+}  // namespace kpk
