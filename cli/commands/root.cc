@@ -1,5 +1,6 @@
 #include "cli/commands/root.h"
 
+#include "cli/commands/broker/broker.h"
 #include "cli/commands/version.h"
 
 namespace kpk::cli {
@@ -16,6 +17,7 @@ void RegisterRootCommands(CLI::App& app, Context& ctx) {
   app.add_flag("-v,--verbose", ctx.global.verbose, "Debug logging on stderr");
 
   RegisterVersion(app, ctx);
+  RegisterBroker(app, ctx);
 }
 
 }  // namespace kpk::cli

@@ -1,0 +1,91 @@
+#include "broker/admin/admin_server.h"
+
+#include <fmt/core.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+namespace kpk::broker {
+
+AdminServer::AdminServer(const BrokerConfig& config, const BrokerMetrics& metrics,
+                         LoopRunner run_on_loop)
+    : config_(config),
+      metrics_(metrics),
+      run_on_loop_(std::move(run_on_loop)),
+      http_(std::make_unique<httplib::Server>()) {
+  Routes();
+}
+
+AdminServer::~AdminServer() { Stop(); }
+
+Status AdminServer::Listen(const HostPort& address) {
+  if (address.port == 0) {
+    int port = http_->bind_to_any_port(address.host);
+    if (port < 0)
+      return Status::Unavailable(fmt::format("cannot listen on {}", address.ToString()));
+    port_ = static_cast<uint16_t>(port);
+  } else {
+    if (!http_->bind_to_port(address.host, address.port)) {
+      return Status::Unavailable(fmt::format("cannot listen on {}", address.ToString()));
+    }
+    port_ = address.port;
+  }
+  return Status::OK();
+}
+
+void AdminServer::Start() {
+  thread_ = std::thread([this] { http_->listen_after_bind(); });
+}
+
+void AdminServer::Stop() {
+  if (thread_.joinable()) {
+    http_->stop();
+    thread_.join();
+  }
+}
+
+void AdminServer::Routes() {
+  http_->Get("/v1/status/ready", [this](const httplib::Request&, httplib::Response& res) {
+    if (ready_) {
+      res.set_content(R"({"status":"ready"})", "application/json");
+    } else {
+      res.status = 503;
+      res.set_content(R"({"status":"booting"})", "application/json");
+    }
+  });
+  auto metrics = [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(MetricsText(), "text/plain; version=0.0.4");
+  };
+  http_->Get("/metrics", metrics);
+  http_->Get("/public_metrics", metrics);
+  http_->Get("/v1/node_config", [this](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json j = {{"node_id", config_.node_id},
+                        {"data_directory", config_.data_directory},
+                        {"developer_mode", config_.developer_mode}};
+    res.set_content(j.dump(), "application/json");
+  });
+}
+
+std::string AdminServer::MetricsText() const {
+  std::string out;
+  auto counter = [&out](const char* name, const char* help, uint64_t value) {
+    out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
+  };
+  counter("kpk_kafka_requests_total", "Kafka requests handled", metrics_.requests.load());
+  counter("kpk_kafka_produced_bytes_total", "Record batch bytes appended",
+          metrics_.produced_bytes.load());
+  counter("kpk_kafka_produced_batches_total", "Record batches appended",
+          metrics_.produced_batches.load());
+  counter("kpk_kafka_fetched_bytes_total", "Record bytes returned by fetches",
+          metrics_.fetched_bytes.load());
+  counter("kpk_kafka_connections_accepted_total", "Kafka connections accepted",
+          metrics_.connections_accepted.load());
+  counter("kpk_storage_fsyncs_total", "fdatasync calls", metrics_.fsyncs.load());
+  out += fmt::format(
+      "# HELP kpk_kafka_connections Open Kafka connections\n"
+      "# TYPE kpk_kafka_connections gauge\nkpk_kafka_connections {}\n",
+      metrics_.connections_open.load());
+  return out;
+}
+
+}  // namespace kpk::broker

@@ -1,0 +1,59 @@
+// The HTTP Admin API, in Redpanda's shape, on its own thread (cpp-httplib).
+//
+// It never touches broker state directly: readiness and counters are atomics, and anything
+// else is asked of the event loop through `run_on_loop`, which runs a function there and waits.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "broker/server/broker_config.h"
+#include "common/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace kpk::broker {
+
+struct BrokerMetrics {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> produced_bytes{0};
+  std::atomic<uint64_t> produced_batches{0};
+  std::atomic<uint64_t> fetched_bytes{0};
+  std::atomic<uint64_t> connections_accepted{0};
+  std::atomic<uint64_t> connections_open{0};
+  std::atomic<uint64_t> fsyncs{0};
+};
+
+class AdminServer {
+ public:
+  // Runs `fn` on the broker's event loop and returns its result; used for state queries.
+  using LoopRunner = std::function<std::string(std::function<std::string()> fn)>;
+
+  AdminServer(const BrokerConfig& config, const BrokerMetrics& metrics, LoopRunner run_on_loop);
+  ~AdminServer();
+
+  Status Listen(const HostPort& address);
+  uint16_t port() const { return port_; }
+  void Start();
+  void Stop();
+  void SetReady(bool ready) { ready_ = ready; }
+
+ private:
+  void Routes();
+  std::string MetricsText() const;
+
+  const BrokerConfig& config_;
+  const BrokerMetrics& metrics_;
+  LoopRunner run_on_loop_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace kpk::broker

@@ -1,0 +1,87 @@
+// The handler list. Adding an API: write handlers/<api>.{h,cc}, add it to kHandlers below.
+#include "broker/handlers/registry.h"
+
+#include <algorithm>
+#include <array>
+#include <type_traits>
+
+#include "broker/handlers/api_versions.h"
+#include "broker/handlers/dispatch.h"
+
+namespace kpk::broker {
+namespace {
+
+template <typename T>
+struct IsAwaitable : std::false_type {};
+template <typename T>
+struct IsAwaitable<asio::awaitable<T>> : std::true_type {};
+
+template <typename H>
+Awaitable<HandlerOutcome> Invoke(RequestContext& ctx, ByteReader& body) {
+  typename H::Request request;
+  if (!request.Decode(body, ctx.version))
+    co_return HandlerOutcome{HandlerOutcome::Kind::kMalformed, {}};
+  typename H::Response response;
+  if constexpr (IsAwaitable<decltype(H::Handle(ctx, request))>::value) {
+    response = co_await H::Handle(ctx, request);
+  } else {
+    response = H::Handle(ctx, request);
+  }
+  if constexpr (requires { H::NoResponse(request); }) {
+    if (H::NoResponse(request)) co_return HandlerOutcome{HandlerOutcome::Kind::kNoResponse, {}};
+  }
+  ByteWriter w(256);
+  response.Encode(w, ctx.version);
+  co_return HandlerOutcome{HandlerOutcome::Kind::kRespond, w.Take()};
+}
+
+using InvokeFn = Awaitable<HandlerOutcome> (*)(RequestContext&, ByteReader&);
+
+struct Entry {
+  SupportedApi api;
+  InvokeFn invoke;
+};
+
+template <typename H>
+constexpr Entry Make(const char* name) {
+  return Entry{{H::kApiKey, H::kMinVersion, H::kMaxVersion, name}, &Invoke<H>};
+}
+
+template <size_t N>
+constexpr std::array<Entry, N> SortedByKey(std::array<Entry, N> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.api.key < b.api.key; });
+  return entries;
+}
+
+constexpr auto kHandlers = SortedByKey(std::array{
+    Make<ApiVersionsHandler>("ApiVersions"),
+});
+
+constexpr auto kApis = [] {
+  std::array<SupportedApi, kHandlers.size()> apis{};
+  for (size_t i = 0; i < kHandlers.size(); ++i) apis[i] = kHandlers[i].api;
+  return apis;
+}();
+
+const Entry* FindEntry(int16_t key) {
+  auto it = std::lower_bound(kHandlers.begin(), kHandlers.end(), key,
+                             [](const Entry& e, int16_t k) { return e.api.key < k; });
+  return it != kHandlers.end() && it->api.key == key ? &*it : nullptr;
+}
+
+}  // namespace
+
+std::span<const SupportedApi> SupportedApis() { return kApis; }
+
+const SupportedApi* FindSupportedApi(int16_t key) {
+  const Entry* e = FindEntry(key);
+  return e ? &e->api : nullptr;
+}
+
+Awaitable<HandlerOutcome> Dispatch(RequestContext& ctx, ByteReader& body) {
+  const Entry* e = FindEntry(ctx.header.request_api_key);
+  co_return co_await e->invoke(ctx, body);
+}
+
+}  // namespace kpk::broker

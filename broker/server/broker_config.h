@@ -1,0 +1,59 @@
+// The dev broker's configuration: the node's own settings and the cluster properties, loaded
+// from a YAML file in the shape of redpanda.yaml's `redpanda:` section and overridden by flags.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+
+namespace kpk::broker {
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+  std::string ToString() const;
+};
+
+// Parses "host:port" (also "[v6]:port"). A missing or bad port is an error.
+Result<HostPort> ParseHostPort(const std::string& text);
+
+// Cluster properties, named as Redpanda names them. Topic configs default to these.
+struct ClusterProperties {
+  bool auto_create_topics_enabled = false;
+  int32_t default_topic_partitions = 1;
+  int16_t default_topic_replications = 1;
+  int64_t log_retention_ms = 7LL * 24 * 3600 * 1000;  // -1 keeps data forever
+  int64_t retention_bytes = -1;
+  int64_t log_segment_size = 128LL * 1024 * 1024;
+  int64_t log_segment_ms = 14LL * 24 * 3600 * 1000;
+  int32_t kafka_batch_max_bytes = 1024 * 1024;  // message.max.bytes
+  std::string log_cleanup_policy = "delete";
+  std::string log_message_timestamp_type = "CreateTime";
+  int32_t group_min_session_timeout_ms = 6000;
+  int32_t group_max_session_timeout_ms = 300000;
+  int32_t group_initial_rebalance_delay_ms = 0;
+  int64_t transaction_max_timeout_ms = 15 * 60 * 1000;
+  int64_t retention_check_interval_ms = 5000;
+};
+
+struct BrokerConfig {
+  std::string data_directory = "./kpk-data";
+  int32_t node_id = 0;
+  HostPort kafka_api{"127.0.0.1", 9092};
+  HostPort advertised_kafka_api;  // empty host: same as kafka_api
+  HostPort admin{"127.0.0.1", 9644};
+  bool developer_mode = false;  // skips fsync; said loudly at startup
+  std::string cluster_id = "kpk-dev";
+  ClusterProperties cluster;
+
+  // The address clients are told to connect to (Metadata, FindCoordinator).
+  HostPort Advertised() const;
+};
+
+// Reads a redpanda.yaml-shaped file into `config`, keeping values the file does not set.
+// Unknown keys are ignored (a real redpanda.yaml has many); bad values are errors.
+Status LoadBrokerConfigFile(const std::string& path, BrokerConfig& config);
+
+}  // namespace kpk::broker

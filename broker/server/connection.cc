@@ -1,0 +1,188 @@
+#include "broker/server/connection.h"
+
+#include <exception>
+
+#include "broker/handlers/api_versions.h"
+#include "broker/handlers/dispatch.h"
+#include "broker/handlers/registry.h"
+#include "broker/protocol/generated/api_keys.h"
+#include "broker/protocol/generated/request_header.h"
+#include "broker/server/broker_state.h"
+#include "broker/server/log.h"
+
+namespace kpk::broker {
+namespace {
+
+constexpr int32_t kMinFrameBytes = 8;  // api key, api version, correlation id
+
+Bytes EncodeResponseHeader(int32_t correlation_id, int16_t header_version, size_t body_size) {
+  ByteWriter w(16);
+  const size_t header_size = header_version >= 1 ? 5 : 4;
+  w.WriteInt32(static_cast<int32_t>(header_size + body_size));
+  w.WriteInt32(correlation_id);
+  if (header_version >= 1) w.WriteUnsignedVarint(0);  // no tagged fields
+  return w.Take();
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, BrokerState& state, ConnectionLimits limits)
+    : socket_(std::move(socket)),
+      state_(state),
+      limits_(limits),
+      response_ready_(socket_.get_executor()),
+      slot_freed_(socket_.get_executor()) {
+  asio::error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  peer_ = ec ? "unknown" : endpoint.address().to_string();
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void Connection::Start() {
+  auto self = shared_from_this();
+  asio::co_spawn(
+      socket_.get_executor(), [self]() { return self->ReadLoop(); }, asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self]() { return self->WriteLoop(); }, asio::detached);
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  asio::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  response_ready_.Notify();
+  slot_freed_.Notify();
+}
+
+Awaitable<void> Connection::ReadLoop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    uint8_t size_bytes[4];
+    asio::error_code ec;
+    co_await asio::async_read(socket_, asio::buffer(size_bytes),
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    const int32_t size = LoadBigEndian<int32_t>(size_bytes);
+    if (size < kMinFrameBytes || size > limits_.max_frame_bytes) {
+      KPK_LOG_WARN("closing connection from {}: request frame of {} bytes", peer_, size);
+      break;
+    }
+    auto frame = std::make_shared<Bytes>(static_cast<size_t>(size));
+    co_await asio::async_read(socket_, asio::buffer(*frame),
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !Accept(frame)) break;
+    while (!closed_ && slots_.size() >= limits_.max_in_flight) {
+      slot_freed_.Reset();
+      co_await slot_freed_.Wait();
+    }
+  }
+  Close();
+}
+
+bool Connection::Accept(std::shared_ptr<const Bytes> frame) {
+  ByteReader peek(*frame);
+  const int16_t key = peek.ReadInt16();
+  const int16_t version = peek.ReadInt16();
+  const SupportedApi* api = FindSupportedApi(key);
+  if (api != nullptr && version >= api->min_version && version <= api->max_version) {
+    auto slot = std::make_shared<Slot>();
+    slots_.push_back(slot);
+    asio::co_spawn(socket_.get_executor(), Process(std::move(frame), std::move(slot)),
+                   asio::detached);
+    return true;
+  }
+  if (key == static_cast<int16_t>(protocol::ApiKey::kApiVersions)) {
+    // A newer client's ApiVersions: answer in v0 so it can retry with a version we know.
+    ByteReader r(*frame);
+    protocol::RequestHeader header;
+    header.Decode(r, protocol::RequestHeaderVersion(key, version));
+    auto slot = std::make_shared<Slot>();
+    slot->body = EncodeUnsupportedApiVersionsResponse();
+    slot->header = EncodeResponseHeader(header.correlation_id, 0, slot->body.size());
+    slot->ready = true;
+    slots_.push_back(slot);
+    response_ready_.Notify();
+    return true;
+  }
+  // Kafka closes the connection on an API or version it does not serve.
+  KPK_LOG_WARN("closing connection from {}: unsupported API key {} version {}", peer_, key,
+               version);
+  return false;
+}
+
+Awaitable<void> Connection::Process(std::shared_ptr<const Bytes> frame,
+                                    std::shared_ptr<Slot> slot) {
+  auto self = shared_from_this();
+  ByteReader r(*frame);
+  protocol::RequestHeader header;
+  const int16_t key = LoadBigEndian<int16_t>(frame->data());
+  const int16_t version = LoadBigEndian<int16_t>(frame->data() + 2);
+  if (!header.Decode(r, protocol::RequestHeaderVersion(key, version))) {
+    KPK_LOG_WARN("closing connection from {}: malformed request header", peer_);
+    Close();
+    co_return;
+  }
+  RequestContext ctx{state_, header, version, peer_};
+  HandlerOutcome outcome;
+  try {
+    outcome = co_await Dispatch(ctx, r);
+  } catch (const std::exception& e) {
+    KPK_LOG_ERROR("closing connection from {}: handler for API {} v{} failed: {}", peer_, key,
+                  version, e.what());
+    Close();
+    co_return;
+  }
+  if (outcome.kind == HandlerOutcome::Kind::kMalformed) {
+    KPK_LOG_WARN("closing connection from {}: malformed API {} v{} request (correlation id {})",
+                 peer_, key, version, header.correlation_id);
+    Close();
+    co_return;
+  }
+  if (outcome.kind == HandlerOutcome::Kind::kNoResponse) {
+    slot->skip = true;
+  } else {
+    slot->body = std::move(outcome.body);
+    slot->header = EncodeResponseHeader(
+        header.correlation_id, protocol::ResponseHeaderVersion(key, version), slot->body.size());
+  }
+  Complete(*slot);
+}
+
+void Connection::Complete(Slot& slot) {
+  slot.ready = true;
+  response_ready_.Notify();
+}
+
+Awaitable<void> Connection::WriteLoop() {
+  auto self = shared_from_this();
+  std::vector<asio::const_buffer> buffers;
+  while (!closed_) {
+    if (slots_.empty() || !slots_.front()->ready) {
+      response_ready_.Reset();
+      co_await response_ready_.Wait();
+      continue;
+    }
+    // Write every response that is ready at the front in one gathered write.
+    buffers.clear();
+    size_t taken = 0;
+    for (const auto& slot : slots_) {
+      if (!slot->ready) break;
+      ++taken;
+      if (slot->skip) continue;
+      buffers.emplace_back(asio::buffer(slot->header));
+      if (!slot->body.empty()) buffers.emplace_back(asio::buffer(slot->body));
+    }
+    if (!buffers.empty()) {
+      asio::error_code ec;
+      co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+    }
+    slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(taken));
+    slot_freed_.Notify();
+  }
+  Close();
+}
+
+}  // namespace kpk::broker

@@ -1,0 +1,62 @@
+// One client connection: reads size-prefixed request frames, runs their handlers, and writes
+// the responses in request order.
+//
+// Requests are pipelined: each is handed to its handler as soon as it is read, so a produce
+// waiting for its fsync does not hold up the requests behind it, but responses leave in the
+// order the requests came, as every Kafka client requires. Handlers start in arrival order on
+// the single event-loop thread, so appends from one connection keep their order too.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "broker/server/asio.h"
+#include "broker/server/async_event.h"
+#include "common/bytes.h"
+
+namespace kpk::broker {
+
+class BrokerState;
+
+struct ConnectionLimits {
+  int32_t max_frame_bytes = 100 * 1024 * 1024;  // Kafka's socket.request.max.bytes
+  size_t max_in_flight = 256;                   // requests read but not yet answered
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, BrokerState& state, ConnectionLimits limits);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void Start();
+  // Closes the socket; pending reads, writes and waits end.
+  void Close();
+
+ private:
+  struct Slot {
+    bool ready = false;
+    bool skip = false;  // no response (acks=0)
+    Bytes header;
+    Bytes body;
+  };
+
+  Awaitable<void> ReadLoop();
+  Awaitable<void> WriteLoop();
+  Awaitable<void> Process(std::shared_ptr<const Bytes> frame, std::shared_ptr<Slot> slot);
+  // Decides what to do with a frame; returns false when the connection must close.
+  bool Accept(std::shared_ptr<const Bytes> frame);
+  void Complete(Slot& slot);
+
+  asio::ip::tcp::socket socket_;
+  BrokerState& state_;
+  ConnectionLimits limits_;
+  std::string peer_;
+  std::deque<std::shared_ptr<Slot>> slots_;
+  AsyncEvent response_ready_;
+  AsyncEvent slot_freed_;
+  bool closed_ = false;
+};
+
+}  // namespace kpk::broker

@@ -1,0 +1,11 @@
+#include "cli/commands/broker/broker.h"
+
+namespace kpk::cli {
+
+void RegisterBroker(CLI::App& root, Context& ctx) {
+  CLI::App* broker = root.add_subcommand("broker", "Run the Kafka-compatible dev broker");
+  broker->require_subcommand(1);
+  RegisterBrokerRun(*broker, ctx);
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "cli/command.h"
+
+namespace kpk::cli {
+
+// `kpk broker ...`: run the dev broker in the foreground.
+void RegisterBroker(CLI::App& root, Context& ctx);
+
+void RegisterBrokerRun(CLI::App& broker, Context& ctx);
+
+}  // namespace kpk::cli

@@ -1,0 +1,86 @@
+// `kpk broker run`: the dev broker in the foreground, logging to stderr, until SIGINT/SIGTERM.
+#include <fmt/core.h>
+
+#include "broker/server/broker.h"
+#include "broker/server/log.h"
+#include "cli/commands/broker/broker.h"
+
+namespace kpk::cli {
+namespace {
+
+struct RunOptions {
+  std::string config_file;
+  std::string data_dir;
+  int32_t node_id = -1;
+  std::string kafka_addr;
+  std::string advertise_kafka_addr;
+  std::string admin_addr;
+  bool developer_mode = false;
+  bool auto_create_topics = false;
+};
+
+Status ApplyAddress(const std::string& text, broker::HostPort& out) {
+  if (text.empty()) return Status::OK();
+  auto hp = broker::ParseHostPort(text);
+  if (!hp) return hp.error();
+  out = *hp;
+  return Status::OK();
+}
+
+Result<broker::BrokerConfig> BuildConfig(const RunOptions& o) {
+  broker::BrokerConfig config;
+  if (!o.config_file.empty()) {
+    if (Status s = broker::LoadBrokerConfigFile(o.config_file, config); !s.ok()) return Err(s);
+  }
+  if (!o.data_dir.empty()) config.data_directory = o.data_dir;
+  if (o.node_id >= 0) config.node_id = o.node_id;
+  if (o.developer_mode) config.developer_mode = true;
+  if (o.auto_create_topics) config.cluster.auto_create_topics_enabled = true;
+  if (Status s = ApplyAddress(o.kafka_addr, config.kafka_api); !s.ok()) return Err(s);
+  if (Status s = ApplyAddress(o.advertise_kafka_addr, config.advertised_kafka_api); !s.ok()) {
+    return Err(s);
+  }
+  if (Status s = ApplyAddress(o.admin_addr, config.admin); !s.ok()) return Err(s);
+  return config;
+}
+
+int Run(const RunOptions& options, const Context& ctx) {
+  if (ctx.global.verbose) broker::SetLogLevel(broker::LogLevel::kDebug);
+  auto config = BuildConfig(options);
+  if (!config) {
+    fmt::print(stderr, "unable to configure broker: {}\n", config.error().message());
+    return kExitUsage;
+  }
+  broker::Broker broker(std::move(*config));
+  if (Status s = broker.Start(); !s.ok()) {
+    fmt::print(stderr, "unable to start broker: {}\n", s.message());
+    return kExitFailure;
+  }
+  broker.Run();
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBrokerRun(CLI::App& broker, Context& ctx) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* cmd = broker.add_subcommand(
+      "run", "Run the broker in the foreground until SIGINT or SIGTERM (logs go to stderr)");
+  cmd->add_option("--config", options->config_file,
+                  "redpanda.yaml-shaped config file (flags override it)");
+  cmd->add_option("--data-dir", options->data_dir, "Data directory (default ./kpk-data)");
+  cmd->add_option("--node-id", options->node_id, "Node id (default 0)");
+  cmd->add_option("--kafka-addr", options->kafka_addr,
+                  "Kafka listener HOST:PORT (default 127.0.0.1:9092; port 0 picks a free one)");
+  cmd->add_option("--advertise-kafka-addr", options->advertise_kafka_addr,
+                  "Address clients are told to connect to (default: the listener)");
+  cmd->add_option("--admin-addr", options->admin_addr,
+                  "Admin API HOST:PORT (default 127.0.0.1:9644)");
+  cmd->add_flag("--developer-mode", options->developer_mode,
+                "Skip fsync: faster, but a crash can lose acknowledged writes");
+  cmd->add_flag("--auto-create-topics", options->auto_create_topics,
+                "Create topics on first use (auto_create_topics_enabled)");
+  OnRun(cmd, ctx, [options, &ctx] { return Run(*options, ctx); });
+}
+
+}  // namespace kpk::cli
