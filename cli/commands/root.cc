@@ -1,6 +1,7 @@
 #include "cli/commands/root.h"
 
 #include "cli/commands/broker/broker.h"
+#include "cli/commands/dev/dev.h"
 #include "cli/commands/version.h"
 
 namespace kpk::cli {
@@ -18,6 +19,7 @@ void RegisterRootCommands(CLI::App& app, Context& ctx) {
 
   RegisterVersion(app, ctx);
   RegisterBroker(app, ctx);
+  RegisterDev(app, ctx);
 }
 
 }  // namespace kpk::cli

@@ -1,9 +1,12 @@
 // `kpk broker run`: the dev broker in the foreground, logging to stderr, until SIGINT/SIGTERM.
+#include <unistd.h>
+
 #include <fmt/core.h>
 
 #include "broker/server/broker.h"
 #include "broker/server/log.h"
 #include "cli/commands/broker/broker.h"
+#include "cli/commands/dev/dev_instance.h"
 
 namespace kpk::cli {
 namespace {
@@ -17,6 +20,7 @@ struct RunOptions {
   std::string admin_addr;
   bool developer_mode = false;
   bool auto_create_topics = false;
+  std::string instance_file;  // for `kpk dev`: where to record pid and addresses once listening
 };
 
 Status ApplyAddress(const std::string& text, broker::HostPort& out) {
@@ -51,10 +55,21 @@ int Run(const RunOptions& options, const Context& ctx) {
     fmt::print(stderr, "unable to configure broker: {}\n", config.error().message());
     return kExitUsage;
   }
+  const std::string kafka_host = config->kafka_api.host;
+  const std::string admin_host = config->admin.host;
+  const int node_id = config->node_id;
   broker::Broker broker(std::move(*config));
   if (Status s = broker.Start(); !s.ok()) {
     fmt::print(stderr, "unable to start broker: {}\n", s.message());
     return kExitFailure;
+  }
+  if (!options.instance_file.empty()) {
+    dev::Instance instance{static_cast<int>(getpid()), node_id,
+                           broker::HostPort{kafka_host, broker.kafka_port()}.ToString(),
+                           broker::HostPort{admin_host, broker.admin_port()}.ToString()};
+    if (Status s = dev::WriteInstanceFile(options.instance_file, instance); !s.ok()) {
+      fmt::print(stderr, "unable to write {}: {}\n", options.instance_file, s.message());
+    }
   }
   broker.Run();
   return kExitOk;
@@ -80,6 +95,9 @@ void RegisterBrokerRun(CLI::App& broker, Context& ctx) {
                 "Skip fsync: faster, but a crash can lose acknowledged writes");
   cmd->add_flag("--auto-create-topics", options->auto_create_topics,
                 "Create topics on first use (auto_create_topics_enabled)");
+  cmd->add_option("--instance-file", options->instance_file,
+                  "Write pid and addresses here once listening (used by kpk dev)")
+      ->group("");
   OnRun(cmd, ctx, [options, &ctx] { return Run(*options, ctx); });
 }
 

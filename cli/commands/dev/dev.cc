@@ -1,0 +1,16 @@
+#include "cli/commands/dev/dev.h"
+
+namespace kpk::cli {
+
+void RegisterDev(CLI::App& root, Context& ctx) {
+  CLI::App* dev =
+      root.add_subcommand("dev", "Start, stop and inspect a dev broker running in the background");
+  dev->alias("container");
+  dev->require_subcommand(1);
+  RegisterDevStart(*dev, ctx);
+  RegisterDevStop(*dev, ctx);
+  RegisterDevStatus(*dev, ctx);
+  RegisterDevPurge(*dev, ctx);
+}
+
+}  // namespace kpk::cli
