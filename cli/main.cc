@@ -4,6 +4,10 @@
 
 #include "cli/command.h"
 #include "cli/commands/root.h"
+#include "cli/runtime.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/output.h"
 
 int main(int argc, char** argv) {
   // A closed stdout pipe (kpk ... | head) must end the process through EPIPE handling in the
@@ -11,9 +15,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   kpk::cli::Context ctx;
-  CLI::App app{"kpk: a Kafka pocket knife. Manage Redpanda and Apache Kafka clusters, and run a "
-               "Kafka-compatible dev broker.",
-               "kpk"};
+  CLI::App app{
+      "kpk: a Kafka pocket knife. Manage Redpanda and Apache Kafka clusters, and run a "
+      "Kafka-compatible dev broker.",
+      "kpk"};
   kpk::cli::RegisterRootCommands(app, ctx);
   try {
     app.parse(argc, argv);
@@ -24,6 +29,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kpk::cli::kExitUsage;
+  }
+  kpk::SetVerbose(ctx.global.verbose);
+  if (std::string help = kpk::cli::ConfigHelpRequested(ctx); !help.empty()) {
+    kpk::WriteStdout(help);
+    return kpk::cli::kExitOk;
+  }
+  // A bad -X is a usage error, caught before any command runs.
+  if (auto flags = kpk::ParseConfigFlags(ctx.global.config_opts); !flags) {
+    return kpk::cli::UsageError(flags.error().message());
   }
   if (!ctx.action) {
     std::fputs(app.help().c_str(), stdout);

@@ -1,6 +1,7 @@
 #include "cli/commands/root.h"
 
 #include "cli/commands/broker/broker.h"
+#include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/version.h"
 
@@ -19,6 +20,7 @@ void RegisterRootCommands(CLI::App& app, Context& ctx) {
 
   RegisterVersion(app, ctx);
   RegisterBroker(app, ctx);
+  RegisterCluster(app, ctx);
   RegisterDev(app, ctx);
 }
 

@@ -1,0 +1,14 @@
+// `kpk cluster`: cluster-wide information over the Kafka API.
+#pragma once
+
+#include "cli/command.h"
+
+namespace kpk::cli {
+
+void RegisterCluster(CLI::App& root, Context& ctx);
+
+// Verbs, one per file.
+void RegisterClusterInfo(CLI::App* cluster, Context& ctx);
+void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx);
+
+}  // namespace kpk::cli

@@ -1,0 +1,80 @@
+// kpk cluster info: the CLUSTER, BROKERS and TOPICS sections of the cluster's metadata.
+#include <memory>
+
+#include "cli/commands/cluster/cluster.h"
+#include "cli/runtime.h"
+#include "common/metadata_view.h"
+
+namespace kpk::cli {
+namespace {
+
+struct InfoOptions {
+  bool cluster = false;
+  bool brokers = false;
+  bool topics = false;
+  bool internal = false;
+  bool detailed = false;
+  std::string format;
+};
+
+Json InfoJson(const kafka::ClusterMetadata& md, const InfoOptions& opts) {
+  return {{"cluster_id", md.cluster_id},
+          {"controller_id", md.controller_id},
+          {"brokers", BrokersJson(md)},
+          {"topics", TopicsJson(md.topics, true, opts.detailed)}};
+}
+
+int RunInfo(InfoOptions opts, const Context& ctx) {
+  OutputFormat format = FormatOf(opts.format);
+  // Structured output always carries every section.
+  int requested = opts.cluster + opts.brokers + opts.topics;
+  if (opts.detailed || opts.internal) opts.topics = true;
+  if (requested == 0 || format != OutputFormat::kText) {
+    opts.cluster = opts.brokers = opts.topics = opts.internal = true;
+    requested = 3;
+  }
+
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  Result<kafka::ClusterMetadata> md = client->Metadata(opts.topics);
+  if (!md) return Fail("request metadata", md.error());
+
+  if (format != OutputFormat::kText) {
+    PrintStructured(InfoJson(*md, opts), format);
+    return kExitOk;
+  }
+  int shown = (opts.cluster && !md->cluster_id.empty()) + opts.brokers +
+              (opts.topics && !md->topics.empty());
+  Sections sections(requested > 1 ? shown : 1);
+  std::string out;
+  if (opts.cluster && !md->cluster_id.empty())
+    out += sections.Add("cluster", md->cluster_id + "\n");
+  if (opts.brokers) out += sections.Add("brokers", RenderBrokers(*md));
+  if (opts.topics && !md->topics.empty()) {
+    out += sections.Add("topics", RenderTopics(md->topics, opts.internal, opts.detailed));
+  }
+  WriteStdout(out);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterClusterInfo(CLI::App* cluster, Context& ctx) {
+  auto opts = std::make_shared<InfoOptions>();
+  CLI::App* cmd = cluster->add_subcommand("info", "Request broker metadata");
+  cmd->alias("metadata");
+  cmd->alias("status");
+  cmd->footer(
+      "Prints the cluster id, the brokers (the controller is suffixed with '*') and the\n"
+      "topics. With no section flag every section is printed, internal topics included.");
+  cmd->add_flag("-c,--print-cluster", opts->cluster, "Print the cluster section");
+  cmd->add_flag("-b,--print-brokers", opts->brokers, "Print the brokers section");
+  cmd->add_flag("-t,--print-topics", opts->topics, "Print the topics section");
+  cmd->add_flag("-i,--print-internal-topics", opts->internal, "Print internal topics (implies -t)");
+  cmd->add_flag("-d,--print-detailed-topics", opts->detailed,
+                "Print per-partition information for topics (implies -t)");
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunInfo(*opts, ctx); });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,50 @@
+// What command bodies share at run time: loading the connection config, opening a client,
+// reporting errors as "unable to <verb> <object>: <cause>", --format, confirmation prompts,
+// and stopping on Ctrl-C / SIGTERM.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "cli/command.h"
+#include "common/kafka_client.h"
+#include "common/output.h"
+#include "common/profile.h"
+#include "common/status.h"
+
+namespace kpk::cli {
+
+// Resolves -X, KPK_* and the profile for this invocation.
+Result<LoadedConfig> LoadConfig(const Context& ctx);
+
+// Loads the config and opens a Kafka client; on failure reports it and returns nullopt.
+std::optional<kafka::Client> OpenClient(const Context& ctx,
+                                        const kafka::ClientOptions& options = {});
+
+// Prints "unable to <what>: <cause>" on stderr and returns kExitFailure.
+int Fail(std::string_view what, const Status& cause);
+int Fail(std::string_view what, std::string_view cause);
+// Prints a usage problem found after parsing and returns kExitUsage.
+int UsageError(std::string_view message);
+// A warning on stderr that does not change the exit code.
+void Warn(std::string_view message);
+
+// Adds --format text|json|yaml (text also accepts rpk's "wide").
+void AddFormatFlag(CLI::App* cmd, std::string* format);
+OutputFormat FormatOf(const std::string& flag);
+// Prints a structured document for --format json|yaml.
+void PrintStructured(const Json& doc, OutputFormat format);
+
+// Asks a yes/no question on the terminal. Without a terminal it refuses, so scripts must pass
+// --no-confirm explicitly.
+Result<bool> Confirm(std::string_view question);
+
+// Ctrl-C, SIGTERM and SIGHUP set a flag instead of killing the process, so streams can flush
+// and leave their group. Install once before a long-running loop.
+void InstallStopSignals();
+bool StopRequested();
+
+// Maps the first -X help / -X list to its text; empty when neither was given.
+std::string ConfigHelpRequested(const Context& ctx);
+
+}  // namespace kpk::cli

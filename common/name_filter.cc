@@ -1,0 +1,31 @@
+#include "common/name_filter.h"
+
+#include <regex>
+
+#include "common/text.h"
+
+namespace kpk {
+
+Result<std::vector<std::string>> FilterByRegex(const std::vector<std::string>& names,
+                                               const std::vector<std::string>& expressions) {
+  std::vector<std::regex> compiled;
+  for (const std::string& expr : expressions) {
+    try {
+      compiled.emplace_back(expr == "*" ? std::string(".*") : "^(?:" + expr + ")$");
+    } catch (const std::regex_error& e) {
+      return Err(Status::InvalidArgument("invalid regex " + Quote(expr) + ": " + e.what()));
+    }
+  }
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    for (const std::regex& re : compiled) {
+      if (std::regex_match(name, re)) {
+        out.push_back(name);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace kpk

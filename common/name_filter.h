@@ -1,0 +1,16 @@
+// Selecting topics and groups by regular expression, as rpk's -r flags do.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kpk {
+
+// The names matching any expression, each anchored as ^expr$ ("*" alone means everything),
+// in the order of `names`. A malformed expression is an InvalidArgument error.
+Result<std::vector<std::string>> FilterByRegex(const std::vector<std::string>& names,
+                                               const std::vector<std::string>& expressions);
+
+}  // namespace kpk
