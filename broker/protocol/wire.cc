@@ -35,9 +35,25 @@ bool Records::operator==(const Records& o) const {
 namespace wire {
 namespace {
 
+// KIP-482 lengths, tag counts and tags: an unsigned varint of at most 5 bytes whose value fits
+// in 32 bits, as Kafka's ByteUtils.readUnsignedVarint reads it. ByteReader's own reader takes up
+// to 10 bytes, which would let a length hide behind meaningless padding bytes.
+uint32_t ReadUnsignedVarint32(ByteReader& r) {
+  uint32_t value = 0;
+  for (int i = 0; i < 5; ++i) {
+    const uint8_t b = r.ReadUint8();
+    if (!r.ok()) return 0;
+    if (i == 4 && b > 0x0F) break;  // a 6th byte, or bits beyond 32
+    value |= static_cast<uint32_t>(b & 0x7F) << (7 * i);
+    if ((b & 0x80) == 0) return value;
+  }
+  r.Fail();
+  return 0;
+}
+
 // Classic form: int16/int32 length, -1 = null. Compact form: unsigned varint length+1, 0 = null.
 int64_t ReadLength(ByteReader& r, bool flexible, bool wide) {
-  if (flexible) return static_cast<int64_t>(r.ReadUnsignedVarint()) - 1;
+  if (flexible) return static_cast<int64_t>(ReadUnsignedVarint32(r)) - 1;
   return wide ? r.ReadInt32() : r.ReadInt16();
 }
 
@@ -73,7 +89,9 @@ int32_t ReadArrayLength(ByteReader& r, bool flexible) {
   return static_cast<int32_t>(n);
 }
 
-void WriteArrayLength(ByteWriter& w, bool flexible, int32_t n) { WriteLength(w, flexible, true, n); }
+void WriteArrayLength(ByteWriter& w, bool flexible, int32_t n) {
+  WriteLength(w, flexible, true, n);
+}
 
 void ReadString(ByteReader& r, bool flexible, std::string& out) {
   ByteSpan s;
@@ -155,14 +173,14 @@ void ReadUuid(ByteReader& r, Uuid& out) {
 void WriteUuid(ByteWriter& w, const Uuid& u) { w.WriteBytes(ByteSpan(u.bytes)); }
 
 uint32_t ReadTagCount(ByteReader& r) {
-  uint32_t n = r.ReadUnsignedVarint();
+  uint32_t n = ReadUnsignedVarint32(r);
   if (n > r.remaining() / 2) r.Fail();  // each tagged field takes at least two bytes
   return r.ok() ? n : 0;
 }
 
 void ReadTaggedField(ByteReader& r, uint32_t& tag, ByteSpan& payload) {
-  tag = r.ReadUnsignedVarint();
-  uint32_t size = r.ReadUnsignedVarint();
+  tag = ReadUnsignedVarint32(r);
+  uint32_t size = ReadUnsignedVarint32(r);
   payload = r.ReadSpan(size);
 }
 

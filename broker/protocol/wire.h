@@ -43,8 +43,7 @@ class Records {
   // A view; the caller keeps `view` alive as long as this object is used.
   explicit Records(ByteSpan view) : view_(view) {}
   // Shares ownership of `owned`, e.g. bytes read from a log segment for a Fetch response.
-  explicit Records(std::shared_ptr<const Bytes> owned)
-      : view_(*owned), owner_(std::move(owned)) {}
+  explicit Records(std::shared_ptr<const Bytes> owned) : view_(*owned), owner_(std::move(owned)) {}
   Records(ByteSpan view, std::shared_ptr<const void> owner)
       : view_(view), owner_(std::move(owner)) {}
 
@@ -66,10 +65,20 @@ namespace wire {
 int32_t ReadArrayLength(ByteReader& r, bool flexible);
 void WriteArrayLength(ByteWriter& w, bool flexible, int32_t n);
 
+// How many elements to reserve for an array of length n. ReadArrayLength bounds n by the bytes
+// left, but an element takes more memory than its smallest encoding, so reserving all n would
+// let a small frame claim a large allocation (a 100 MiB frame of one-byte claims, ~10 GiB of
+// structs). Past the first kMaxReservedElements a vector grows only as elements decode.
+inline constexpr int32_t kMaxReservedElements = 256;
+inline size_t ReserveCount(int32_t n) {
+  return n <= 0 ? 0 : static_cast<size_t>(n < kMaxReservedElements ? n : kMaxReservedElements);
+}
+
 // Strings. `nullable` says whether null is legal at this version; null where it is not legal
 // fails the reader.
 void ReadString(ByteReader& r, bool flexible, std::string& out);
-void ReadNullableString(ByteReader& r, bool flexible, bool nullable, std::optional<std::string>& out);
+void ReadNullableString(ByteReader& r, bool flexible, bool nullable,
+                        std::optional<std::string>& out);
 void WriteString(ByteWriter& w, bool flexible, std::string_view s);
 void WriteNullableString(ByteWriter& w, bool flexible, const std::optional<std::string>& s);
 

@@ -465,7 +465,7 @@ class Emitter:
 
     def decode_array_items(self, field, items, flex, out, indent):
         p = " " * indent
-        out.append(f"{p}{items}.reserve(n > 0 ? static_cast<size_t>(n) : 0);")
+        out.append(f"{p}{items}.reserve(wire::ReserveCount(n));")
         out.append(f"{p}for (int32_t i = 0; i < n && r.ok(); ++i) {{")
         out.append(f"{p}  auto& element = {items}.emplace_back();")
         self.decode_elem(field, "element", flex, out, indent + 2)

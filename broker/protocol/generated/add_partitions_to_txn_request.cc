@@ -28,7 +28,7 @@ void AddPartitionsToTxnRequest::AddPartitionsToTxnTopic::Decode(::kpk::ByteReade
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -95,7 +95,7 @@ void AddPartitionsToTxnRequest::AddPartitionsToTxnTransaction::Decode(::kpk::Byt
       if (n < 0) r.Fail();
       auto& items = topics;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -154,7 +154,7 @@ void AddPartitionsToTxnRequest::DecodeBody(::kpk::ByteReader& r, int16_t version
       if (n < 0) r.Fail();
       auto& items = transactions;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -176,7 +176,7 @@ void AddPartitionsToTxnRequest::DecodeBody(::kpk::ByteReader& r, int16_t version
       if (n < 0) r.Fail();
       auto& items = v3_and_below_topics;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

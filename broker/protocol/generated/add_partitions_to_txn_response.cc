@@ -57,7 +57,7 @@ void AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult::Decode(::kpk::By
     if (n < 0) r.Fail();
     auto& items = results_by_partition;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -106,7 +106,7 @@ void AddPartitionsToTxnResponse::AddPartitionsToTxnResult::Decode(::kpk::ByteRea
       if (n < 0) r.Fail();
       auto& items = topic_results;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -164,7 +164,7 @@ void AddPartitionsToTxnResponse::DecodeBody(::kpk::ByteReader& r, int16_t versio
       if (n < 0) r.Fail();
       auto& items = results_by_transaction;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -177,7 +177,7 @@ void AddPartitionsToTxnResponse::DecodeBody(::kpk::ByteReader& r, int16_t versio
       if (n < 0) r.Fail();
       auto& items = results_by_topic_v3_and_below;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

@@ -195,7 +195,7 @@ void ApiVersionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = api_keys;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -220,7 +220,7 @@ void ApiVersionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
           if (n < 0) r.Fail();
           auto& items = supported_features;
           items.clear();
-          items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+          items.reserve(wire::ReserveCount(n));
           for (int32_t i = 0; i < n && r.ok(); ++i) {
             auto& element = items.emplace_back();
             element.Decode(r, version);
@@ -236,7 +236,7 @@ void ApiVersionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
           if (n < 0) r.Fail();
           auto& items = finalized_features;
           items.clear();
-          items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+          items.reserve(wire::ReserveCount(n));
           for (int32_t i = 0; i < n && r.ok(); ++i) {
             auto& element = items.emplace_back();
             element.Decode(r, version);

@@ -24,7 +24,7 @@ void ConsumerProtocolAssignment::TopicPartition::Decode(::kpk::ByteReader& r, in
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -50,7 +50,7 @@ void ConsumerProtocolAssignment::DecodeBody(::kpk::ByteReader& r, int16_t versio
     if (n < 0) r.Fail();
     auto& items = assigned_partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

@@ -31,7 +31,7 @@ void ConsumerProtocolSubscription::TopicPartition::Decode(::kpk::ByteReader& r, 
       if (n < 0) r.Fail();
       auto& items = partitions;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element = r.ReadInt32();
@@ -70,7 +70,7 @@ void ConsumerProtocolSubscription::DecodeBody(::kpk::ByteReader& r, int16_t vers
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       wire::ReadString(r, flexible, element);
@@ -83,7 +83,7 @@ void ConsumerProtocolSubscription::DecodeBody(::kpk::ByteReader& r, int16_t vers
       if (n < 0) r.Fail();
       auto& items = owned_partitions;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

@@ -26,7 +26,7 @@ void CreatePartitionsRequest::CreatePartitionsAssignment::Decode(::kpk::ByteRead
     if (n < 0) r.Fail();
     auto& items = broker_ids;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -76,7 +76,7 @@ void CreatePartitionsRequest::CreatePartitionsTopic::Decode(::kpk::ByteReader& r
       assignments.reset();
     } else {
       auto& items = assignments.emplace();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -119,7 +119,7 @@ void CreatePartitionsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) 
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

@@ -28,7 +28,7 @@ void CreateTopicsRequest::CreatableReplicaAssignment::Decode(::kpk::ByteReader& 
     if (n < 0) r.Fail();
     auto& items = broker_ids;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -107,7 +107,7 @@ void CreateTopicsRequest::CreatableTopic::Decode(::kpk::ByteReader& r, int16_t v
     if (n < 0) r.Fail();
     auto& items = assignments;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -118,7 +118,7 @@ void CreateTopicsRequest::CreatableTopic::Decode(::kpk::ByteReader& r, int16_t v
     if (n < 0) r.Fail();
     auto& items = configs;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -162,7 +162,7 @@ void CreateTopicsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

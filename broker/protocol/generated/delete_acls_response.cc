@@ -77,7 +77,7 @@ void DeleteAclsResponse::DeleteAclsFilterResult::Decode(::kpk::ByteReader& r, in
     if (n < 0) r.Fail();
     auto& items = matching_acls;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -119,7 +119,7 @@ void DeleteAclsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = filter_results;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

@@ -36,7 +36,7 @@ void DescribeConfigsRequest::DescribeConfigsResource::Decode(::kpk::ByteReader& 
       configuration_keys.reset();
     } else {
       auto& items = configuration_keys.emplace();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         wire::ReadString(r, flexible, element);
@@ -83,7 +83,7 @@ void DescribeConfigsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = resources;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

@@ -98,7 +98,7 @@ void DescribeConfigsResponse::DescribeConfigsResourceResult::Decode(::kpk::ByteR
       if (n < 0) r.Fail();
       auto& items = synonyms;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -153,7 +153,7 @@ void DescribeConfigsResponse::DescribeConfigsResult::Decode(::kpk::ByteReader& r
     if (n < 0) r.Fail();
     auto& items = configs;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -195,7 +195,7 @@ void DescribeConfigsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
     if (n < 0) r.Fail();
     auto& items = results;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

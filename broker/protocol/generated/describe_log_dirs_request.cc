@@ -28,7 +28,7 @@ void DescribeLogDirsRequest::DescribableLogDirTopic::Decode(::kpk::ByteReader& r
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -74,7 +74,7 @@ void DescribeLogDirsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       topics.reset();
     } else {
       auto& items = topics.emplace();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

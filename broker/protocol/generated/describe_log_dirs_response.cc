@@ -61,7 +61,7 @@ void DescribeLogDirsResponse::DescribeLogDirsTopic::Decode(::kpk::ByteReader& r,
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -111,7 +111,7 @@ void DescribeLogDirsResponse::DescribeLogDirsResult::Decode(::kpk::ByteReader& r
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -165,7 +165,7 @@ void DescribeLogDirsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
     if (n < 0) r.Fail();
     auto& items = results;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

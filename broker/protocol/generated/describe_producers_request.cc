@@ -28,7 +28,7 @@ void DescribeProducersRequest::TopicRequest::Decode(::kpk::ByteReader& r, int16_
     if (n < 0) r.Fail();
     auto& items = partition_indexes;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -68,7 +68,7 @@ void DescribeProducersRequest::DecodeBody(::kpk::ByteReader& r, int16_t version)
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

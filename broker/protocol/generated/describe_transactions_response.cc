@@ -28,7 +28,7 @@ void DescribeTransactionsResponse::TopicData::Decode(::kpk::ByteReader& r, int16
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -82,7 +82,7 @@ void DescribeTransactionsResponse::TransactionState::Decode(::kpk::ByteReader& r
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -124,7 +124,7 @@ void DescribeTransactionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t vers
     if (n < 0) r.Fail();
     auto& items = transaction_states;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

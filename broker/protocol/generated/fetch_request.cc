@@ -143,7 +143,7 @@ void FetchRequest::FetchTopic::Decode(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -198,7 +198,7 @@ void FetchRequest::ForgottenTopic::Decode(::kpk::ByteReader& r, int16_t version)
       if (n < 0) r.Fail();
       auto& items = partitions;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element = r.ReadInt32();
@@ -303,7 +303,7 @@ void FetchRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -315,7 +315,7 @@ void FetchRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       if (n < 0) r.Fail();
       auto& items = forgotten_topics_data;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

@@ -228,7 +228,7 @@ void FetchResponse::PartitionData::Decode(::kpk::ByteReader& r, int16_t version)
         aborted_transactions.reset();
       } else {
         auto& items = aborted_transactions.emplace();
-        items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+        items.reserve(wire::ReserveCount(n));
         for (int32_t i = 0; i < n && r.ok(); ++i) {
           auto& element = items.emplace_back();
           element.Decode(r, version);
@@ -300,7 +300,7 @@ void FetchResponse::FetchableTopicResponse::Decode(::kpk::ByteReader& r, int16_t
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -421,7 +421,7 @@ void FetchResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = responses;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -443,7 +443,7 @@ void FetchResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
           if (n < 0) r.Fail();
           auto& items = node_endpoints;
           items.clear();
-          items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+          items.reserve(wire::ReserveCount(n));
           for (int32_t i = 0; i < n && r.ok(); ++i) {
             auto& element = items.emplace_back();
             element.Decode(r, version);

@@ -61,7 +61,7 @@ void IncrementalAlterConfigsRequest::AlterConfigsResource::Decode(::kpk::ByteRea
     if (n < 0) r.Fail();
     auto& items = configs;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -102,7 +102,7 @@ void IncrementalAlterConfigsRequest::DecodeBody(::kpk::ByteReader& r, int16_t ve
     if (n < 0) r.Fail();
     auto& items = resources;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

@@ -35,7 +35,7 @@ void ListGroupsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       if (n < 0) r.Fail();
       auto& items = states_filter;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         wire::ReadString(r, flexible, element);
@@ -48,7 +48,7 @@ void ListGroupsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       if (n < 0) r.Fail();
       auto& items = types_filter;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         wire::ReadString(r, flexible, element);

@@ -85,7 +85,7 @@ void MetadataResponse::MetadataResponsePartition::Decode(::kpk::ByteReader& r, i
     if (n < 0) r.Fail();
     auto& items = replica_nodes;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -96,7 +96,7 @@ void MetadataResponse::MetadataResponsePartition::Decode(::kpk::ByteReader& r, i
     if (n < 0) r.Fail();
     auto& items = isr_nodes;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element = r.ReadInt32();
@@ -108,7 +108,7 @@ void MetadataResponse::MetadataResponsePartition::Decode(::kpk::ByteReader& r, i
       if (n < 0) r.Fail();
       auto& items = offline_replicas;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element = r.ReadInt32();
@@ -168,7 +168,7 @@ void MetadataResponse::MetadataResponseTopic::Decode(::kpk::ByteReader& r, int16
     if (n < 0) r.Fail();
     auto& items = partitions;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -230,7 +230,7 @@ void MetadataResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = brokers;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -247,7 +247,7 @@ void MetadataResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = topics;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);

@@ -35,7 +35,7 @@ void OffsetFetchRequest::OffsetFetchRequestTopic::Decode(::kpk::ByteReader& r, i
       if (n < 0) r.Fail();
       auto& items = partition_indexes;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element = r.ReadInt32();
@@ -85,7 +85,7 @@ void OffsetFetchRequest::OffsetFetchRequestTopics::Decode(::kpk::ByteReader& r, 
       if (n < 0) r.Fail();
       auto& items = partition_indexes;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element = r.ReadInt32();
@@ -153,7 +153,7 @@ void OffsetFetchRequest::OffsetFetchRequestGroup::Decode(::kpk::ByteReader& r, i
         topics.reset();
       } else {
         auto& items = topics.emplace();
-        items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+        items.reserve(wire::ReserveCount(n));
         for (int32_t i = 0; i < n && r.ok(); ++i) {
           auto& element = items.emplace_back();
           element.Decode(r, version);
@@ -219,7 +219,7 @@ void OffsetFetchRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
         topics.reset();
       } else {
         auto& items = topics.emplace();
-        items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+        items.reserve(wire::ReserveCount(n));
         for (int32_t i = 0; i < n && r.ok(); ++i) {
           auto& element = items.emplace_back();
           element.Decode(r, version);
@@ -233,7 +233,7 @@ void OffsetFetchRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       if (n < 0) r.Fail();
       auto& items = groups;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

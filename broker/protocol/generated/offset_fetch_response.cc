@@ -90,7 +90,7 @@ void OffsetFetchResponse::OffsetFetchResponseTopic::Decode(::kpk::ByteReader& r,
       if (n < 0) r.Fail();
       auto& items = partitions;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -195,7 +195,7 @@ void OffsetFetchResponse::OffsetFetchResponseTopics::Decode(::kpk::ByteReader& r
       if (n < 0) r.Fail();
       auto& items = partitions;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -248,7 +248,7 @@ void OffsetFetchResponse::OffsetFetchResponseGroup::Decode(::kpk::ByteReader& r,
       if (n < 0) r.Fail();
       auto& items = topics;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -310,7 +310,7 @@ void OffsetFetchResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       if (n < 0) r.Fail();
       auto& items = topics;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -326,7 +326,7 @@ void OffsetFetchResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
       if (n < 0) r.Fail();
       auto& items = groups;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);

@@ -135,7 +135,7 @@ void ProduceResponse::PartitionProduceResponse::Decode(::kpk::ByteReader& r, int
       if (n < 0) r.Fail();
       auto& items = record_errors;
       items.clear();
-      items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+      items.reserve(wire::ReserveCount(n));
       for (int32_t i = 0; i < n && r.ok(); ++i) {
         auto& element = items.emplace_back();
         element.Decode(r, version);
@@ -189,7 +189,7 @@ void ProduceResponse::TopicProduceResponse::Decode(::kpk::ByteReader& r, int16_t
     if (n < 0) r.Fail();
     auto& items = partition_responses;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -295,7 +295,7 @@ void ProduceResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
     if (n < 0) r.Fail();
     auto& items = responses;
     items.clear();
-    items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+    items.reserve(wire::ReserveCount(n));
     for (int32_t i = 0; i < n && r.ok(); ++i) {
       auto& element = items.emplace_back();
       element.Decode(r, version);
@@ -320,7 +320,7 @@ void ProduceResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
           if (n < 0) r.Fail();
           auto& items = node_endpoints;
           items.clear();
-          items.reserve(n > 0 ? static_cast<size_t>(n) : 0);
+          items.reserve(wire::ReserveCount(n));
           for (int32_t i = 0; i < n && r.ok(); ++i) {
             auto& element = items.emplace_back();
             element.Decode(r, version);
