@@ -227,4 +227,24 @@ Result<std::vector<PartitionOffset>> Client::ListOffsets(
   return out;
 }
 
+Result<std::map<TopicPartition, Watermarks>> Client::ListWatermarks(
+    const std::vector<TopicPartition>& partitions) {
+  std::map<TopicPartition, Watermarks> out;
+  auto starts = ListOffsets(partitions, kEarliestOffset);
+  if (!starts) return Err(starts.error());
+  auto ends = ListOffsets(partitions, kLatestOffset);
+  if (!ends) return Err(ends.error());
+  for (const PartitionOffset& p : *starts) {
+    Watermarks& w = out[{p.topic, p.partition}];
+    w.start = p.offset;
+    w.err = p.err;
+  }
+  for (const PartitionOffset& p : *ends) {
+    Watermarks& w = out[{p.topic, p.partition}];
+    w.end = p.offset;
+    if (!w.err) w.err = p.err;
+  }
+  return out;
+}
+
 }  // namespace kpk::kafka

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -109,6 +110,13 @@ struct PartitionOffset {
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
 };
 
+// A partition's log start offset and high watermark, or why they could not be listed.
+struct Watermarks {
+  int64_t start = -1;
+  int64_t end = -1;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
+
 // ListOffsets sentinels accepted by ListOffsets().
 inline constexpr int64_t kEarliestOffset = -2;
 inline constexpr int64_t kLatestOffset = -1;
@@ -145,6 +153,10 @@ class Client {
   // kLatestOffset). For a timestamp with no later record the offset is -1.
   Result<std::vector<PartitionOffset>> ListOffsets(const std::vector<TopicPartition>& partitions,
                                                    int64_t timestamp);
+
+  // Log start offsets and high watermarks, two batched ListOffsets requests.
+  Result<std::map<TopicPartition, Watermarks>> ListWatermarks(
+      const std::vector<TopicPartition>& partitions);
 
   // Serves librdkafka callbacks on the main queue (errors, delivery reports).
   void Poll(int timeout_ms);

@@ -1,5 +1,6 @@
 #include "common/name_filter.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "common/text.h"
@@ -24,6 +25,16 @@ Result<std::vector<std::string>> FilterByRegex(const std::vector<std::string>& n
         break;
       }
     }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SelectNames(const std::vector<std::string>& names,
+                                             const std::vector<std::string>& wanted, bool regex) {
+  if (regex) return FilterByRegex(names, wanted);
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    if (std::find(wanted.begin(), wanted.end(), name) != wanted.end()) out.push_back(name);
   }
   return out;
 }

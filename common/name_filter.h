@@ -13,4 +13,8 @@ namespace kpk {
 Result<std::vector<std::string>> FilterByRegex(const std::vector<std::string>& names,
                                                const std::vector<std::string>& expressions);
 
+// With `regex`, FilterByRegex; otherwise the names equal to one of `wanted`.
+Result<std::vector<std::string>> SelectNames(const std::vector<std::string>& names,
+                                             const std::vector<std::string>& wanted, bool regex);
+
 }  // namespace kpk

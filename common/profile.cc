@@ -29,7 +29,7 @@ YAML::Node Lookup(const YAML::Node& root, std::string_view path) {
     if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
     const YAML::Node& current = node;
     YAML::Node next = current[part];
-    if (!next.IsDefined()) return next;
+    if (!next.IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
     node.reset(next);
   }
   return node;

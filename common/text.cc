@@ -115,6 +115,23 @@ size_t Utf8Width(std::string_view s) {
 
 namespace kpk {
 
+Result<std::vector<std::pair<std::string, std::string>>> ParseKeyValues(
+    const std::vector<std::string>& pairs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& pair : pairs) {
+    size_t sep = pair.find_first_of("=:");
+    if (sep == std::string::npos) {
+      return Err(Status::InvalidArgument("unable to find key=value pair in " + Quote(pair)));
+    }
+    std::string key(Trim(std::string_view(pair).substr(0, sep)));
+    std::string value(Trim(std::string_view(pair).substr(sep + 1)));
+    if (key.empty()) return Err(Status::InvalidArgument("empty key in pair " + Quote(pair)));
+    if (value.empty()) return Err(Status::InvalidArgument("empty value in pair " + Quote(pair)));
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return out;
+}
+
 std::string FormatIdList(const std::vector<int32_t>& ids) {
   std::string out = "[";
   for (size_t i = 0; i < ids.size(); ++i) {

@@ -5,7 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "common/status.h"
 
 namespace kpk {
 
@@ -28,6 +31,11 @@ size_t Utf8Width(std::string_view s);
 }  // namespace kpk
 
 namespace kpk {
+
+// Parses "key=value" or "key:value" pairs (whichever separator comes first), trimming blanks,
+// as rpk's -c, --set and -H flags accept them. Keys and values must not be empty.
+Result<std::vector<std::pair<std::string, std::string>>> ParseKeyValues(
+    const std::vector<std::string>& pairs);
 
 // Go's fmt rendering of an int slice, as rpk prints replica lists: "[1 2 3]".
 std::string FormatIdList(const std::vector<int32_t>& ids);

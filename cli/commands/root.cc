@@ -3,6 +3,7 @@
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
+#include "cli/commands/topic/topic.h"
 #include "cli/commands/version.h"
 
 namespace kpk::cli {
@@ -21,6 +22,7 @@ void RegisterRootCommands(CLI::App& app, Context& ctx) {
   RegisterVersion(app, ctx);
   RegisterBroker(app, ctx);
   RegisterCluster(app, ctx);
+  RegisterTopic(app, ctx);
   RegisterDev(app, ctx);
 }
 

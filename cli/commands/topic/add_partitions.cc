@@ -1,0 +1,63 @@
+// kpk topic add-partitions: grows topics by -n partitions each, printing TOPIC STATUS.
+#include <memory>
+
+#include "cli/commands/topic/topic.h"
+#include "cli/runtime.h"
+#include "common/result_view.h"
+
+namespace kpk::cli {
+namespace {
+
+struct AddPartitionsOptions {
+  std::vector<std::string> topics;
+  int num = 0;
+  std::string format;
+};
+
+int RunAddPartitions(const AddPartitionsOptions& opts, const Context& ctx) {
+  if (opts.num <= 0) return UsageError("--num must be a positive number of partitions to add");
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  Result<kafka::ClusterMetadata> md = client->Metadata();
+  if (!md) return Fail("request metadata", md.error());
+
+  // Topics that do not exist get their error row without being sent.
+  std::vector<kafka::ItemResult> missing;
+  std::vector<std::pair<std::string, int>> totals;
+  for (const std::string& name : opts.topics) {
+    const kafka::TopicInfo* t = md->FindTopic(name);
+    if (t == nullptr || t->err) {
+      auto err = t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      missing.push_back({name, err, kafka::ErrorText(err)});
+      continue;
+    }
+    totals.emplace_back(name, static_cast<int>(t->partitions.size()) + opts.num);
+  }
+  std::vector<kafka::ItemResult> results;
+  if (!totals.empty()) {
+    auto sent = kafka::CreatePartitions(*client, totals, false);
+    if (!sent) return Fail("add partitions", sent.error());
+    results = std::move(*sent);
+  }
+  results.insert(results.end(), missing.begin(), missing.end());
+  OutputFormat format = FormatOf(opts.format);
+  if (format != OutputFormat::kText) {
+    PrintStructured(ItemResultsJson("topic", results), format);
+  } else {
+    WriteStdout(RenderItemResults("topic", results));
+  }
+  return AllOk(results) ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void RegisterTopicAddPartitions(CLI::App* topic, Context& ctx) {
+  auto opts = std::make_shared<AddPartitionsOptions>();
+  CLI::App* cmd = topic->add_subcommand("add-partitions", "Add partitions to existing topics");
+  cmd->add_option("topics", opts->topics, "Topics to grow")->required();
+  cmd->add_option("-n,--num", opts->num, "Number of partitions to add to each topic")->required();
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunAddPartitions(*opts, ctx); });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,62 @@
+// kpk topic delete: deletes topics and prints TOPIC STATUS for each.
+#include <memory>
+
+#include "cli/commands/topic/topic.h"
+#include "cli/runtime.h"
+#include "common/name_filter.h"
+#include "common/result_view.h"
+
+namespace kpk::cli {
+namespace {
+
+struct DeleteOptions {
+  std::vector<std::string> topics;
+  bool regex = false;
+  std::string format;
+};
+
+int RunDelete(const DeleteOptions& opts, const Context& ctx) {
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  std::vector<std::string> names = opts.topics;
+  if (opts.regex) {
+    Result<kafka::ClusterMetadata> md = client->Metadata();
+    if (!md) return Fail("request metadata", md.error());
+    std::vector<std::string> candidates;
+    // Internal topics are never matched by an expression; name them to delete them.
+    for (const kafka::TopicInfo& t : md->topics) {
+      if (!t.internal) candidates.push_back(t.name);
+    }
+    auto matched = FilterByRegex(candidates, opts.topics);
+    if (!matched) return UsageError(matched.error().message());
+    names = std::move(*matched);
+    if (names.empty()) {
+      WriteStdout("did not match any topics, exiting.\n");
+      return kExitOk;
+    }
+  }
+  auto results = kafka::DeleteTopics(*client, names);
+  if (!results) return Fail("delete topics", results.error());
+  OutputFormat format = FormatOf(opts.format);
+  if (format != OutputFormat::kText) {
+    PrintStructured(ItemResultsJson("topic", *results), format);
+  } else {
+    WriteStdout(RenderItemResults("topic", *results));
+  }
+  return AllOk(*results) ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void RegisterTopicDelete(CLI::App* topic, Context& ctx) {
+  auto opts = std::make_shared<DeleteOptions>();
+  CLI::App* cmd = topic->add_subcommand("delete", "Delete topics");
+  cmd->alias("rm");
+  cmd->add_option("topics", opts->topics, "Topics to delete (expressions with -r)")->required();
+  cmd->add_flag("-r,--regex", opts->regex,
+                "Parse topics as regular expressions; delete any non-internal topic matching");
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunDelete(*opts, ctx); });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,208 @@
+// kpk topic describe: SUMMARY, CONFIGS and PARTITIONS sections for topics.
+#include <memory>
+
+#include "cli/commands/topic/topic.h"
+#include "cli/runtime.h"
+#include "common/kafka_admin.h"
+#include "common/name_filter.h"
+#include "common/text.h"
+
+namespace kpk::cli {
+namespace {
+
+struct DescribeOptions {
+  std::vector<std::string> topics;
+  bool summary = false;
+  bool configs = false;
+  bool partitions = false;
+  bool all = false;
+  bool regex = false;
+  std::string format;
+};
+
+// What was learnt about one topic; sections not requested stay empty.
+struct TopicReport {
+  const kafka::TopicInfo* topic = nullptr;
+  std::optional<kafka::ResourceConfig> configs;
+  std::map<kafka::TopicPartition, kafka::Watermarks> offsets;
+};
+
+std::string OffsetText(int64_t offset, rd_kafka_resp_err_t err) {
+  if (err) return kafka::ErrorName(err);
+  return offset < 0 ? "-" : std::to_string(offset);
+}
+
+std::string RenderSummary(const kafka::TopicInfo& t) {
+  Table table;
+  table.AddRow({"NAME", t.name});
+  if (t.internal) table.AddRow({"INTERNAL", "true"});
+  table.AddRow({"PARTITIONS", std::to_string(t.partitions.size())});
+  if (!t.partitions.empty()) table.AddRow({"REPLICAS", std::to_string(t.ReplicationFactor())});
+  return table.Render();
+}
+
+std::string ConfigValue(const kafka::ConfigEntry& e) {
+  if (e.sensitive) return "(sensitive)";
+  return e.value.value_or("");
+}
+
+std::string RenderConfigs(const kafka::ResourceConfig& rc) {
+  Table table({"key", "value", "source"});
+  for (const kafka::ConfigEntry& e : rc.entries) table.AddRow({e.name, ConfigValue(e), e.source});
+  return table.Render();
+}
+
+std::string RenderPartitions(const TopicReport& r) {
+  Table table({"partition", "leader", "epoch", "replicas", "log-start-offset", "high-watermark"});
+  for (const kafka::PartitionInfo& p : r.topic->partitions) {
+    auto it = r.offsets.find({r.topic->name, p.id});
+    kafka::Watermarks w = it == r.offsets.end() ? kafka::Watermarks{} : it->second;
+    table.AddRow({std::to_string(p.id), std::to_string(p.leader), "-", FormatIdList(p.replicas),
+                  OffsetText(w.start, w.err), OffsetText(w.end, w.err)});
+  }
+  return table.Render();
+}
+
+Json ReportJson(const TopicReport& r) {
+  const kafka::TopicInfo& t = *r.topic;
+  Json doc = {{"name", t.name},
+              {"internal", t.internal},
+              {"partitions", t.partitions.size()},
+              {"replicas", t.ReplicationFactor()}};
+  if (r.configs) {
+    Json configs = Json::array();
+    for (const kafka::ConfigEntry& e : r.configs->entries) {
+      configs.push_back({{"key", e.name}, {"value", ConfigValue(e)}, {"source", e.source}});
+    }
+    doc["configs"] = std::move(configs);
+  }
+  if (!r.offsets.empty()) {
+    Json parts = Json::array();
+    for (const kafka::PartitionInfo& p : t.partitions) {
+      const kafka::Watermarks& w = r.offsets.at({t.name, p.id});
+      parts.push_back({{"partition", p.id},
+                       {"leader", p.leader},
+                       {"replicas", p.replicas},
+                       {"log_start_offset", w.start},
+                       {"high_watermark", w.end}});
+    }
+    doc["partition_details"] = std::move(parts);
+  }
+  return doc;
+}
+
+std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
+  Sections sections(opts.summary + opts.configs + opts.partitions);
+  std::string out;
+  if (opts.summary) out += sections.Add("summary", RenderSummary(*r.topic));
+  if (opts.configs && r.configs) out += sections.Add("configs", RenderConfigs(*r.configs));
+  if (opts.partitions) out += sections.Add("partitions", RenderPartitions(r));
+  return out;
+}
+
+// Fills configs and offsets for the sections asked for; false if a request failed (reported).
+bool Collect(kafka::Client& client, const DescribeOptions& opts, TopicReport& r) {
+  if (opts.configs) {
+    auto configs = kafka::DescribeTopicConfigs(client, {r.topic->name});
+    if (!configs || configs->empty()) {
+      Fail("describe configs for topic " + Quote(r.topic->name),
+           configs ? Status::IOError("empty response") : configs.error());
+      return false;
+    }
+    if (!configs->front().result.ok()) {
+      Fail("describe configs for topic " + Quote(r.topic->name), configs->front().result.message);
+      return false;
+    }
+    r.configs = std::move(configs->front());
+  }
+  if (opts.partitions) {
+    std::vector<kafka::TopicPartition> parts;
+    for (const kafka::PartitionInfo& p : r.topic->partitions)
+      parts.push_back({r.topic->name, p.id});
+    auto offsets = client.ListWatermarks(parts);
+    if (!offsets) {
+      Fail("list offsets for topic " + Quote(r.topic->name), offsets.error());
+      return false;
+    }
+    r.offsets = std::move(*offsets);
+  }
+  return true;
+}
+
+int RunDescribe(DescribeOptions opts, const Context& ctx) {
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  Result<kafka::ClusterMetadata> md = client->Metadata();
+  if (!md) return Fail("request metadata", md.error());
+
+  std::vector<std::string> names = opts.topics;
+  if (opts.regex) {
+    std::vector<std::string> all;
+    for (const kafka::TopicInfo& t : md->topics) all.push_back(t.name);
+    auto matched = FilterByRegex(all, opts.topics);
+    if (!matched) return UsageError(matched.error().message());
+    names = std::move(*matched);
+    if (names.empty()) {
+      WriteStdout("did not match any topics, exiting.\n");
+      return kExitOk;
+    }
+  }
+  if (!opts.summary && !opts.configs && !opts.partitions) opts.summary = opts.configs = true;
+  OutputFormat format = FormatOf(opts.format);
+  if (opts.all || names.size() > 1 || format != OutputFormat::kText) {
+    opts.summary = opts.configs = opts.partitions = true;
+  }
+
+  int exit_code = kExitOk;
+  Json docs = Json::array();
+  std::string text;
+  for (const std::string& name : names) {
+    TopicReport report;
+    report.topic = md->FindTopic(name);
+    if (report.topic == nullptr || report.topic->err) {
+      auto err = report.topic ? report.topic->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      exit_code = Fail("describe topic " + Quote(name),
+                       kafka::ErrorName(err) + ": " + kafka::ErrorText(err));
+      continue;
+    }
+    if (!Collect(*client, opts, report)) {
+      exit_code = kExitFailure;
+      continue;
+    }
+    if (format != OutputFormat::kText) {
+      docs.push_back(ReportJson(report));
+    } else {
+      if (!text.empty()) text += "\n";
+      text += RenderReport(report, opts);
+    }
+  }
+  if (format != OutputFormat::kText) {
+    PrintStructured(docs, format);
+  } else {
+    WriteStdout(text);
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+void RegisterTopicDescribe(CLI::App* topic, Context& ctx) {
+  auto opts = std::make_shared<DescribeOptions>();
+  CLI::App* cmd = topic->add_subcommand("describe", "Describe topics");
+  cmd->alias("info");
+  cmd->footer(
+      "Prints up to three sections: a summary, the topic configs, and the partitions with\n"
+      "their log start offsets and high watermarks. By default the summary and configs are\n"
+      "printed; with several topics or -a, every section.");
+  cmd->add_option("topics", opts->topics, "Topics to describe (expressions with -r)")->required();
+  cmd->add_flag("-s,--print-summary", opts->summary, "Print the summary section");
+  cmd->add_flag("-c,--print-configs", opts->configs, "Print the config section");
+  cmd->add_flag("-p,--print-partitions", opts->partitions, "Print the partitions section");
+  cmd->add_flag("-a,--print-all", opts->all, "Print all sections");
+  cmd->add_flag("-r,--regex", opts->regex,
+                "Parse topics as regular expressions; describe any topic matching any of them");
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
+}
+
+}  // namespace kpk::cli

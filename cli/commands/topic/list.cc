@@ -1,0 +1,64 @@
+// kpk topic list: NAME PARTITIONS REPLICAS for topics, or per-partition detail with -d.
+#include <algorithm>
+#include <memory>
+
+#include "cli/commands/topic/topic.h"
+#include "cli/runtime.h"
+#include "common/metadata_view.h"
+#include "common/name_filter.h"
+
+namespace kpk::cli {
+namespace {
+
+struct ListOptions {
+  std::vector<std::string> topics;
+  bool detailed = false;
+  bool internal = false;
+  bool regex = false;
+  std::string format;
+};
+
+int RunList(const ListOptions& opts, const Context& ctx) {
+  if (opts.regex && opts.topics.empty()) return UsageError("--regex needs at least one expression");
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  Result<kafka::ClusterMetadata> md = client->Metadata();
+  if (!md) return Fail("request metadata", md.error());
+
+  std::vector<kafka::TopicInfo> topics = md->topics;
+  bool show_internal = opts.internal;
+  if (!opts.topics.empty()) {
+    std::vector<std::string> names;
+    for (const kafka::TopicInfo& t : topics) names.push_back(t.name);
+    auto matched = SelectNames(names, opts.topics, opts.regex);
+    if (!matched) return UsageError(matched.error().message());
+    std::erase_if(topics, [&](const kafka::TopicInfo& t) {
+      return std::find(matched->begin(), matched->end(), t.name) == matched->end();
+    });
+    show_internal = true;  // named topics are shown even when internal
+  }
+  OutputFormat format = FormatOf(opts.format);
+  if (format != OutputFormat::kText) {
+    PrintStructured(TopicsJson(topics, show_internal, opts.detailed), format);
+  } else {
+    WriteStdout(RenderTopics(topics, show_internal, opts.detailed));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterTopicList(CLI::App* topic, Context& ctx) {
+  auto opts = std::make_shared<ListOptions>();
+  CLI::App* cmd = topic->add_subcommand("list", "List topics, optionally listing specific topics");
+  cmd->alias("ls");
+  cmd->add_option("topics", opts->topics, "Topics to list (expressions with -r)");
+  cmd->add_flag("-d,--detailed", opts->detailed, "Print per-partition information for topics");
+  cmd->add_flag("-i,--internal", opts->internal, "Print internal topics");
+  cmd->add_flag("-r,--regex", opts->regex,
+                "Parse topics as regular expressions; list any topic matching any expression");
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunList(*opts, ctx); });
+}
+
+}  // namespace kpk::cli
