@@ -5,8 +5,22 @@
 #include <array>
 #include <type_traits>
 
+#include "broker/handlers/alter_configs.h"
 #include "broker/handlers/api_versions.h"
+#include "broker/handlers/create_partitions.h"
+#include "broker/handlers/create_topics.h"
+#include "broker/handlers/delete_records.h"
+#include "broker/handlers/delete_topics.h"
+#include "broker/handlers/describe_cluster.h"
+#include "broker/handlers/describe_configs.h"
+#include "broker/handlers/describe_log_dirs.h"
 #include "broker/handlers/dispatch.h"
+#include "broker/handlers/fetch.h"
+#include "broker/handlers/incremental_alter_configs.h"
+#include "broker/handlers/list_offsets.h"
+#include "broker/handlers/metadata.h"
+#include "broker/handlers/offset_for_leader_epoch.h"
+#include "broker/handlers/produce.h"
 
 namespace kpk::broker {
 namespace {
@@ -56,6 +70,20 @@ constexpr std::array<Entry, N> SortedByKey(std::array<Entry, N> entries) {
 
 constexpr auto kHandlers = SortedByKey(std::array{
     Make<ApiVersionsHandler>("ApiVersions"),
+    Make<MetadataHandler>("Metadata"),
+    Make<ProduceHandler>("Produce"),
+    Make<FetchHandler>("Fetch"),
+    Make<ListOffsetsHandler>("ListOffsets"),
+    Make<CreateTopicsHandler>("CreateTopics"),
+    Make<DeleteTopicsHandler>("DeleteTopics"),
+    Make<CreatePartitionsHandler>("CreatePartitions"),
+    Make<DeleteRecordsHandler>("DeleteRecords"),
+    Make<DescribeConfigsHandler>("DescribeConfigs"),
+    Make<AlterConfigsHandler>("AlterConfigs"),
+    Make<IncrementalAlterConfigsHandler>("IncrementalAlterConfigs"),
+    Make<DescribeClusterHandler>("DescribeCluster"),
+    Make<DescribeLogDirsHandler>("DescribeLogDirs"),
+    Make<OffsetForLeaderEpochHandler>("OffsetForLeaderEpoch"),
 });
 
 constexpr auto kApis = [] {

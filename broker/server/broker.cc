@@ -12,18 +12,30 @@ namespace kpk::broker {
 
 struct Broker::Impl {
   explicit Impl(BrokerConfig config)
-      : state(std::move(config)),
+      : state(std::move(config), io),
         kafka(io, state),
         admin(state.config(), state.metrics(),
               [this](std::function<std::string()> fn) { return RunOnLoop(std::move(fn)); }),
-        signals(io, SIGINT, SIGTERM) {}
+        signals(io, SIGINT, SIGTERM),
+        retention_timer(io) {}
 
+  // For the admin thread: runs `fn` on the event loop and waits for its answer.
   std::string RunOnLoop(std::function<std::string()> fn) {
-    std::promise<std::string> result;
-    auto future = result.get_future();
-    asio::post(io, [&] { result.set_value(fn()); });
+    auto result = std::make_shared<std::promise<std::string>>();
+    auto future = result->get_future();
+    asio::post(io, [result, fn = std::move(fn)] { result->set_value(fn()); });
     if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return "";
     return future.get();
+  }
+
+  void ScheduleRetention() {
+    retention_timer.expires_after(
+        std::chrono::milliseconds(state.config().cluster.retention_check_interval_ms));
+    retention_timer.async_wait([this](const asio::error_code& ec) {
+      if (ec || stopping) return;
+      state.logs().ApplyRetention(NowMs());
+      ScheduleRetention();
+    });
   }
 
   void Shutdown() {
@@ -33,6 +45,7 @@ struct Broker::Impl {
     admin.SetReady(false);
     kafka.Stop();
     signals.cancel();
+    retention_timer.cancel();
   }
 
   asio::io_context io{1};
@@ -40,18 +53,24 @@ struct Broker::Impl {
   KafkaServer kafka;
   AdminServer admin;
   asio::signal_set signals;
+  asio::steady_timer retention_timer;
   bool stopping = false;
 };
 
 Broker::Broker(BrokerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
-Broker::~Broker() { impl_->admin.Stop(); }
+Broker::~Broker() {
+  impl_->admin.Stop();
+  impl_->state.Close();
+}
 
 Status Broker::Start() {
   const BrokerConfig& config = impl_->state.config();
   if (config.developer_mode) {
-    KPK_LOG_WARN("developer_mode: acknowledged writes are NOT fsynced; a crash may lose them");
+    KPK_LOG_WARN(
+        "developer_mode: writes are not fsynced; a machine crash can lose acknowledged data");
   }
+  if (Status s = impl_->state.Open(); !s.ok()) return s;
   if (Status s = impl_->kafka.Listen(config.kafka_api); !s.ok()) return s;
   if (Status s = impl_->admin.Listen(config.admin); !s.ok()) return s;
   BrokerConfig& bound = impl_->state.mutable_config();
@@ -59,6 +78,7 @@ Status Broker::Start() {
   bound.admin.port = impl_->admin.port();
   impl_->kafka.Start();
   impl_->admin.Start();
+  impl_->ScheduleRetention();
   impl_->signals.async_wait([this](const asio::error_code& ec, int signal) {
     if (ec) return;
     KPK_LOG_INFO("received signal {}", signal);
@@ -69,12 +89,15 @@ Status Broker::Start() {
 
 void Broker::Run() {
   const BrokerConfig& config = impl_->state.config();
-  KPK_LOG_INFO("kpk broker node {} serving Kafka on {} (advertised {}), admin on {}:{}",
-               config.node_id, HostPort{config.kafka_api.host, kafka_port()}.ToString(),
-               config.Advertised().ToString(), config.admin.host, admin_port());
+  KPK_LOG_INFO("kpk broker node {} serving Kafka on {} (advertised {}), admin on {}",
+               config.node_id, config.kafka_api.ToString(), config.Advertised().ToString(),
+               config.admin.ToString());
   asio::post(impl_->io, [this] { impl_->admin.SetReady(true); });
   impl_->io.run();
   impl_->admin.Stop();
+  if (Status s = impl_->state.Close(); !s.ok()) {
+    KPK_LOG_ERROR("closing storage failed: {}", s.ToString());
+  }
   KPK_LOG_INFO("stopped");
 }
 

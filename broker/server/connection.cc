@@ -81,7 +81,7 @@ Awaitable<void> Connection::ReadLoop() {
   Close();
 }
 
-bool Connection::Accept(std::shared_ptr<const Bytes> frame) {
+bool Connection::Accept(std::shared_ptr<Bytes> frame) {
   ByteReader peek(*frame);
   const int16_t key = peek.ReadInt16();
   const int16_t version = peek.ReadInt16();
@@ -112,8 +112,7 @@ bool Connection::Accept(std::shared_ptr<const Bytes> frame) {
   return false;
 }
 
-Awaitable<void> Connection::Process(std::shared_ptr<const Bytes> frame,
-                                    std::shared_ptr<Slot> slot) {
+Awaitable<void> Connection::Process(std::shared_ptr<Bytes> frame, std::shared_ptr<Slot> slot) {
   auto self = shared_from_this();
   ByteReader r(*frame);
   protocol::RequestHeader header;
@@ -124,6 +123,7 @@ Awaitable<void> Connection::Process(std::shared_ptr<const Bytes> frame,
     Close();
     co_return;
   }
+  ++state_.metrics().requests;
   RequestContext ctx{state_, header, version, peer_};
   HandlerOutcome outcome;
   try {

@@ -44,9 +44,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Awaitable<void> ReadLoop();
   Awaitable<void> WriteLoop();
-  Awaitable<void> Process(std::shared_ptr<const Bytes> frame, std::shared_ptr<Slot> slot);
+  Awaitable<void> Process(std::shared_ptr<Bytes> frame, std::shared_ptr<Slot> slot);
   // Decides what to do with a frame; returns false when the connection must close.
-  bool Accept(std::shared_ptr<const Bytes> frame);
+  bool Accept(std::shared_ptr<Bytes> frame);
   void Complete(Slot& slot);
 
   asio::ip::tcp::socket socket_;

@@ -1,0 +1,15 @@
+// AlterConfigs (33): replaces a topic's (or the broker's) whole set of config overrides.
+#pragma once
+
+#include "broker/handlers/handler.h"
+#include "broker/protocol/generated/alter_configs_request.h"
+#include "broker/protocol/generated/alter_configs_response.h"
+
+namespace kpk::broker {
+
+struct AlterConfigsHandler
+    : HandlerSpec<protocol::AlterConfigsRequest, protocol::AlterConfigsResponse, 0, 2> {
+  static Response Handle(RequestContext& ctx, const Request& request);
+};
+
+}  // namespace kpk::broker

@@ -1,0 +1,15 @@
+// CreatePartitions (37): grows topics to a new partition count.
+#pragma once
+
+#include "broker/handlers/handler.h"
+#include "broker/protocol/generated/create_partitions_request.h"
+#include "broker/protocol/generated/create_partitions_response.h"
+
+namespace kpk::broker {
+
+struct CreatePartitionsHandler
+    : HandlerSpec<protocol::CreatePartitionsRequest, protocol::CreatePartitionsResponse, 0, 3> {
+  static Response Handle(RequestContext& ctx, const Request& request);
+};
+
+}  // namespace kpk::broker

@@ -1,0 +1,15 @@
+// DeleteRecords (21): moves partitions' log start offsets forward (-1: to the high watermark).
+#pragma once
+
+#include "broker/handlers/handler.h"
+#include "broker/protocol/generated/delete_records_request.h"
+#include "broker/protocol/generated/delete_records_response.h"
+
+namespace kpk::broker {
+
+struct DeleteRecordsHandler
+    : HandlerSpec<protocol::DeleteRecordsRequest, protocol::DeleteRecordsResponse, 0, 2> {
+  static Response Handle(RequestContext& ctx, const Request& request);
+};
+
+}  // namespace kpk::broker

@@ -1,0 +1,158 @@
+#include "broker/handlers/produce.h"
+
+#include <vector>
+
+#include "broker/protocol/record_batch.h"
+#include "broker/server/broker_state.h"
+#include "broker/server/durability.h"
+#include "broker/server/log.h"
+#include "broker/server/partition_waiters.h"
+
+namespace kpk::broker {
+namespace {
+
+using Response = ProduceHandler::Response;
+using PartitionResponse = Response::PartitionProduceResponse;
+
+struct Validated {
+  ErrorCode error = ErrorCode::kNone;
+  std::string message;
+  std::vector<std::span<uint8_t>> batches;
+};
+
+// Checks every batch of a partition before any is appended: a request's batches for one
+// partition are written all or none.
+Validated ValidateBatches(const protocol::Records& records, int16_t version, int64_t max_bytes) {
+  Validated v;
+  // The request frame belongs to this request alone and is not const underneath: stamping
+  // offsets into it in place spares a copy of every batch.
+  auto* data = const_cast<uint8_t*>(records.bytes().data());
+  protocol::RecordSetIterator it(records.bytes());
+  ByteSpan batch;
+  while (it.Next(&batch)) {
+    auto view = protocol::RecordBatchView::Parse(batch);
+    if (!view || view->magic() != protocol::kMagicV2) {
+      return {ErrorCode::kInvalidRecord, "only magic 2 record batches are supported", {}};
+    }
+    if (Status s = protocol::ValidateRecordBatch(batch); !s.ok()) {
+      return {ErrorCode::kCorruptMessage, s.message(), {}};
+    }
+    if (static_cast<int64_t>(batch.size()) > max_bytes) {
+      return {ErrorCode::kMessageTooLarge, "record batch larger than max.message.bytes", {}};
+    }
+    if (view->compression() == protocol::Compression::kZstd && version < 7) {
+      return {ErrorCode::kUnsupportedCompressionType, "zstd needs Produce v7 or later", {}};
+    }
+    const size_t at = static_cast<size_t>(batch.data() - records.bytes().data());
+    v.batches.emplace_back(data + at, batch.size());
+  }
+  if (!it.status().ok() || v.batches.empty()) {
+    return {ErrorCode::kCorruptMessage, "truncated or empty record set", {}};
+  }
+  return v;
+}
+
+int64_t MaxMessageBytes(const storage::TopicMetadata& topic, const ClusterProperties& cluster) {
+  if (auto it = topic.configs.find("max.message.bytes"); it != topic.configs.end()) {
+    return std::stoll(it->second);
+  }
+  return cluster.kafka_batch_max_bytes;
+}
+
+ErrorCode ErrorForAppend(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kNotFound:
+      return ErrorCode::kUnknownTopicOrPartition;
+    case Status::Code::kInvalidArgument:
+      return ErrorCode::kMessageTooLarge;
+    default:
+      return ErrorCode::kKafkaStorageError;
+  }
+}
+
+// Appends one partition's batches; `durable` gets what must reach the disk before an acks=-1
+// answer.
+PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetadata& topic,
+                                  const protocol::ProduceRequest::PartitionProduceData& data,
+                                  std::optional<DurableTarget>& durable) {
+  PartitionResponse r;
+  r.index = data.index;
+  auto log = ctx.state.topics().Partition(topic.name, data.index);
+  if (!log) {
+    r.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
+    return r;
+  }
+  Validated v = data.records ? ValidateBatches(*data.records, ctx.version,
+                                               MaxMessageBytes(topic, ctx.state.config().cluster))
+                             : Validated{ErrorCode::kCorruptMessage, "null record set", {}};
+  if (v.error != ErrorCode::kNone) {
+    KPK_LOG_DEBUG("rejecting produce to {}-{} from {}: {}", topic.name, data.index, ctx.client_host,
+                  v.message);
+    r.error_code = ToInt(v.error);
+    r.error_message = v.message;
+    return r;
+  }
+  const int64_t now = NowMs();
+  for (size_t i = 0; i < v.batches.size(); ++i) {
+    auto appended = log->Append(v.batches[i], now);
+    if (!appended) {
+      KPK_LOG_WARN("append to {}-{} failed: {}", topic.name, data.index,
+                   appended.error().ToString());
+      r.error_code = ToInt(ErrorForAppend(appended.error()));
+      r.error_message = appended.error().message();
+      break;
+    }
+    if (i == 0) {
+      r.base_offset = appended->base_offset;
+      r.log_append_time_ms = appended->log_append_time_ms;
+    }
+    ctx.state.metrics().produced_bytes += v.batches[i].size();
+    ++ctx.state.metrics().produced_batches;
+    durable = DurableTarget{log, appended->last_offset + 1};
+  }
+  r.log_start_offset = log->log_start_offset();
+  ctx.state.waiters().Notify({topic.name, data.index});
+  return r;
+}
+
+}  // namespace
+
+Awaitable<ProduceHandler::Response> ProduceHandler::Handle(RequestContext& ctx,
+                                                           const Request& request) {
+  Response response;
+  const bool valid_acks = request.acks == -1 || request.acks == 0 || request.acks == 1;
+  std::vector<DurableTarget> durable;
+  std::vector<PartitionResponse*> waiting;  // responses that depend on `durable`
+  for (const auto& topic_data : request.topic_data) {
+    auto& topic_response = response.responses.emplace_back();
+    topic_response.name = topic_data.name;
+    auto topic = ctx.state.topics().Find(topic_data.name);
+    for (const auto& data : topic_data.partition_data) {
+      if (!valid_acks || !topic) {
+        auto& r = topic_response.partition_responses.emplace_back();
+        r.index = data.index;
+        r.error_code = ToInt(valid_acks ? ErrorCode::kUnknownTopicOrPartition
+                                        : ErrorCode::kInvalidRequiredAcks);
+        continue;
+      }
+      std::optional<DurableTarget> target;
+      topic_response.partition_responses.push_back(AppendPartition(ctx, *topic, data, target));
+      if (target) durable.push_back(std::move(*target));
+    }
+  }
+  for (auto& t : response.responses) {
+    for (auto& p : t.partition_responses) {
+      if (p.error_code == 0) waiting.push_back(&p);
+    }
+  }
+  if (request.acks == -1 && !durable.empty()) {
+    Status s = co_await WaitDurable(ctx.state, std::move(durable));
+    if (!s.ok()) {
+      KPK_LOG_ERROR("could not make produced data durable: {}", s.ToString());
+      for (auto* p : waiting) p->error_code = ToInt(ErrorCode::kKafkaStorageError);
+    }
+  }
+  co_return response;
+}
+
+}  // namespace kpk::broker

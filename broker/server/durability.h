@@ -1,0 +1,22 @@
+// Waiting, on the event loop, for appends to reach the disk (acks=-1).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "broker/server/asio.h"
+#include "broker/server/broker_state.h"
+#include "common/status.h"
+
+namespace kpk::broker {
+
+struct DurableTarget {
+  std::shared_ptr<storage::PartitionLog> log;
+  int64_t end_offset;  // every offset below this must be durable
+};
+
+// Asks the group-commit flusher for every target and resumes when all are on disk. Returns the
+// first failure, if any. In developer mode returns at once.
+Awaitable<Status> WaitDurable(BrokerState& state, std::vector<DurableTarget> targets);
+
+}  // namespace kpk::broker
