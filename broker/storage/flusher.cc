@@ -1,0 +1,110 @@
+#include "broker/storage/flusher.h"
+
+#include <algorithm>
+
+#include "broker/storage/partition_log.h"
+
+namespace kpk::storage {
+
+Flusher::Flusher() : thread_([this] { Run(); }) {}
+
+Flusher::~Flusher() { Stop(); }
+
+void Flusher::RequestDurable(std::shared_ptr<PartitionLog> log, int64_t end_offset, Callback done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      pending_.push_back({std::move(log), end_offset, std::move(done)});
+      ++enqueued_;
+      work_cv_.notify_one();
+      return;
+    }
+  }
+  if (done) done(Status::Unavailable("the flusher is stopped"));
+}
+
+void Flusher::ScheduleSync(std::shared_ptr<PartitionLog> log) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  pending_.push_back({std::move(log), -1, nullptr});
+  ++enqueued_;
+  work_cv_.notify_one();
+}
+
+void Flusher::Drain() {
+  std::unique_lock lock(mu_);
+  uint64_t target = enqueued_;
+  done_cv_.wait(lock, [&] { return completed_ >= target || stopped_; });
+}
+
+void Flusher::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    work_cv_.notify_one();
+  }
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+Flusher::Stats Flusher::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void Flusher::Run() {
+  std::vector<Request> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [this] { return !pending_.empty() || stopping_; });
+      if (pending_.empty()) break;  // stopping, and everything queued is done
+      batch.swap(pending_);
+      ++stats_.rounds;
+    }
+    RunRound(batch);
+    {
+      std::lock_guard lock(mu_);
+      completed_ += batch.size();
+      done_cv_.notify_all();
+    }
+    batch.clear();
+  }
+  std::lock_guard lock(mu_);
+  stopped_ = true;
+  done_cv_.notify_all();
+}
+
+void Flusher::RunRound(std::vector<Request>& batch) {
+  // One Sync per distinct log, however many requests name it.
+  std::vector<PartitionLog*> logs;
+  logs.reserve(batch.size());
+  for (const Request& r : batch) logs.push_back(r.log.get());
+  std::sort(logs.begin(), logs.end());
+  logs.erase(std::unique(logs.begin(), logs.end()), logs.end());
+  std::vector<Status> results(logs.size());
+  uint64_t syncs = 0;
+  for (size_t i = 0; i < logs.size(); ++i) {
+    results[i] = logs[i]->Sync();
+    ++syncs;
+  }
+  uint64_t callbacks = 0;
+  for (Request& r : batch) {
+    if (!r.done) continue;
+    size_t i =
+        static_cast<size_t>(std::lower_bound(logs.begin(), logs.end(), r.log.get()) - logs.begin());
+    Status status = results[i];
+    if (status.ok() && r.log->durable_offset() < r.end_offset) {
+      // Only if the caller asked for offsets it had not appended yet.
+      status = Status::InvalidArgument("offset " + std::to_string(r.end_offset) +
+                                       " is past the end of " + r.log->name());
+    }
+    r.done(status);
+    ++callbacks;
+  }
+  std::lock_guard lock(mu_);
+  stats_.syncs += syncs;
+  stats_.requests += callbacks;
+}
+
+}  // namespace kpk::storage

@@ -1,0 +1,45 @@
+// Topic configuration as storage sees it: the string map Kafka's config APIs carry, and the
+// typed settings storage acts on (segment roll, retention, timestamps, index density).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "broker/protocol/record_batch.h"
+#include "common/status.h"
+
+namespace kpk::storage {
+
+// A topic's config overrides, Kafka names to Kafka string values ("retention.ms" -> "3600000").
+// Keys storage does not act on are kept verbatim.
+using ConfigMap = std::map<std::string, std::string, std::less<>>;
+
+// Kafka topic config names that storage interprets.
+namespace config_keys {
+inline constexpr std::string_view kSegmentBytes = "segment.bytes";
+inline constexpr std::string_view kSegmentMs = "segment.ms";
+inline constexpr std::string_view kRetentionMs = "retention.ms";
+inline constexpr std::string_view kRetentionBytes = "retention.bytes";
+inline constexpr std::string_view kIndexIntervalBytes = "index.interval.bytes";
+inline constexpr std::string_view kMessageTimestampType = "message.timestamp.type";
+}  // namespace config_keys
+
+// Defaults are Kafka's.
+struct LogConfig {
+  int64_t segment_bytes = 1073741824;  // 1 GiB; at most INT32_MAX
+  int64_t segment_ms = 604800000;      // 7 days
+  int64_t retention_ms = 604800000;    // 7 days; negative: keep forever
+  int64_t retention_bytes = -1;        // negative: no size limit
+  int32_t index_interval_bytes = 4096;
+  protocol::TimestampType timestamp_type = protocol::TimestampType::kCreateTime;
+
+  // `defaults` with the keys storage knows overridden from `configs`. kInvalidArgument names
+  // the key whose value is malformed or out of range.
+  static Result<LogConfig> FromConfigs(const ConfigMap& configs, const LogConfig& defaults);
+  // The settings above as Kafka config strings (for DescribeConfigs defaults).
+  ConfigMap ToConfigs() const;
+};
+
+}  // namespace kpk::storage

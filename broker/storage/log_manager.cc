@@ -1,0 +1,402 @@
+#include "broker/storage/log_manager.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "broker/storage/log_format.h"
+
+namespace kpk::storage {
+namespace {
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// mkdir -p.
+Status CreateDirs(FileSystem& fs, const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    Status s = fs.CreateDir(path.substr(0, slash));
+    if (!s.ok()) return s;
+  }
+  return fs.CreateDir(path);
+}
+
+std::optional<int32_t> ParsePartitionDir(std::string_view name) {
+  if (name.empty() || name.size() > 9) return std::nullopt;
+  int32_t value = 0;
+  for (char c : name) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (name.size() > 1 && name[0] == '0') return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+LogManager::LogManager(StorageOptions options)
+    : options_(std::move(options)),
+      fs_(options_.fs ? *options_.fs : *DefaultFileSystem()),
+      flusher_(std::make_shared<Flusher>()) {
+  env_.fs = &fs_;
+  env_.sync = !options_.developer_mode;
+  env_.warn = options_.warn;
+  std::weak_ptr<Flusher> flusher = flusher_;
+  env_.schedule_sync = [flusher](std::shared_ptr<PartitionLog> log) {
+    if (auto f = flusher.lock()) f->ScheduleSync(std::move(log));
+  };
+}
+
+LogManager::~LogManager() { (void)Close(); }
+
+void LogManager::Warn(std::string_view message) const {
+  if (options_.warn) {
+    options_.warn("storage: " + std::string(message));
+  } else {
+    std::fprintf(stderr, "storage: %.*s\n", static_cast<int>(message.size()), message.data());
+  }
+}
+
+Result<std::unique_ptr<LogManager>> LogManager::Open(StorageOptions options) {
+  std::unique_ptr<LogManager> manager(new LogManager(std::move(options)));
+  Status s = manager->Load();
+  if (!s.ok()) {
+    manager->closed_ = true;  // nothing to close cleanly
+    manager->flusher_->Stop();
+    return Err(s);
+  }
+  return manager;
+}
+
+std::string LogManager::TopicDir(std::string_view name) const {
+  return JoinPath(JoinPath(options_.data_dir, format::kTopicsDirName), name);
+}
+
+std::string LogManager::PartitionDir(std::string_view topic, int32_t partition) const {
+  return JoinPath(TopicDir(topic), std::to_string(partition));
+}
+
+Status LogManager::Load() {
+  const std::string& root = options_.data_dir;
+  if (root.empty()) return Status::InvalidArgument("no data directory given");
+  Status s = CreateDirs(fs_, root);
+  if (!s.ok()) return s;
+  std::string format_path = JoinPath(root, format::kFormatFileName);
+  if (fs_.Exists(format_path)) {
+    auto contents = ReadWholeFile(fs_, format_path);
+    if (!contents) return contents.error();
+    if (AsChars(*contents) != format::kFormatFileContents) {
+      return Status::InvalidArgument(root + " holds data in a format this kpk does not know: " +
+                                     std::string(AsChars(*contents)));
+    }
+  } else {
+    s = WriteFileAtomically(fs_, format_path, AsBytes(format::kFormatFileContents), env_.sync);
+    if (!s.ok()) return s;
+  }
+  for (std::string_view dir :
+       {format::kTopicsDirName, format::kTempDirName, format::kTrashDirName}) {
+    s = fs_.CreateDir(JoinPath(root, dir));
+    if (!s.ok()) return s;
+  }
+  // Leftovers of topic creations and deletions a crash interrupted.
+  for (std::string_view dir : {format::kTempDirName, format::kTrashDirName}) {
+    std::string path = JoinPath(root, dir);
+    auto names = fs_.ListDir(path);
+    if (!names) return names.error();
+    for (const std::string& name : *names) (void)fs_.RemoveAll(JoinPath(path, name));
+  }
+  auto topics = fs_.ListDir(JoinPath(root, format::kTopicsDirName));
+  if (!topics) return topics.error();
+  for (const std::string& name : *topics) {
+    s = LoadTopic(name);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+Status LogManager::LoadTopic(const std::string& dir_name) {
+  std::string dir = TopicDir(dir_name);
+  auto json = ReadWholeFile(fs_, JoinPath(dir, format::kTopicMetadataFileName));
+  Result<TopicMetadata> metadata =
+      json ? DecodeTopicMetadata(AsChars(*json)) : Result<TopicMetadata>(Err(json.error()));
+  if (metadata && metadata->name != dir_name) {
+    metadata = Err(Status::Corruption("metadata names topic " + metadata->name));
+  }
+  if (!metadata) {
+    Warn("skipping topic directory " + dir + ": " + metadata.error().ToString());
+    return Status::OK();
+  }
+  auto config = LogConfig::FromConfigs(metadata->configs, options_.defaults);
+  if (!config) {
+    Warn("topic " + dir_name + ": " + config.error().message() + "; using defaults");
+    config = options_.defaults;
+  }
+  // Partition directories past the count are left by an interrupted CreatePartitions; they
+  // were never announced, so they are empty of anything a client wrote.
+  auto entries = fs_.ListDir(dir);
+  if (!entries) return entries.error();
+  for (const std::string& entry : *entries) {
+    auto partition = ParsePartitionDir(entry);
+    if (partition && *partition >= metadata->partitions) {
+      (void)fs_.RemoveAll(JoinPath(dir, entry));
+    }
+  }
+  Topic topic{*metadata, *config, {}};
+  for (int32_t p = 0; p < metadata->partitions; ++p) {
+    auto log = OpenLog(dir_name, p, *config);
+    if (!log) return Status(log.error());
+    topic.logs.push_back(std::move(*log));
+  }
+  std::lock_guard lock(mu_);
+  topics_.emplace(dir_name, std::move(topic));
+  return Status::OK();
+}
+
+Result<std::shared_ptr<PartitionLog>> LogManager::OpenLog(const std::string& topic,
+                                                          int32_t partition,
+                                                          const LogConfig& config) {
+  return PartitionLog::Open(PartitionDir(topic, partition), topic + "-" + std::to_string(partition),
+                            config, env_, WallClockMs());
+}
+
+Status LogManager::WriteMetadata(const std::string& topic_dir, const TopicMetadata& metadata) {
+  return WriteFileAtomically(fs_, JoinPath(topic_dir, format::kTopicMetadataFileName),
+                             AsBytes(EncodeTopicMetadata(metadata)), env_.sync);
+}
+
+Result<TopicMetadata> LogManager::CreateTopic(std::string_view name, int32_t partitions,
+                                              const ConfigMap& configs) {
+  std::lock_guard admin(admin_mu_);
+  Status s = ValidateTopicName(name);
+  if (!s.ok()) return Err(s);
+  if (partitions < 1 || partitions > kMaxPartitions) {
+    return Err(Status::InvalidArgument("partition count " + std::to_string(partitions) +
+                                       " is not between 1 and " + std::to_string(kMaxPartitions)));
+  }
+  auto config = LogConfig::FromConfigs(configs, options_.defaults);
+  if (!config) return Err(config.error());
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Err(Status::Unavailable("storage is closed"));
+    if (topics_.contains(name)) {
+      return Err(Status::AlreadyExists("topic " + std::string(name) + " already exists"));
+    }
+  }
+  TopicMetadata metadata{std::string(name), NewTopicId(), partitions, configs};
+  // Build the whole topic in tmp/ and move it into place with one rename, so a crash leaves
+  // either no topic or all of it.
+  std::string staging =
+      JoinPath(JoinPath(options_.data_dir, format::kTempDirName), UuidToCanonical(metadata.id));
+  s = fs_.CreateDir(staging);
+  if (s.ok()) s = WriteMetadata(staging, metadata);
+  for (int32_t p = 0; s.ok() && p < partitions; ++p) {
+    s = fs_.CreateDir(JoinPath(staging, std::to_string(p)));
+  }
+  if (s.ok() && env_.sync) s = fs_.SyncDir(staging);
+  if (s.ok()) s = fs_.Rename(staging, TopicDir(name));
+  if (!s.ok()) {
+    (void)fs_.RemoveAll(staging);
+    return Err(s);
+  }
+  if (env_.sync) s = fs_.SyncDir(JoinPath(options_.data_dir, format::kTopicsDirName));
+  Topic topic{metadata, *config, {}};
+  for (int32_t p = 0; s.ok() && p < partitions; ++p) {
+    auto log = OpenLog(metadata.name, p, *config);
+    if (!log) {
+      s = log.error();
+      break;
+    }
+    topic.logs.push_back(std::move(*log));
+  }
+  if (!s.ok()) {
+    (void)fs_.RemoveAll(TopicDir(name));
+    return Err(s);
+  }
+  std::lock_guard lock(mu_);
+  topics_.emplace(metadata.name, std::move(topic));
+  return metadata;
+}
+
+Status LogManager::DeleteTopic(std::string_view name) {
+  std::lock_guard admin(admin_mu_);
+  protocol::Uuid id;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Status::Unavailable("storage is closed");
+    auto it = topics_.find(name);
+    if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
+    id = it->second.metadata.id;
+  }
+  // One rename takes the topic out of topics/; removing the files can then be interrupted
+  // safely (trash/ is emptied on startup).
+  std::string trash = JoinPath(JoinPath(options_.data_dir, format::kTrashDirName),
+                               std::string(name) + "." + UuidToCanonical(id));
+  Status s = fs_.Rename(TopicDir(name), trash);
+  if (!s.ok()) return s;
+  if (env_.sync) s = fs_.SyncDir(JoinPath(options_.data_dir, format::kTopicsDirName));
+  std::vector<std::shared_ptr<PartitionLog>> logs;
+  {
+    std::lock_guard lock(mu_);
+    auto it = topics_.find(name);
+    logs = std::move(it->second.logs);
+    topics_.erase(it);
+  }
+  for (const auto& log : logs) log->MarkDeleted();
+  Status removed = fs_.RemoveAll(trash);
+  if (!removed.ok()) Warn("cannot remove " + trash + ": " + removed.ToString());
+  return s;
+}
+
+Status LogManager::CreatePartitions(std::string_view name, int32_t total) {
+  std::lock_guard admin(admin_mu_);
+  TopicMetadata metadata;
+  LogConfig config;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Status::Unavailable("storage is closed");
+    auto it = topics_.find(name);
+    if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
+    metadata = it->second.metadata;
+    config = it->second.config;
+  }
+  if (total <= metadata.partitions || total > kMaxPartitions) {
+    return Status::InvalidArgument("topic " + metadata.name + " has " +
+                                   std::to_string(metadata.partitions) +
+                                   " partitions; cannot change that to " + std::to_string(total));
+  }
+  // The new partitions exist on disk before the metadata that announces them.
+  std::vector<std::shared_ptr<PartitionLog>> added;
+  Status s;
+  for (int32_t p = metadata.partitions; s.ok() && p < total; ++p) {
+    (void)fs_.RemoveAll(PartitionDir(name, p));
+    auto log = OpenLog(metadata.name, p, config);
+    if (log) {
+      added.push_back(std::move(*log));
+    } else {
+      s = log.error();
+    }
+  }
+  int32_t old_count = metadata.partitions;
+  metadata.partitions = total;
+  if (s.ok()) s = WriteMetadata(TopicDir(name), metadata);
+  if (!s.ok()) {
+    for (int32_t p = old_count; p < total; ++p) (void)fs_.RemoveAll(PartitionDir(name, p));
+    return s;
+  }
+  std::lock_guard lock(mu_);
+  Topic& topic = topics_.find(name)->second;
+  topic.metadata.partitions = total;
+  topic.logs.insert(topic.logs.end(), added.begin(), added.end());
+  return Status::OK();
+}
+
+Status LogManager::SetTopicConfigs(std::string_view name, const ConfigMap& configs) {
+  std::lock_guard admin(admin_mu_);
+  auto config = LogConfig::FromConfigs(configs, options_.defaults);
+  if (!config) return config.error();
+  TopicMetadata metadata;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Status::Unavailable("storage is closed");
+    auto it = topics_.find(name);
+    if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
+    metadata = it->second.metadata;
+  }
+  metadata.configs = configs;
+  Status s = WriteMetadata(TopicDir(name), metadata);
+  if (!s.ok()) return s;
+  std::lock_guard lock(mu_);
+  Topic& topic = topics_.find(name)->second;
+  topic.metadata.configs = configs;
+  topic.config = *config;
+  for (const auto& log : topic.logs) log->SetConfig(*config);
+  return Status::OK();
+}
+
+std::vector<TopicMetadata> LogManager::ListTopics() const {
+  std::lock_guard lock(mu_);
+  std::vector<TopicMetadata> out;
+  out.reserve(topics_.size());
+  for (const auto& [name, topic] : topics_) out.push_back(topic.metadata);
+  return out;
+}
+
+Result<TopicMetadata> LogManager::DescribeTopic(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return Err(Status::NotFound("topic " + std::string(name)));
+  return it->second.metadata;
+}
+
+std::optional<std::string> LogManager::TopicNameForId(const protocol::Uuid& id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [name, topic] : topics_) {
+    if (topic.metadata.id == id) return name;
+  }
+  return std::nullopt;
+}
+
+Result<LogConfig> LogManager::TopicConfig(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return Err(Status::NotFound("topic " + std::string(name)));
+  return it->second.config;
+}
+
+std::shared_ptr<PartitionLog> LogManager::GetLog(std::string_view topic, int32_t partition) const {
+  std::lock_guard lock(mu_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end() || partition < 0 ||
+      static_cast<size_t>(partition) >= it->second.logs.size()) {
+    return nullptr;
+  }
+  return it->second.logs[static_cast<size_t>(partition)];
+}
+
+std::vector<std::shared_ptr<PartitionLog>> LogManager::AllLogs() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<PartitionLog>> logs;
+  for (const auto& [name, topic] : topics_) {
+    logs.insert(logs.end(), topic.logs.begin(), topic.logs.end());
+  }
+  return logs;
+}
+
+void LogManager::ApplyRetention(int64_t now_ms) {
+  for (const auto& log : AllLogs()) {
+    auto deleted = log->ApplyRetention(now_ms);
+    if (!deleted) Warn(log->name() + ": retention failed: " + deleted.error().ToString());
+  }
+}
+
+Status LogManager::Flush() {
+  Status result;
+  for (const auto& log : AllLogs()) {
+    Status s = log->Sync();
+    if (!s.ok() && result.ok()) result = s;
+  }
+  return result;
+}
+
+Status LogManager::Close() {
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Status::OK();
+    closed_ = true;
+  }
+  flusher_->Stop();
+  Status result;
+  for (const auto& log : AllLogs()) {
+    Status s = log->Close();
+    if (!s.ok()) {
+      Warn(log->name() + ": close failed: " + s.ToString());
+      if (result.ok()) result = s;
+    }
+  }
+  return result;
+}
+
+}  // namespace kpk::storage

@@ -1,0 +1,125 @@
+// The broker's storage entry point: every topic and partition log under one data directory,
+// and the group-commit flusher that makes them durable.
+//
+// Typical use by the broker:
+//
+//   auto storage = LogManager::Open({.data_dir = dir, .developer_mode = dev});
+//   auto log = (*storage)->GetLog("orders", 0);            // cache it per partition
+//   auto appended = log->Append(batch_bytes, NowMs());      // on the reactor thread
+//   (*storage)->flusher().RequestDurable(log, appended->last_offset + 1,
+//       [](const Status& s) { /* post the acks=-1 response to the reactor */ });
+//   ... periodically: (*storage)->ApplyRetention(NowMs());
+//   ... at shutdown:  (*storage)->Close();
+//
+// Admin operations (create/delete topics, add partitions, alter configs) write and fsync
+// metadata, so they take milliseconds; run them where that is acceptable.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/storage/file_system.h"
+#include "broker/storage/flusher.h"
+#include "broker/storage/log_config.h"
+#include "broker/storage/partition_log.h"
+#include "broker/storage/topic_metadata.h"
+#include "common/status.h"
+
+namespace kpk::storage {
+
+struct StorageOptions {
+  std::string data_dir;
+  // Null: the real file system. Tests pass a fault-injecting wrapper.
+  FileSystem* fs = nullptr;
+  // Never fsync (see LogEnv::sync). Acknowledged data then survives a broker crash but not a
+  // machine crash.
+  bool developer_mode = false;
+  // Broker-wide topic config defaults; a topic's overrides are applied on top.
+  LogConfig defaults;
+  // Receives recovery reports and background failures. Null: stderr.
+  std::function<void(std::string_view)> warn;
+};
+
+// Thread-safe.
+class LogManager {
+ public:
+  // Creates the data directory if needed, removes leftovers of interrupted topic creations and
+  // deletions, and opens and recovers every partition. A topic whose metadata cannot be read is
+  // reported through `warn` and skipped, its files untouched.
+  static Result<std::unique_ptr<LogManager>> Open(StorageOptions options);
+  // Close()s.
+  ~LogManager();
+  LogManager(const LogManager&) = delete;
+  LogManager& operator=(const LogManager&) = delete;
+
+  // Creates a topic atomically (all of it or nothing, even across a crash) with a new random
+  // id. kInvalidArgument for a bad name (INVALID_TOPIC_EXCEPTION), partition count
+  // (INVALID_PARTITIONS) or config value (INVALID_CONFIG); kAlreadyExists
+  // (TOPIC_ALREADY_EXISTS).
+  Result<TopicMetadata> CreateTopic(std::string_view name, int32_t partitions,
+                                    const ConfigMap& configs);
+  // Removes a topic and its files. Its logs refuse appends from then on. kNotFound.
+  Status DeleteTopic(std::string_view name);
+  // Grows a topic to `total` partitions. kInvalidArgument unless total is larger than now.
+  Status CreatePartitions(std::string_view name, int32_t total);
+  // Replaces the topic's config overrides (persisted atomically) and applies them to its logs.
+  Status SetTopicConfigs(std::string_view name, const ConfigMap& configs);
+
+  std::vector<TopicMetadata> ListTopics() const;  // sorted by name
+  Result<TopicMetadata> DescribeTopic(std::string_view name) const;
+  std::optional<std::string> TopicNameForId(const protocol::Uuid& id) const;
+  // The effective settings of a topic (defaults plus overrides).
+  Result<LogConfig> TopicConfig(std::string_view name) const;
+  const LogConfig& defaults() const { return options_.defaults; }
+
+  // Null if there is no such topic or partition. The log stays usable while held, even if the
+  // topic is deleted meanwhile (appends then fail with kNotFound).
+  std::shared_ptr<PartitionLog> GetLog(std::string_view topic, int32_t partition) const;
+
+  Flusher& flusher() { return *flusher_; }
+
+  // Runs retention on every partition; call it periodically (Kafka: every 5 minutes).
+  void ApplyRetention(int64_t now_ms);
+  // Syncs every partition now, on the calling thread.
+  Status Flush();
+  // Completes pending flush requests, then syncs and closes every partition so the next open
+  // needs no recovery scan. Further admin calls fail with kUnavailable. Idempotent.
+  Status Close();
+
+ private:
+  struct Topic {
+    TopicMetadata metadata;
+    LogConfig config;
+    std::vector<std::shared_ptr<PartitionLog>> logs;
+  };
+
+  explicit LogManager(StorageOptions options);
+  Status Load();
+  Status LoadTopic(const std::string& dir_name);
+  Result<std::shared_ptr<PartitionLog>> OpenLog(const std::string& topic, int32_t partition,
+                                                const LogConfig& config);
+  std::string TopicDir(std::string_view name) const;
+  std::string PartitionDir(std::string_view topic, int32_t partition) const;
+  Status WriteMetadata(const std::string& topic_dir, const TopicMetadata& metadata);
+  std::vector<std::shared_ptr<PartitionLog>> AllLogs() const;
+  void Warn(std::string_view message) const;
+
+  const StorageOptions options_;
+  FileSystem& fs_;
+  LogEnv env_;
+  std::shared_ptr<Flusher> flusher_;
+
+  // Serializes admin operations (they do file I/O); never held by the data path.
+  std::mutex admin_mu_;
+  mutable std::mutex mu_;
+  std::map<std::string, Topic, std::less<>> topics_;
+  bool closed_ = false;
+};
+
+}  // namespace kpk::storage

@@ -1,0 +1,179 @@
+// One partition's log: a directory of segments, appended to at the end, read from anywhere
+// between the log start and the log end, trimmed from the front by retention and DeleteRecords.
+//
+// Durability: Append only writes to the page cache. Sync() (normally called by the Flusher on
+// its thread, for many appends at once) makes everything appended before it durable and
+// advances durable_offset(). A response to acks=-1 waits for that.
+//
+// Thread-safety: every method may be called from any thread. Appends are serialized by an
+// internal mutex that is never held across an fsync or a data read; reads copy what they need
+// under it and then pread without it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/storage/file_system.h"
+#include "broker/storage/log_config.h"
+#include "broker/storage/segment.h"
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace kpk::storage {
+
+class PartitionLog;
+
+// What a log needs from its surroundings; shared by every log of a LogManager.
+struct LogEnv {
+  FileSystem* fs = DefaultFileSystem();
+  // false is developer_mode: nothing is fsynced and Sync() only marks data durable. The data
+  // then survives a crash of the process (it is in the page cache) but not of the machine.
+  bool sync = true;
+  // Receives recovery reports and background failures, one line each. Null: stderr.
+  std::function<void(std::string_view)> warn;
+  // Called (under no lock of the log's) after a roll so the sealed segment gets synced soon;
+  // null means the next Sync() does it.
+  std::function<void(std::shared_ptr<PartitionLog>)> schedule_sync;
+};
+
+struct AppendResult {
+  int64_t base_offset = 0;
+  int64_t last_offset = 0;
+  // The time stamped into the batch under LogAppendTime; -1 under CreateTime.
+  int64_t log_append_time_ms = -1;
+};
+
+struct ReadResult {
+  // Whole batches, starting with the one that holds the requested offset. Empty when the
+  // offset is the log end.
+  Bytes records;
+  int64_t high_watermark = 0;
+  int64_t log_start_offset = 0;
+};
+
+struct TimestampAndOffset {
+  int64_t timestamp = 0;
+  int64_t offset = 0;
+};
+
+// Every batch is stamped with this partitionLeaderEpoch: one node, never re-elected.
+inline constexpr int32_t kLeaderEpoch = 0;
+
+class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
+ public:
+  // Opens the partition in `dir` (creating a first segment if it has none) and recovers it:
+  // torn tails past the recovery point are truncated; corruption is reported through env.warn
+  // and health(), and the data before it is served. `name` (e.g. "orders-3") labels messages.
+  static Result<std::shared_ptr<PartitionLog>> Open(std::string dir, std::string name,
+                                                    const LogConfig& config, LogEnv env,
+                                                    int64_t now_ms);
+  ~PartitionLog();
+  PartitionLog(const PartitionLog&) = delete;
+  PartitionLog& operator=(const PartitionLog&) = delete;
+
+  // Appends one batch that has passed protocol::ValidateRecordBatch: stamps its base offset
+  // (the log end offset), leader epoch and, under LogAppendTime, now_ms, then writes it with
+  // one write. Rolls first if the active segment is full or old. On failure nothing changes:
+  // kNoSpace / kIOError (KAFKA_STORAGE_ERROR; later appends work once the cause is gone),
+  // kCorruption or kIOError from health() (KAFKA_STORAGE_ERROR until restart), kNotFound if
+  // the partition was deleted, kInvalidArgument if the batch is malformed or larger than
+  // segment.bytes (MESSAGE_TOO_LARGE).
+  Result<AppendResult> Append(std::span<uint8_t> batch, int64_t now_ms);
+
+  // Whole batches from the one holding `offset`, up to max_bytes but at least one batch
+  // (KIP-74), from a single segment, never past the high watermark. kNotFound when offset is
+  // outside [log start, log end] (OFFSET_OUT_OF_RANGE).
+  Result<ReadResult> Read(int64_t offset, size_t max_bytes) const;
+
+  // The first offset whose batch has maxTimestamp >= timestamp (for uncompressed CreateTime
+  // batches refined to the first such record), or nullopt if there is none (ListOffsets).
+  Result<std::optional<TimestampAndOffset>> OffsetForTimestamp(int64_t timestamp) const;
+  // The largest timestamp in the log and the offset holding it (ListOffsets -3, KIP-734).
+  Result<std::optional<TimestampAndOffset>> MaxTimestamp() const;
+
+  // Moves the log start offset up to `offset` (persisted before returning; blocks for an
+  // fsync) and deletes segments wholly below it. Returns the new log start offset.
+  // kInvalidArgument if offset > log end (OFFSET_OUT_OF_RANGE). Never moves it back.
+  Result<int64_t> DeleteRecordsBefore(int64_t offset);
+  // Deletes the oldest segments that retention.ms / retention.bytes / the log start offset say
+  // can go; rolls first if that includes the active segment. Returns how many were deleted.
+  Result<int> ApplyRetention(int64_t now_ms);
+  // Starts a new segment now if the active one is not empty.
+  Status Roll(int64_t now_ms);
+
+  // Makes everything appended so far durable: saves and fsyncs sealed segments, fdatasyncs the
+  // active one, fsyncs the directory if files were created, then advances durable_offset() and
+  // the recovery point. Concurrent calls are serialized; a call with nothing to do is cheap.
+  // An fsync failure is sticky (health() turns kIOError): after one, Linux may have dropped the
+  // dirty pages, so nothing written since can be acknowledged.
+  Status Sync();
+  // Sync(), then save the active segment's index and the recovery point so the next open
+  // needs no scan. Call when appends have stopped. The log is still readable afterwards.
+  Status Close();
+
+  void SetConfig(const LogConfig& config);
+  // For topic deletion: appends fail with kNotFound from now on and background work stops.
+  void MarkDeleted();
+
+  int64_t log_start_offset() const;
+  // The offset the next appended record gets; also the high watermark on a single node.
+  int64_t log_end_offset() const;
+  int64_t high_watermark() const { return log_end_offset(); }
+  // Offsets below this are on disk (or, in developer mode, were written).
+  int64_t durable_offset() const;
+  // Bytes of all segments.
+  uint64_t size_bytes() const;
+  size_t segment_count() const;
+  // OK, or why appends are refused until restart (corruption found at open, failed fsync).
+  Status health() const;
+  LogConfig config() const;
+  const std::string& name() const { return name_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  PartitionLog(std::string dir, std::string name, const LogConfig& config, LogEnv env);
+
+  // Recovery (log_recovery.cc).
+  Status Recover(int64_t now_ms);
+  Status RecoverSegments(const std::vector<int64_t>& bases, int64_t recovery_point);
+  void Warn(std::string_view message) const;
+
+  // Under mu_.
+  bool ShouldRollLocked(const protocol::RecordBatchView& batch, int64_t now_ms) const;
+  Status RollLocked(int64_t now_ms);
+  std::shared_ptr<Segment> SegmentForOffsetLocked(int64_t offset) const;
+  Status WriteRecoveryPoint(int64_t offset);
+
+  const std::string dir_;
+  const std::string name_;
+  const LogEnv env_;
+
+  mutable std::mutex mu_;
+  LogConfig config_;
+  // Sorted by base offset; the last one is active. Never empty.
+  std::vector<std::shared_ptr<Segment>> segments_;
+  int64_t log_start_offset_ = 0;
+  uint64_t size_bytes_ = 0;
+  int64_t durable_offset_ = 0;
+  // Sealed segments whose index is not yet saved and whose data is not yet fsynced.
+  std::vector<std::shared_ptr<Segment>> unsynced_sealed_;
+  bool dir_dirty_ = false;
+  bool deleted_ = false;
+  Status health_;
+
+  // Serializes Sync and Close and guards the recovery-point file.
+  std::mutex sync_mu_;
+  std::unique_ptr<File> recovery_point_file_;
+  int64_t recovery_point_written_ = -1;
+  // Serializes DeleteRecordsBefore's checkpoint writes.
+  std::mutex admin_mu_;
+};
+
+}  // namespace kpk::storage
