@@ -29,6 +29,8 @@ std::optional<int64_t> ReadCheckpoint(FileSystem& fs, const std::string& path, b
   *invalid = false;
   if (!fs.Exists(path)) return std::nullopt;
   auto data = ReadWholeFile(fs, path);
+  // An empty file is a checkpoint created but never written (or lost in a crash): absent.
+  if (data && data->empty()) return std::nullopt;
   std::optional<int64_t> value;
   if (data) value = format::DecodeCheckpoint(*data);
   *invalid = !value.has_value();

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "broker/storage/file_system.h"
 
@@ -44,6 +46,10 @@ class FaultInjectionFileSystem final : public FileSystem {
   void SetSpaceLeft(int64_t bytes) { space_left_ = bytes; }
   // Every fdatasync (not directory fsyncs) fails with EIO while set.
   void SetFailSync(bool fail) { fail_sync_ = fail; }
+  // Every truncate fails with EIO while set.
+  void SetFailTruncate(bool fail) { fail_truncate_ = fail; }
+  // Every fdatasync takes at least this long, like a slow disk.
+  void SetSyncDelay(std::chrono::milliseconds delay) { sync_delay_ms_ = delay.count(); }
   // The next rename of a path containing `fragment` fails, and from then on every mutating call
   // fails too: the process "died" just before the rename.
   void CrashBeforeRenameOf(std::string fragment) {
@@ -92,6 +98,8 @@ class FaultInjectionFileSystem final : public FileSystem {
   FileSystem* base_;
   std::atomic<int64_t> space_left_{-1};
   std::atomic<bool> fail_sync_{false};
+  std::atomic<int64_t> sync_delay_ms_{0};
+  std::atomic<bool> fail_truncate_{false};
   std::atomic<bool> crashed_{false};
   std::atomic<uint64_t> file_syncs_{0};
   std::atomic<uint64_t> dir_syncs_{0};
@@ -120,12 +128,16 @@ class FaultFile final : public File {
   }
   Status Truncate(uint64_t size) override {
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
+    if (fs_->fail_truncate_) return Status::FromErrno(EIO, "truncate " + path());
     return base_->Truncate(size);
   }
   Status Sync() override {
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
     if (fs_->fail_sync_) return Status::FromErrno(EIO, "fdatasync " + path());
     ++fs_->file_syncs_;
+    if (int64_t ms = fs_->sync_delay_ms_; ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
     Status s = base_->Sync();
     if (s.ok()) {
       auto size = base_->Size();
