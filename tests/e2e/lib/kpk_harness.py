@@ -47,7 +47,7 @@ class Broker:
     """A `kpk broker run` process with its own data directory and free ports."""
 
     def __init__(self, data_dir=None, developer_mode=False, auto_create=False, extra_args=(),
-                 config_file=None):
+                 config_file=None, log_path=None):
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="kpk-e2e-")
         self.developer_mode = developer_mode
@@ -57,7 +57,11 @@ class Broker:
         self.kafka_port = free_port()
         self.admin_port = free_port()
         self.proc = None
-        self.log_path = os.path.join(self.data_dir, "..", os.path.basename(self.data_dir) + ".log")
+        # Next to the data dir by default (which need not exist yet); a test that fills the
+        # data dir's file system passes a log_path elsewhere.
+        data_path = os.path.normpath(os.path.abspath(self.data_dir))
+        self.log_path = log_path or os.path.join(os.path.dirname(data_path),
+                                                 os.path.basename(data_path) + ".log")
         self._log = None
 
     @property

@@ -1,0 +1,236 @@
+"""Protocol edges over raw sockets: ApiVersions negotiation (a too-new version gets error 35 in a
+v0 header and v0 body), unsupported versions and unknown API keys close the connection while
+other clients keep being served, oversized / undersized / malformed frames, bad CRCs, produce
+to a missing partition, invalid acks, acks=0 (no response), and in-order responses when
+requests are pipelined."""
+import struct
+import sys
+import time
+
+import kwire
+from kwire import Conn
+from kpk_harness import Broker, kcat, wait_until
+
+TOPIC = "edges"
+
+
+def expect_closed(b, conn, what, log_needle):
+    assert conn.is_closed_by_peer(timeout=5), f"broker kept the connection open after {what}"
+    wait_until(lambda: log_needle in b.log(), 5, what=f"log line {log_needle!r} after {what}")
+
+
+def still_served(b, bystander):
+    """The connection opened before the abuse still works, and so does a new client."""
+    meta = bystander.request(kwire.API_METADATA, 1, {"topics": [{"name": TOPIC}]})
+    assert meta["topics"][0]["error_code"] == 0, meta
+    with Conn(b.bootstrap) as fresh:
+        assert fresh.request(kwire.API_API_VERSIONS, 0)["error_code"] == 0
+
+
+def test_api_versions(b):
+    with Conn(b.bootstrap) as c:
+        for v in range(0, 5):
+            body = c.request(kwire.API_API_VERSIONS, v, {"client_software_name": "kpk-e2e",
+                                                         "client_software_version": "1.0"})
+            assert body["error_code"] == 0, (v, body)
+            keys = {k["api_key"]: (k["min_version"], k["max_version"]) for k in body["api_keys"]}
+            # librdkafka turns magic-2 batches on only if the ranges contain Produce 3 and
+            # Fetch 4 (notes §1.3); kafka-python probes with Metadata v0.
+            assert keys[0][0] <= 3 <= keys[0][1], keys[0]
+            assert keys[1][0] <= 4 <= keys[1][1], keys[1]
+            assert keys[3][0] == 0, keys[3]
+            assert keys[18] == (0, 4), keys[18]
+        # KIP-511: software name/version must match the pattern, else INVALID_REQUEST.
+        body = c.request(kwire.API_API_VERSIONS, 3, {"client_software_name": "bad name!",
+                                                     "client_software_version": "1"})
+        assert body["error_code"] == kwire.INVALID_REQUEST, body
+        # A version from the future: header v0 and a v0 body with error 35 and the key list,
+        # so that a client can read it whatever it sent; the connection stays open.
+        for too_new in (5, 127):
+            cid = c.send(kwire.API_API_VERSIONS, too_new,
+                         body=b"\x08kpk-e2e\x041.0\x00")  # a v3-style flexible body
+            data = c.recv_frame()
+            assert struct.unpack(">i", data[:4])[0] == cid, "correlation id"
+            body = kwire.decode_body(kwire.API_API_VERSIONS, 0, data[4:])  # exact: no trailing
+            assert body["error_code"] == kwire.UNSUPPORTED_VERSION, body
+            assert any(k["api_key"] == 18 and k["max_version"] == 4 for k in body["api_keys"]), \
+                body
+        assert c.request(kwire.API_API_VERSIONS, 2)["error_code"] == 0, "connection unusable"
+
+
+def test_unsupported_versions_close(b, bystander):
+    # Produce below v3 (magic 0/1 message sets), Fetch below v4 and a Metadata far above the
+    # max: Kafka closes the connection on a version it does not serve.
+    for key, version in ((kwire.API_PRODUCE, 2), (kwire.API_FETCH, 3), (kwire.API_METADATA, 99)):
+        with Conn(b.bootstrap) as c:
+            c.send(key, version, body=b"")
+            expect_closed(b, c, f"API {key} v{version}", f"unsupported API key {key} version "
+                          f"{version}")
+        still_served(b, bystander)
+    # Unknown API keys.
+    for key in (999, -1, 77):
+        with Conn(b.bootstrap) as c:
+            c.send(key, 0, body=b"\0\0\0\0")
+            expect_closed(b, c, f"unknown API key {key}", f"unsupported API key {key}")
+        still_served(b, bystander)
+
+
+def test_bad_frames(b, bystander):
+    cases = [
+        ("an oversized frame", struct.pack(">i", 200 << 20) + b"\0" * 64, "request frame of"),
+        ("a negative frame size", struct.pack(">i", -5), "request frame of -5"),
+        ("a frame too short for a header", struct.pack(">i", 3) + b"\0\0\0",
+         "request frame of 3"),
+        # Header says client id is 30000 bytes long; the frame has 4.
+        ("a malformed header",
+         kwire.frame(struct.pack(">hhih", 3, 1, 7, 30000) + b"abcd"), "malformed request header"),
+        # Metadata v1 whose topic array claims 2^31-1 entries: must not allocate for them.
+        ("a huge array count",
+         kwire.frame(kwire.encode_request_header(3, 1, 8) + struct.pack(">i", 0x7FFFFFFF)),
+         "malformed API 3 v1"),
+        # Produce v7 cut off in the middle of its topic array.
+        ("a truncated body",
+         kwire.frame(kwire.encode_request_header(0, 7, 9) + struct.pack(">hhii", -1, -1, 1000, 1)
+                     + b"\x00\x05ed"), "malformed API 0 v7"),
+        # CreateTopics v5 (flexible) with a compact string length varint that never ends.
+        ("a runaway varint",
+         kwire.frame(kwire.encode_request_header(19, 5, 10) + b"\xff" * 12),
+         "malformed API 19 v5"),
+    ]
+    for what, data, needle in cases:
+        with Conn(b.bootstrap) as c:
+            c.send_raw(data)
+            expect_closed(b, c, what, needle)
+        still_served(b, bystander)
+
+
+def test_produce_errors(b):
+    with Conn(b.bootstrap) as c:
+        good = kwire.build_batch([(b"k", b"v")])
+        hwm = kwire.list_offset(c, TOPIC, 0, -1)["offset"]
+
+        # Bad CRC: flip one byte of a record value (covered by the CRC).
+        bad = bytearray(good)
+        bad[-3] ^= 0xFF
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(TOPIC, 0, bytes(bad)))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] == kwire.CORRUPT_MESSAGE, p
+
+        # A record set that ends in the middle of a batch.
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(TOPIC, 0, good[:-5]))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] == kwire.CORRUPT_MESSAGE, p
+
+        # Magic 1 in Produce v3+.
+        legacy = bytearray(good)
+        legacy[16] = 1
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(TOPIC, 0, bytes(legacy)))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] in (kwire.INVALID_RECORD, kwire.CORRUPT_MESSAGE), p
+
+        # Missing partition and missing topic.
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(TOPIC, 7, good))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] == kwire.UNKNOWN_TOPIC_OR_PARTITION, p
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request("no-such-topic", 0, good))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] == kwire.UNKNOWN_TOPIC_OR_PARTITION, p
+
+        # acks must be -1, 0 or 1.
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(TOPIC, 0, good, acks=2))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] == kwire.INVALID_REQUIRED_ACKS, p
+
+        # A batch over max.message.bytes.
+        kwire.create_topic(c, "edges-small", configs={"max.message.bytes": "1000"})
+        big = kwire.build_batch([(b"k", b"x" * 2000)])
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request("edges-small", 0, big))
+        p = r["responses"][0]["partition_responses"][0]
+        assert p["error_code"] == kwire.MESSAGE_TOO_LARGE, p
+
+        assert kwire.list_offset(c, TOPIC, 0, -1)["offset"] == hwm, "a rejected batch was written"
+        # The connection is still good after all of that.
+        kwire.produce(c, TOPIC, 0, [(b"k", b"after-errors")])
+        assert kwire.list_offset(c, TOPIC, 0, -1)["offset"] == hwm + 1
+
+
+def test_acks_zero(b):
+    with Conn(b.bootstrap) as c:
+        start = kwire.list_offset(c, TOPIC, 0, -1)["offset"]
+        for i in range(5):
+            c.send(kwire.API_PRODUCE, 7, kwire.produce_request(
+                TOPIC, 0, kwire.build_batch([(b"z", b"acks0-%d" % i)]), acks=0))
+        # The next response on the wire must be the ListOffsets, not a produce response.
+        cid = c.send(kwire.API_LIST_OFFSETS, 7, kwire.list_offsets_request(TOPIC, 0, -1))
+        got, body = c.recv(kwire.API_LIST_OFFSETS, 7)
+        assert got == cid, f"got a response with correlation id {got} to an acks=0 produce"
+        assert body["topics"][0]["partitions"][0]["offset"] == start + 5, body
+        # Even an acks=0 produce that fails gets no response (Kafka closes the connection on
+        # some errors; answering would break the client's correlation).
+        c.send(kwire.API_PRODUCE, 7, kwire.produce_request(
+            "no-such-topic", 0, kwire.build_batch([(b"z", b"lost")]), acks=0))
+        cid = c.send(kwire.API_API_VERSIONS, 0)
+        try:
+            got, _ = c.recv(kwire.API_API_VERSIONS, 0)
+            assert got == cid, f"got a response with correlation id {got} to an acks=0 produce"
+        except kwire.ConnectionClosed:
+            pass  # also acceptable: Kafka closes the connection on a failed acks=0 produce
+
+
+def test_pipelining_in_order(b):
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "edges-pipe", partitions=2)
+        sent = []
+        # A long-poll fetch on an empty partition first: everything behind it finishes sooner
+        # but must be answered after it.
+        sent.append((c.send(kwire.API_FETCH, 11, kwire.fetch_request(
+            [("edges-pipe", 1, 0)], max_wait_ms=300, min_bytes=1)), kwire.API_FETCH, 11))
+        for i in range(20):
+            if i % 4 == 0:
+                sent.append((c.send(kwire.API_PRODUCE, 7, kwire.produce_request(
+                    "edges-pipe", 0, kwire.build_batch([(b"p", b"%d" % i)]), acks=-1)),
+                    kwire.API_PRODUCE, 7))
+            elif i % 4 == 1:
+                sent.append((c.send(kwire.API_METADATA, 1, {"topics": None}),
+                             kwire.API_METADATA, 1))
+            elif i % 4 == 2:
+                sent.append((c.send(kwire.API_API_VERSIONS, 2), kwire.API_API_VERSIONS, 2))
+            else:
+                sent.append((c.send(kwire.API_LIST_OFFSETS, 7, kwire.list_offsets_request(
+                    "edges-pipe", 0, -1)), kwire.API_LIST_OFFSETS, 7))
+        started = time.monotonic()
+        order = []
+        offsets = []
+        for cid, key, version in sent:
+            got, body = c.recv(key, version)
+            order.append(got)
+            if key == kwire.API_PRODUCE:
+                offsets.append(body["responses"][0]["partition_responses"][0]["base_offset"])
+        assert order == [s[0] for s in sent], f"responses out of order: {order}"
+        assert offsets == list(range(len(offsets))), f"appends out of order: {offsets}"
+        assert time.monotonic() - started < 5
+
+
+def main():
+    with Broker() as b:
+        with Conn(b.bootstrap) as bystander:
+            assert kwire.create_topic(bystander, TOPIC)["error_code"] == 0
+            for test in (test_api_versions, test_produce_errors, test_acks_zero,
+                         test_pipelining_in_order):
+                t = time.monotonic()
+                test(b)
+                print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
+            for test in (test_unsupported_versions_close, test_bad_frames):
+                t = time.monotonic()
+                test(b, bystander)
+                print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
+        # A real client after all the abuse.
+        meta = kcat(b.bootstrap, "-L", "-t", TOPIC, timeout=20).stdout
+        assert f'topic "{TOPIC}" with 1 partitions' in meta, meta
+        assert b.stop() == 0
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
