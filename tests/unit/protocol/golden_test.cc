@@ -516,6 +516,7 @@ TEST_CASE("golden frames from real clients decode to the expected fields and re-
 TEST_CASE("every golden fixture has an expectation and every expectation a fixture") {
   std::set<std::string> on_disk;
   for (const auto& client : std::filesystem::directory_iterator(kFixtures)) {
+    if (!client.is_directory()) continue;
     for (const auto& file : std::filesystem::directory_iterator(client.path())) {
       on_disk.insert(client.path().filename().string() + "/" + file.path().filename().string());
     }
