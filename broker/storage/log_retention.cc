@@ -76,6 +76,8 @@ Result<int> PartitionLog::ApplyRetention(int64_t now_ms) {
       if (!below_start && !expired && !over_size) break;
       if (excess >= 0) excess -= segment.size();
     }
+    // A corrupt log keeps its active segment: rolling would write past the damage.
+    if (n == segments_.size() && !health_.ok()) --n;
     if (n == 0) return 0;
     if (n == segments_.size()) {
       // The active segment goes too: start an empty one at the log end first.

@@ -63,6 +63,8 @@ class FaultInjectionFileSystem final : public FileSystem {
 
   uint64_t file_syncs() const { return file_syncs_; }
   uint64_t dir_syncs() const { return dir_syncs_; }
+  // The most fdatasyncs that were ever in progress at the same time.
+  int max_concurrent_syncs() const { return max_concurrent_syncs_; }
 
   Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) override;
   Status CreateDir(const std::string& path) override {
@@ -100,6 +102,8 @@ class FaultInjectionFileSystem final : public FileSystem {
   std::atomic<bool> fail_sync_{false};
   std::atomic<int64_t> sync_delay_ms_{0};
   std::atomic<bool> fail_truncate_{false};
+  std::atomic<int> concurrent_syncs_{0};
+  std::atomic<int> max_concurrent_syncs_{0};
   std::atomic<bool> crashed_{false};
   std::atomic<uint64_t> file_syncs_{0};
   std::atomic<uint64_t> dir_syncs_{0};
@@ -135,10 +139,15 @@ class FaultFile final : public File {
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
     if (fs_->fail_sync_) return Status::FromErrno(EIO, "fdatasync " + path());
     ++fs_->file_syncs_;
+    int now = ++fs_->concurrent_syncs_;
+    for (int seen = fs_->max_concurrent_syncs_; now > seen;) {
+      if (fs_->max_concurrent_syncs_.compare_exchange_weak(seen, now)) break;
+    }
     if (int64_t ms = fs_->sync_delay_ms_; ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
     Status s = base_->Sync();
+    --fs_->concurrent_syncs_;
     if (s.ok()) {
       auto size = base_->Size();
       if (size) fs_->RecordSynced(path(), *size);

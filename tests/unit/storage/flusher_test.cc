@@ -165,6 +165,32 @@ TEST_CASE("many producer threads share fsyncs (group commit under concurrency)")
   for (const auto& log : logs) CHECK(log->durable_offset() == log->log_end_offset());
 }
 
+TEST_CASE("a round syncs its partitions in parallel") {
+  TempDir tmp;
+  FaultInjectionFileSystem fs;
+  std::vector<std::shared_ptr<PartitionLog>> logs;
+  for (int p = 0; p < 4; ++p) logs.push_back(OpenLog(tmp.path() + "/" + std::to_string(p), &fs));
+  fs.SetSyncDelay(50ms);
+  Flusher flusher(4);
+  Waiter waiter;
+  for (const auto& log : logs) {
+    int64_t base = AppendCopy(*log, MakeBatch(1, 10, kNow), kNow);
+    flusher.RequestDurable(log, base + 1, waiter.Callback(base + 1, log));
+  }
+  REQUIRE(waiter.WaitFor(4));
+  CHECK(waiter.ok() == 4);
+  CHECK(fs.max_concurrent_syncs() >= 2);
+  for (const auto& log : logs) CHECK(log->durable_offset() == 1);
+
+  FaultInjectionFileSystem serial_fs;
+  auto log = OpenLog(tmp.path() + "/serial", &serial_fs);
+  Flusher single(1);
+  AppendCopy(*log, MakeBatch(1, 10, kNow), kNow);
+  single.RequestDurable(log, 1, waiter.Callback(1, log));
+  REQUIRE(waiter.WaitFor(5));
+  CHECK(serial_fs.max_concurrent_syncs() == 1);
+}
+
 TEST_CASE("a failed fsync fails the waiters and every later append") {
   TempDir tmp;
   FaultInjectionFileSystem fs;
