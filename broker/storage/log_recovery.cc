@@ -152,9 +152,11 @@ Status PartitionLog::Recover(int64_t now_ms) {
       s = segment->log().Sync();
       if (!s.ok()) return s;
     }
-    s = fs.SyncDir(dir_);
-    if (!s.ok()) return s;
-    dir_dirty_ = false;
+    if (dir_dirty_) {  // files were created or deleted; a clean open skips this fsync
+      s = fs.SyncDir(dir_);
+      if (!s.ok()) return s;
+      dir_dirty_ = false;
+    }
     (void)WriteRecoveryPoint(end);
   }
   durable_offset_ = end;
@@ -180,6 +182,7 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
         auto orphan = Segment::Open(fs, dir_, bases[j]);
         if (orphan) (void)(*orphan)->RemoveFiles(fs);
       }
+      dir_dirty_ = true;
       Warn("deleted " + std::to_string(bases.size() - i) +
            " segment(s) after a torn tail: " + what);
       return Status::OK();
@@ -245,6 +248,7 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
     Warn("truncating a torn tail of " + std::to_string(*file_size - at) + " bytes in " + where +
          " (" + problem + ")");
     Status s = segment->log().Truncate(at);
+    if (s.ok() && env_.sync) s = segment->log().Sync();
     if (!s.ok()) return s;
     *file_size = at;
   }
