@@ -241,6 +241,16 @@ int Main(int argc, char** argv) {
 
   (void)(*storage)->Close();
   storage->reset();
+  // How long the next start takes after a clean shutdown (saved indexes, no scan).
+  auto reopen_start = Clock::now();
+  auto reopened = LogManager::Open(options);
+  double reopen_ms = std::chrono::duration<double, std::milli>(Clock::now() - reopen_start).count();
+  if (reopened) {
+    std::printf("clean reopen of %d partitions holding %.0f MB: %.1f ms\n", o.partitions, mb,
+                reopen_ms);
+    (void)(*reopened)->Close();
+    reopened->reset();
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return errors == 0 ? 0 : 1;
