@@ -37,6 +37,12 @@ Validated ValidateBatches(const protocol::Records& records, int16_t version, int
     if (Status s = protocol::ValidateRecordBatch(batch); !s.ok()) {
       return {ErrorCode::kCorruptMessage, s.message(), {}};
     }
+    // A CRC only proves the bytes arrived as sent: records that do not parse would be stored and
+    // then break every consumer that reads them, so check them as Kafka does (uncompressed
+    // batches only; compressed ones are stored without being opened).
+    if (Status s = protocol::ValidateRecords(*view); !s.ok()) {
+      return {ErrorCode::kInvalidRecord, s.message(), {}};
+    }
     if (static_cast<int64_t>(batch.size()) > max_bytes) {
       return {ErrorCode::kMessageTooLarge, "record batch larger than max.message.bytes", {}};
     }

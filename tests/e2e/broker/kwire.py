@@ -396,6 +396,14 @@ def build_batch(records, base_sequence=-1, producer_id=-1, producer_epoch=-1, co
     return bytes(b.build())
 
 
+def restamp_crc(batch):
+    """The batch with its CRC32C recomputed (after a test edited bytes the CRC covers)."""
+    from kafka.record.util import calc_crc32c
+    b = bytearray(batch)
+    struct.pack_into(">I", b, 17, calc_crc32c(bytes(b[21:])))
+    return bytes(b)
+
+
 def read_records(data):
     """(batches, records) from a fetch's record set; each record a dict. Checks every CRC."""
     batches, records = [], []

@@ -40,6 +40,9 @@ def test_api_versions(b):
             assert keys[1][0] <= 4 <= keys[1][1], keys[1]
             assert keys[3][0] == 0, keys[3]
             assert keys[18] == (0, 4), keys[18]
+            # Notes §7.8: low minimums (raising them breaks librdkafka, KafkaJS, kafka-python).
+            for key in (2, 3, 18, 19, 20, 21, 23, 32, 33, 35, 37, 44, 60):
+                assert keys[key][0] == 0, (key, keys[key])
         # KIP-511: software name/version must match the pattern, else INVALID_REQUEST.
         body = c.request(kwire.API_API_VERSIONS, 3, {"client_software_name": "bad name!",
                                                      "client_software_version": "1"})
@@ -128,6 +131,29 @@ def test_produce_errors(b):
         p = r["responses"][0]["partition_responses"][0]
         assert p["error_code"] in (kwire.INVALID_RECORD, kwire.CORRUPT_MESSAGE), p
 
+        # A valid CRC over malformed records: storing it would poison every consumer.
+        records_at = 61  # the record batch v2 header is 61 bytes
+        malformed = []
+        b1 = bytearray(kwire.build_batch([(b"k", b"v")]))
+        b1[records_at] = 0x7E  # record length 63: runs past the end
+        malformed.append(("record length past the end", b1))
+        b2 = bytearray(kwire.build_batch([(b"k", b"v"), (b"k2", b"v2")]))
+        struct.pack_into(">i", b2, 57, 3)  # record count 3 with 2 records
+        struct.pack_into(">i", b2, 23, 2)  # ... and a matching last offset delta
+        malformed.append(("more records claimed than present", b2))
+        b3 = bytearray(kwire.build_batch([(b"k", b"v")]))
+        b3[records_at + 3] = 0x02  # offset delta 1 for the first record
+        malformed.append(("wrong offset delta", b3))
+        b4 = kwire.build_batch([(b"k", b"v")])
+        b4 = bytearray(b4 + b"\0\0")  # trailing bytes after the last record
+        struct.pack_into(">i", b4, 8, len(b4) - 12)
+        malformed.append(("trailing bytes", b4))
+        for what, batch in malformed:
+            r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(
+                TOPIC, 0, kwire.restamp_crc(batch)))
+            p = r["responses"][0]["partition_responses"][0]
+            assert p["error_code"] in (kwire.INVALID_RECORD, kwire.CORRUPT_MESSAGE), (what, p)
+
         # Missing partition and missing topic.
         r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(TOPIC, 7, good))
         p = r["responses"][0]["partition_responses"][0]
@@ -152,6 +178,61 @@ def test_produce_errors(b):
         # The connection is still good after all of that.
         kwire.produce(c, TOPIC, 0, [(b"k", b"after-errors")])
         assert kwire.list_offset(c, TOPIC, 0, -1)["offset"] == hwm + 1
+
+
+def test_multi_batch_produce(b):
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "edges-multi", partitions=2)
+        two = kwire.build_batch([(b"a", b"1"), (b"b", b"2")]) + kwire.build_batch([(b"c", b"3")])
+        for version in (3, 5, 8, 9, 10):
+            start = kwire.list_offset(c, "edges-multi", 0, -1)["offset"]
+            body = c.request(kwire.API_PRODUCE, version, {
+                "transactional_id": None, "acks": -1, "timeout_ms": 5000, "topic_data": [
+                    {"name": "edges-multi", "partition_data": [
+                        {"index": 0, "records": two}, {"index": 1, "records": two}]},
+                    {"name": "edges", "partition_data": [{"index": 0, "records": two}]}]})
+            results = [(t["name"], p["index"], p["error_code"], p["base_offset"])
+                       for t in body["responses"] for p in t["partition_responses"]]
+            assert [(n, i, e) for n, i, e, _ in results] == \
+                [("edges-multi", 0, 0), ("edges-multi", 1, 0), ("edges", 0, 0)], (version, body)
+            assert results[0][3] == start, (version, results)
+            assert kwire.list_offset(c, "edges-multi", 0, -1)["offset"] == start + 3
+        # One bad batch among good ones: nothing of that partition is written.
+        end = kwire.list_offset(c, "edges-multi", 0, -1)["offset"]
+        bad = bytearray(kwire.build_batch([(b"d", b"4")]))
+        bad[-2] ^= 1
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(
+            "edges-multi", 0, kwire.build_batch([(b"x", b"ok")]) + bytes(bad)))
+        assert r["responses"][0]["partition_responses"][0]["error_code"] == kwire.CORRUPT_MESSAGE
+        assert kwire.list_offset(c, "edges-multi", 0, -1)["offset"] == end
+        recs = kwire.fetch_all(c, "edges-multi", 0)
+        assert [r["value"] for r in recs] == [b"1", b"2", b"3"] * 5, recs
+
+
+def test_null_client_id_and_many_connections(b):
+    with Conn(b.bootstrap) as c:
+        header = struct.pack(">hhih", kwire.API_METADATA, 1, 42, -1)  # client id null
+        c.send_raw(kwire.frame(header + kwire.encode_body(kwire.API_METADATA, 1,
+                                                           {"topics": None})))
+        got, body = c.recv(kwire.API_METADATA, 1)
+        assert got == 42 and body["brokers"], body
+    conns = [Conn(b.bootstrap) for _ in range(200)]
+    try:
+        for i, c in enumerate(conns):
+            c.send(kwire.API_API_VERSIONS, i % 3)
+        for i, c in enumerate(conns):
+            _, body = c.recv(kwire.API_API_VERSIONS, i % 3)
+            assert body["error_code"] == 0
+    finally:
+        for c in conns:
+            c.close()
+    # A client that sends half a frame and goes away, and one that stalls mid-frame, do not
+    # disturb anyone else.
+    with Conn(b.bootstrap) as half:
+        half.send_raw(struct.pack(">i", 100) + b"\0\3\0\1")
+    with Conn(b.bootstrap) as stalled, Conn(b.bootstrap) as other:
+        stalled.send_raw(struct.pack(">i", 100) + b"\0\3")
+        assert other.request(kwire.API_API_VERSIONS, 0)["error_code"] == 0
 
 
 def test_acks_zero(b):
@@ -215,7 +296,8 @@ def main():
     with Broker() as b:
         with Conn(b.bootstrap) as bystander:
             assert kwire.create_topic(bystander, TOPIC)["error_code"] == 0
-            for test in (test_api_versions, test_produce_errors, test_acks_zero,
+            for test in (test_api_versions, test_produce_errors, test_multi_batch_produce,
+                         test_null_client_id_and_many_connections, test_acks_zero,
                          test_pipelining_in_order):
                 t = time.monotonic()
                 test(b)
