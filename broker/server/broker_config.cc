@@ -74,6 +74,8 @@ void ReadClusterProperties(const YAML::Node& rp, ClusterProperties& c) {
   ReadIf(rp, "group_max_session_timeout_ms", c.group_max_session_timeout_ms);
   ReadIf(rp, "group_initial_rebalance_delay", c.group_initial_rebalance_delay_ms);
   ReadIf(rp, "transaction_max_timeout_ms", c.transaction_max_timeout_ms);
+  // kpk's own key (Redpanda has no equivalent): tests shorten it to see retention at work.
+  ReadIf(rp, "retention_check_interval_ms", c.retention_check_interval_ms);
 }
 
 }  // namespace

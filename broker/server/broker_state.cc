@@ -120,6 +120,9 @@ Status BrokerState::SetBrokerConfig(std::string_view name, const std::optional<s
   if (Status s = ApplyBrokerConfig(name, value, static_cluster_, changed); !s.ok()) return s;
   if (validate_only) return Status::OK();
   config_.cluster = changed;
+  // Topics without their own override follow the broker's defaults (log.retention.ms,
+  // log.segment.bytes, log.message.timestamp.type, ...) from now on, not only after a restart.
+  logs_->SetDefaults(StorageDefaults());
   if (value) {
     broker_overrides_[std::string(name)] = *value;
   } else {

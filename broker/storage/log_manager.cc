@@ -40,7 +40,8 @@ std::optional<int32_t> ParsePartitionDir(std::string_view name) {
 LogManager::LogManager(StorageOptions options)
     : options_(std::move(options)),
       fs_(options_.fs ? *options_.fs : *DefaultFileSystem()),
-      flusher_(std::make_shared<Flusher>()) {
+      flusher_(std::make_shared<Flusher>()),
+      defaults_(options_.defaults) {
   env_.fs = &fs_;
   env_.sync = !options_.developer_mode;
   env_.warn = options_.warn;
@@ -129,10 +130,10 @@ Status LogManager::LoadTopic(const std::string& dir_name) {
     Warn("skipping topic directory " + dir + ": " + metadata.error().ToString());
     return Status::OK();
   }
-  auto config = LogConfig::FromConfigs(metadata->configs, options_.defaults);
+  auto config = LogConfig::FromConfigs(metadata->configs, defaults_);
   if (!config) {
     Warn("topic " + dir_name + ": " + config.error().message() + "; using defaults");
-    config = options_.defaults;
+    config = defaults_;
   }
   // Partition directories past the count are left by an interrupted CreatePartitions; they
   // were never announced, so they are empty of anything a client wrote.
@@ -176,7 +177,7 @@ Result<TopicMetadata> LogManager::CreateTopic(std::string_view name, int32_t par
     return Err(Status::InvalidArgument("partition count " + std::to_string(partitions) +
                                        " is not between 1 and " + std::to_string(kMaxPartitions)));
   }
-  auto config = LogConfig::FromConfigs(configs, options_.defaults);
+  auto config = LogConfig::FromConfigs(configs, defaults_);
   if (!config) return Err(config.error());
   {
     std::lock_guard lock(mu_);
@@ -295,7 +296,7 @@ Status LogManager::CreatePartitions(std::string_view name, int32_t total) {
 
 Status LogManager::SetTopicConfigs(std::string_view name, const ConfigMap& configs) {
   std::lock_guard admin(admin_mu_);
-  auto config = LogConfig::FromConfigs(configs, options_.defaults);
+  auto config = LogConfig::FromConfigs(configs, defaults_);
   if (!config) return config.error();
   TopicMetadata metadata;
   {
@@ -344,6 +345,28 @@ Result<LogConfig> LogManager::TopicConfig(std::string_view name) const {
   auto it = topics_.find(name);
   if (it == topics_.end()) return Err(Status::NotFound("topic " + std::string(name)));
   return it->second.config;
+}
+
+LogConfig LogManager::defaults() const {
+  std::lock_guard lock(mu_);
+  return defaults_;
+}
+
+void LogManager::SetDefaults(const LogConfig& defaults) {
+  std::lock_guard admin(admin_mu_);
+  std::lock_guard lock(mu_);
+  defaults_ = defaults;
+  for (auto& [name, topic] : topics_) {
+    auto config = LogConfig::FromConfigs(topic.metadata.configs, defaults_);
+    // The overrides were valid when they were set; if they no longer combine with the new
+    // defaults, keep the settings the topic has.
+    if (!config) {
+      Warn("topic " + name + ": " + config.error().message() + "; keeping its settings");
+      continue;
+    }
+    topic.config = *config;
+    for (const auto& log : topic.logs) log->SetConfig(*config);
+  }
 }
 
 std::shared_ptr<PartitionLog> LogManager::GetLog(std::string_view topic, int32_t partition) const {

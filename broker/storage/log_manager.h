@@ -76,7 +76,10 @@ class LogManager {
   std::optional<std::string> TopicNameForId(const protocol::Uuid& id) const;
   // The effective settings of a topic (defaults plus overrides).
   Result<LogConfig> TopicConfig(std::string_view name) const;
-  const LogConfig& defaults() const { return options_.defaults; }
+  LogConfig defaults() const;
+  // Replaces the broker-wide defaults (the broker's configs changed at run time) and re-applies
+  // every topic's overrides on top of them, so topics without an override follow at once.
+  void SetDefaults(const LogConfig& defaults);
 
   // Null if there is no such topic or partition. The log stays usable while held, even if the
   // topic is deleted meanwhile (appends then fail with kNotFound).
@@ -118,6 +121,9 @@ class LogManager {
   // Serializes admin operations (they do file I/O); never held by the data path.
   std::mutex admin_mu_;
   mutable std::mutex mu_;
+  // Starts as options_.defaults. Written under both admin_mu_ and mu_, so either suffices to
+  // read it.
+  LogConfig defaults_;
   std::map<std::string, Topic, std::less<>> topics_;
   bool closed_ = false;
 };
