@@ -39,6 +39,8 @@ Connection::Connection(asio::ip::tcp::socket socket, BrokerState& state, Connect
 }
 
 void Connection::Start() {
+  ++state_.metrics().connections_accepted;
+  ++state_.metrics().connections_open;
   auto self = shared_from_this();
   asio::co_spawn(
       socket_.get_executor(), [self]() { return self->ReadLoop(); }, asio::detached);
@@ -49,6 +51,7 @@ void Connection::Start() {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  --state_.metrics().connections_open;
   asio::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
