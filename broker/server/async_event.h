@@ -27,20 +27,28 @@ class AsyncEvent {
   bool notified() const { return notified_; }
   void Reset() { notified_ = false; }
 
-  // Waits until Notify() or `deadline`; returns whether it was notified.
+  // For shutdown: ends the current wait and every later one at once, as if its deadline had
+  // passed, so that long polls answer now instead of holding the event loop open.
+  void Close() {
+    closed_ = true;
+    timer_.cancel();
+  }
+
+  // Waits until Notify() or `deadline`; returns whether it was notified (false once closed).
   Awaitable<bool> WaitUntil(Clock::time_point deadline) {
-    if (!notified_) {
+    if (!notified_ && !closed_) {
       timer_.expires_at(deadline);
       asio::error_code ec;
       co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    co_return notified_;
+    co_return notified_ && !closed_;
   }
   Awaitable<void> Wait() { co_await WaitUntil(Clock::time_point::max()); }
 
  private:
   asio::steady_timer timer_;
   bool notified_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace kpk::broker

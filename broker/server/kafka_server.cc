@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include "broker/server/broker_state.h"
 #include "broker/server/log.h"
+#include "broker/server/partition_waiters.h"
 
 namespace kpk::broker {
 
@@ -42,6 +44,9 @@ void KafkaServer::Stop() {
     if (auto c = weak.lock()) c->Close();
   }
   connections_.clear();
+  // Parked fetches would otherwise keep the event loop, and so the shutdown, waiting for as
+  // long as their clients' max wait (KafkaJS: 5 s; any client may ask for more).
+  state_.waiters().CloseAll();
 }
 
 Awaitable<void> KafkaServer::AcceptLoop() {

@@ -2,6 +2,11 @@
 
 namespace kpk::broker {
 
+void PartitionWaiters::Add(const Key& partition, AsyncEvent* event) {
+  waiters_[partition].insert(event);
+  if (closed_) event->Close();
+}
+
 void PartitionWaiters::Remove(const Key& partition, AsyncEvent* event) {
   auto it = waiters_.find(partition);
   if (it == waiters_.end()) return;
@@ -13,6 +18,13 @@ void PartitionWaiters::Notify(const Key& partition) {
   auto it = waiters_.find(partition);
   if (it == waiters_.end()) return;
   for (AsyncEvent* event : it->second) event->Notify();
+}
+
+void PartitionWaiters::CloseAll() {
+  closed_ = true;
+  for (auto& [partition, events] : waiters_) {
+    for (AsyncEvent* event : events) event->Close();
+  }
 }
 
 }  // namespace kpk::broker

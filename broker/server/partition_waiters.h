@@ -16,13 +16,17 @@ class PartitionWaiters {
  public:
   using Key = std::pair<std::string, int32_t>;
 
-  void Add(const Key& partition, AsyncEvent* event) { waiters_[partition].insert(event); }
+  void Add(const Key& partition, AsyncEvent* event);
   void Remove(const Key& partition, AsyncEvent* event);
   // Wakes every fetch waiting on `partition`.
   void Notify(const Key& partition);
+  // At shutdown: closes every waiting fetch's event (and those added later), so each answers
+  // with what it has now instead of keeping the broker alive until its max wait runs out.
+  void CloseAll();
 
  private:
   std::map<Key, std::set<AsyncEvent*>> waiters_;
+  bool closed_ = false;
 };
 
 // Registers `event` on a set of partitions for the lifetime of the object.
