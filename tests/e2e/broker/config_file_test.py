@@ -54,8 +54,9 @@ class Proc:
         self.admin = admin
         self.log_path = log_path
         self.log = open(log_path, "ab")
-        self.proc = subprocess.Popen([KPK_BIN, "broker", "run", *args], stdout=self.log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.stdout = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([KPK_BIN, "broker", "run", *args], stdout=self.stdout,
+                                     stderr=self.log, stdin=subprocess.DEVNULL)
 
     def ready(self):
         def check():
@@ -84,6 +85,9 @@ class Proc:
                 self.proc.wait(5)
                 raise AssertionError(f"no exit within 15 s of signal {sig}")
         self.log.close()
+        self.stdout.seek(0)
+        out = self.stdout.read()
+        assert out == b"", f"the broker logs to stderr, but wrote to stdout: {out[:500]!r}"
         return self.proc.returncode
 
     def __enter__(self):
@@ -95,6 +99,7 @@ class Proc:
             self.proc.wait(5)
         if not self.log.closed:
             self.log.close()
+        self.stdout.close()
 
 
 def node_config(admin):

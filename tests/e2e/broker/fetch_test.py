@@ -2,6 +2,7 @@
 max wait), max wait respected when nothing comes, min_bytes, max_bytes and partition_max_bytes
 with KIP-74's one-whole-batch rule, OFFSET_OUT_OF_RANGE, several partitions and topics in one
 fetch (high watermark, log start, last stable offset), and every advertised Fetch version."""
+import struct
 import sys
 import threading
 import time
@@ -149,6 +150,16 @@ def test_several_partitions(b):
                     assert part["preferred_read_replica"] == -1, part
                 _, got = kwire.read_records(part["records"])
                 assert [(r["key"], r["value"]) for r in got] == recs, (version, topic, p, got)
+            # Notes §7: throttle time always 0; sessions declined with id 0.
+            assert body["throttle_time_ms"] == 0, body["throttle_time_ms"]
+            if version >= 7:
+                assert body["error_code"] == 0 and body["session_id"] == 0, body
+            # Every batch carries leader epoch 0, whatever the producer sent (-1).
+            data = kwire.fetch_partition(body, "multi", 2)["records"]
+            pos = 0
+            while pos < len(data):
+                assert struct.unpack(">i", data[pos + 12:pos + 16])[0] == 0, "leader epoch"
+                pos += struct.unpack(">i", data[pos + 8:pos + 12])[0] + 12
             missing = kwire.fetch_partition(body, "multi", 9)
             assert missing["error_code"] == kwire.UNKNOWN_TOPIC_OR_PARTITION, missing
 

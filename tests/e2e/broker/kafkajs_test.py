@@ -4,6 +4,7 @@ configs, producing keys, headers and timestamps with acks=-1 and gzip, offsets (
 timestamp), DeleteRecords and DeleteTopics. The records are read back over the wire and must be
 exactly the ones KafkaJS wrote."""
 import json
+import os
 import sys
 import time
 
@@ -17,7 +18,8 @@ BASE = 1_670_000_000_000
 def main():
     with Broker() as b:
         t = time.monotonic()
-        out = json.loads(node("kafkajs_driver.js", b.bootstrap, timeout=60).stdout.splitlines()[-1])
+        driver = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kafkajs_driver.js")
+        out = json.loads(node(driver, b.bootstrap, timeout=60).stdout.splitlines()[-1])
         print(f"driver: {time.monotonic() - t:.2f}s")
         assert out["validateOnly"] is True and out["created"] is True, out
         assert out["createdAgain"] is False, out  # TOPIC_ALREADY_EXISTS
