@@ -2,6 +2,7 @@
 advertised version, and record timestamps: CreateTime kept as produced, LogAppendTime (topic
 config and broker default) stamped by the broker with a valid CRC and reported in the produce
 response; kcat's offset-for-time query on top."""
+import struct
 import sys
 import time
 
@@ -71,16 +72,36 @@ def test_list_offsets(b):
         out = kcat(b.bootstrap, "-Q", "-t", f"ts:0:{BASE + 2500}", timeout=20).stdout
         assert "ts [0] offset 3" in out, out
 
+        # A compressed batch. Kafka opens it and answers the exact record; kpk's storage does not
+        # decompress and answers the batch's first offset (with the batch's max timestamp). That
+        # never skips a record the client asked for; exactness is a known gap (see the report).
+        kwire.create_topic(c, "ts-gzip")
+        batch = kwire.build_batch([(b"k", b"v%d" % i + b"x" * 500, None, BASE + i * 1000)
+                                   for i in range(5)], compression=1)
+        assert struct.unpack(">h", batch[21:23])[0] & 7 == 1, "batch not compressed"
+        r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request("ts-gzip", 0, batch))
+        assert r["responses"][0]["partition_responses"][0]["error_code"] == 0, r
+        for target, exact in ((BASE, 0), (BASE + 2500, 3), (BASE + 4000, 4)):
+            r = kwire.list_offset(c, "ts-gzip", 0, target)
+            assert 0 <= r["offset"] <= exact and r["timestamp"] >= target, (target, r)
+        assert kwire.list_offset(c, "ts-gzip", 0, BASE + 4001)["offset"] == -1
+        assert kwire.list_offset(c, "ts-gzip", 0, -3)["offset"] in (0, 4)
+
         # CreateTime records come back with the producer's timestamps.
         recs = kwire.fetch_all(c, "ts", 0)
         assert [r["timestamp"] - BASE for r in recs] == [0, 1000, 2000, 9000, 4000, 5000], recs
         assert all(r["timestamp_type"] == 0 for r in recs)
 
 
-def check_log_append_time(c, topic, produced_ts):
+def check_log_append_time(c, topic, produced_ts, compression=0):
     before = int(time.time() * 1000)
-    r = kwire.produce(c, topic, 0, [(b"k1", b"v1", None, produced_ts),
-                                    (b"k2", b"v2", None, produced_ts + 5)])
+    batch = kwire.build_batch([(b"k1", b"v1" + b"." * 300, None, produced_ts),
+                               (b"k2", b"v2" + b"." * 300, None, produced_ts + 5)],
+                              compression=compression)
+    assert struct.unpack(">h", batch[21:23])[0] & 7 == compression
+    body = c.request(kwire.API_PRODUCE, 7, kwire.produce_request(topic, 0, batch))
+    r = body["responses"][0]["partition_responses"][0]
+    assert r["error_code"] == 0, r
     after = int(time.time() * 1000)
     assert before - 5 <= r["log_append_time_ms"] <= after + 5, (before, r, after)
     body = c.request(kwire.API_FETCH, 11, kwire.fetch_request([(topic, 0, 0)]))
@@ -98,6 +119,9 @@ def test_log_append_time(b):
     with Conn(b.bootstrap) as c:
         kwire.create_topic(c, "lat", configs={"message.timestamp.type": "LogAppendTime"})
         check_log_append_time(c, "lat", BASE)
+        # gzip: the broker stamps the batch header (and its CRC) without touching the records.
+        kwire.create_topic(c, "lat-gzip", configs={"message.timestamp.type": "LogAppendTime"})
+        check_log_append_time(c, "lat-gzip", BASE, compression=1)
         # CreateTime topic: the produce response says -1 and timestamps are kept.
         kwire.create_topic(c, "ct")
         r = kwire.produce(c, "ct", 0, [(b"k", b"v", None, BASE)])
