@@ -10,10 +10,12 @@ uint64_t ByteReader::ReadUnsignedVarlong() {
       return 0;
     }
     uint8_t b = data_[pos_++];
+    // The 10th byte may carry only the top bit of a 64-bit value.
+    if (shift == 63 && b > 1) break;
     value |= static_cast<uint64_t>(b & 0x7F) << shift;
     if ((b & 0x80) == 0) return value;
   }
-  ok_ = false;  // more than 10 bytes: not a valid varlong
+  ok_ = false;  // more than 10 bytes, or bits beyond 64: not a valid varlong
   return 0;
 }
 

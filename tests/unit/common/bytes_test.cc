@@ -72,6 +72,11 @@ TEST_CASE("overlong and truncated varints fail") {
   ByteReader r2(truncated);
   r2.ReadVarint();
   CHECK_FALSE(r2.ok());
+  kpk::Bytes past_64_bits(9, 0xff);
+  past_64_bits.push_back(0x02);  // a 10th byte may only be 0 or 1
+  ByteReader r4(past_64_bits);
+  r4.ReadUnsignedVarlong();
+  CHECK_FALSE(r4.ok());
   const kpk::Bytes too_big_for_32 = {0xff, 0xff, 0xff, 0xff, 0x7f};  // 2^35 - 1
   ByteReader r3(too_big_for_32);
   r3.ReadUnsignedVarint();
