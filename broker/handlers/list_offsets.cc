@@ -1,6 +1,7 @@
 #include "broker/handlers/list_offsets.h"
 
 #include "broker/server/broker_state.h"
+#include "broker/transactions/producer_states.h"
 
 namespace kpk::broker {
 namespace {
@@ -12,10 +13,13 @@ constexpr int64_t kLatest = -1;
 constexpr int64_t kEarliest = -2;
 constexpr int64_t kMaxTimestamp = -3;
 
-void Lookup(const storage::PartitionLog& log, int64_t timestamp, PartitionResponse& out) {
+constexpr int8_t kReadCommitted = 1;
+
+void Lookup(const storage::PartitionLog& log, int64_t timestamp, int64_t latest,
+            PartitionResponse& out) {
   out.leader_epoch = storage::kLeaderEpoch;
   if (timestamp == kLatest) {
-    out.offset = log.high_watermark();
+    out.offset = latest;
     return;
   }
   if (timestamp == kEarliest) {
@@ -57,7 +61,13 @@ ListOffsetsHandler::Response ListOffsetsHandler::Handle(RequestContext& ctx,
         r.error_code = ToInt(ErrorCode::kUnsupportedVersion);
         continue;
       }
-      Lookup(*log, p.timestamp, r);
+      // read_committed consumers' "latest" is the last stable offset (v2+).
+      int64_t latest = log->high_watermark();
+      if (ctx.version >= 2 && request.isolation_level == kReadCommitted) {
+        auto* producers = ctx.state.producer_states().For(topic.name, p.partition_index, log);
+        if (producers) latest = producers->LastStableOffset(latest);
+      }
+      Lookup(*log, p.timestamp, latest, r);
       if (ctx.version == 0 && r.error_code == 0) {
         // v0 answers with a list of offsets instead of one.
         if (r.offset >= 0) r.old_style_offsets.push_back(r.offset);

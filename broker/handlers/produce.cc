@@ -7,6 +7,7 @@
 #include "broker/server/durability.h"
 #include "broker/server/log.h"
 #include "broker/server/partition_waiters.h"
+#include "broker/transactions/producer_states.h"
 
 namespace kpk::broker {
 namespace {
@@ -100,6 +101,25 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
   }
   const int64_t now = NowMs();
   for (size_t i = 0; i < v.batches.size(); ++i) {
+    auto view = protocol::RecordBatchView::Parse(v.batches[i]);
+    PartitionProducerState* producers = nullptr;
+    if (view->producer_id() >= 0) {
+      producers = ctx.state.producer_states().For(topic.name, data.index, log);
+      if (producers == nullptr) {
+        r.error_code = ToInt(ErrorCode::kKafkaStorageError);
+        break;
+      }
+      SequenceCheck check = producers->Check(*view);
+      if (check.error != ErrorCode::kNone) {
+        r.error_code = ToInt(check.error);
+        break;
+      }
+      if (check.duplicate_of) {
+        // A retry of a batch already in the log: acknowledge it where it is, write nothing.
+        if (i == 0) r.base_offset = *check.duplicate_of;
+        continue;
+      }
+    }
     auto appended = log->Append(v.batches[i], now);
     if (!appended) {
       KPK_LOG_WARN("append to {}-{} failed: {}", topic.name, data.index,
@@ -108,6 +128,7 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
       r.error_message = appended.error().message();
       break;
     }
+    if (producers) producers->OnAppend(*view, appended->base_offset, appended->last_offset);
     if (i == 0) {
       r.base_offset = appended->base_offset;
       r.log_append_time_ms = appended->log_append_time_ms;

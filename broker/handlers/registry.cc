@@ -5,22 +5,41 @@
 #include <array>
 #include <type_traits>
 
+#include "broker/handlers/add_offsets_to_txn.h"
+#include "broker/handlers/add_partitions_to_txn.h"
 #include "broker/handlers/alter_configs.h"
 #include "broker/handlers/api_versions.h"
 #include "broker/handlers/create_partitions.h"
 #include "broker/handlers/create_topics.h"
+#include "broker/handlers/delete_groups.h"
 #include "broker/handlers/delete_records.h"
 #include "broker/handlers/delete_topics.h"
 #include "broker/handlers/describe_cluster.h"
 #include "broker/handlers/describe_configs.h"
+#include "broker/handlers/describe_groups.h"
 #include "broker/handlers/describe_log_dirs.h"
+#include "broker/handlers/describe_producers.h"
+#include "broker/handlers/describe_transactions.h"
 #include "broker/handlers/dispatch.h"
+#include "broker/handlers/end_txn.h"
 #include "broker/handlers/fetch.h"
+#include "broker/handlers/find_coordinator.h"
+#include "broker/handlers/heartbeat.h"
 #include "broker/handlers/incremental_alter_configs.h"
+#include "broker/handlers/init_producer_id.h"
+#include "broker/handlers/join_group.h"
+#include "broker/handlers/leave_group.h"
+#include "broker/handlers/list_groups.h"
 #include "broker/handlers/list_offsets.h"
+#include "broker/handlers/list_transactions.h"
 #include "broker/handlers/metadata.h"
+#include "broker/handlers/offset_commit.h"
+#include "broker/handlers/offset_delete.h"
+#include "broker/handlers/offset_fetch.h"
 #include "broker/handlers/offset_for_leader_epoch.h"
 #include "broker/handlers/produce.h"
+#include "broker/handlers/sync_group.h"
+#include "broker/handlers/txn_offset_commit.h"
 
 namespace kpk::broker {
 namespace {
@@ -84,6 +103,25 @@ constexpr auto kHandlers = SortedByKey(std::array{
     Make<DescribeClusterHandler>("DescribeCluster"),
     Make<DescribeLogDirsHandler>("DescribeLogDirs"),
     Make<OffsetForLeaderEpochHandler>("OffsetForLeaderEpoch"),
+    Make<DeleteGroupsHandler>("DeleteGroups"),
+    Make<DescribeGroupsHandler>("DescribeGroups"),
+    Make<FindCoordinatorHandler>("FindCoordinator"),
+    Make<HeartbeatHandler>("Heartbeat"),
+    Make<JoinGroupHandler>("JoinGroup"),
+    Make<LeaveGroupHandler>("LeaveGroup"),
+    Make<ListGroupsHandler>("ListGroups"),
+    Make<OffsetCommitHandler>("OffsetCommit"),
+    Make<OffsetDeleteHandler>("OffsetDelete"),
+    Make<OffsetFetchHandler>("OffsetFetch"),
+    Make<SyncGroupHandler>("SyncGroup"),
+    Make<AddOffsetsToTxnHandler>("AddOffsetsToTxn"),
+    Make<AddPartitionsToTxnHandler>("AddPartitionsToTxn"),
+    Make<DescribeProducersHandler>("DescribeProducers"),
+    Make<DescribeTransactionsHandler>("DescribeTransactions"),
+    Make<EndTxnHandler>("EndTxn"),
+    Make<InitProducerIdHandler>("InitProducerId"),
+    Make<ListTransactionsHandler>("ListTransactions"),
+    Make<TxnOffsetCommitHandler>("TxnOffsetCommit"),
 });
 
 constexpr auto kApis = [] {

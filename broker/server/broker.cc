@@ -3,10 +3,12 @@
 #include <future>
 
 #include "broker/admin/admin_server.h"
+#include "broker/groups/coordinator.h"
 #include "broker/server/asio.h"
 #include "broker/server/broker_state.h"
 #include "broker/server/kafka_server.h"
 #include "broker/server/log.h"
+#include "broker/transactions/txn_coordinator.h"
 
 namespace kpk::broker {
 
@@ -46,6 +48,8 @@ struct Broker::Impl {
     kafka.Stop();
     signals.cancel();
     retention_timer.cancel();
+    state.groups().Stop();
+    state.transactions().Stop();
   }
 
   asio::io_context io{1};
@@ -79,6 +83,7 @@ Status Broker::Start() {
   impl_->kafka.Start();
   impl_->admin.Start();
   impl_->ScheduleRetention();
+  asio::co_spawn(impl_->io, impl_->state.transactions().Recover(), asio::detached);
   impl_->signals.async_wait([this](const asio::error_code& ec, int signal) {
     if (ec) return;
     KPK_LOG_INFO("received signal {}", signal);

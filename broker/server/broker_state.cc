@@ -12,34 +12,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "broker/groups/coordinator.h"
 #include "broker/server/asio.h"
+#include "broker/server/atomic_file.h"
 #include "broker/server/log.h"
 #include "broker/server/partition_waiters.h"
+#include "broker/transactions/producer_states.h"
+#include "broker/transactions/txn_coordinator.h"
 
 namespace kpk::broker {
 namespace {
 
 constexpr const char* kBrokerOverridesFile = "broker_config.json";
-
-// Writes `text` to `path` so that a crash leaves either the old or the new file.
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::FromErrno(errno, "open " + tmp);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  int err = errno;
-  ::close(fd);
-  if (!ok) return Status::FromErrno(err, "write " + tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::FromErrno(errno, "rename " + tmp);
-  std::string dir = std::filesystem::path(path).parent_path();
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::OK();
-}
 
 }  // namespace
 
@@ -52,7 +36,9 @@ BrokerState::BrokerState(BrokerConfig config, asio::io_context& io)
     : config_(std::move(config)),
       static_cluster_(config_.cluster),
       io_(io),
-      waiters_(std::make_unique<PartitionWaiters>()) {}
+      waiters_(std::make_unique<PartitionWaiters>()),
+      producer_states_(std::make_unique<ProducerStates>()),
+      transactions_(std::make_unique<TransactionCoordinator>(*this)) {}
 
 BrokerState::~BrokerState() = default;
 
@@ -85,10 +71,31 @@ Status BrokerState::Open() {
   if (!logs) return logs.error();
   logs_ = std::move(*logs);
   topics_ = std::make_unique<Topics>(*logs_, config_);
-  return Status::OK();
+  groups::CoordinatorOptions group_options;
+  group_options.data_dir = config_.data_directory;
+  group_options.sync = !config_.developer_mode;
+  group_options.warn = [](std::string_view line) { KPK_LOG_WARN("{}", line); };
+  groups_ =
+      std::make_unique<groups::GroupCoordinator>(io_, config_.cluster, std::move(group_options));
+  if (Status s = groups_->Open(); !s.ok()) return s;
+  transactions_->SetOffsetCommitter(
+      [this](
+          const std::string& group,
+          const std::map<TopicPartition, StagedOffset>& staged) -> Awaitable<protocol::ErrorCode> {
+        std::vector<groups::OffsetToCommit> offsets;
+        for (const auto& [tp, o] : staged) {
+          offsets.push_back({tp, {o.offset, o.leader_epoch, o.metadata.value_or(""), NowMs()}});
+        }
+        co_return co_await groups_->ApplyOffsets(group, std::move(offsets));
+      });
+  return transactions_->Open();
 }
 
-Status BrokerState::Close() { return logs_ ? logs_->Close() : Status::OK(); }
+Status BrokerState::Close() {
+  if (groups_) groups_->Close();
+  transactions_->Stop();
+  return logs_ ? logs_->Close() : Status::OK();
+}
 
 Status BrokerState::LoadBrokerOverrides() {
   const std::string path = config_.data_directory + "/" + kBrokerOverridesFile;

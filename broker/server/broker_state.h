@@ -17,7 +17,12 @@ class io_context;
 
 namespace kpk::broker {
 
+namespace groups {
+class GroupCoordinator;
+}
 class PartitionWaiters;
+class ProducerStates;
+class TransactionCoordinator;
 
 class BrokerState {
  public:
@@ -39,6 +44,9 @@ class BrokerState {
   storage::LogManager& logs() { return *logs_; }
   Topics& topics() { return *topics_; }
   PartitionWaiters& waiters() { return *waiters_; }
+  groups::GroupCoordinator& groups() { return *groups_; }
+  ProducerStates& producer_states() { return *producer_states_; }
+  TransactionCoordinator& transactions() { return *transactions_; }
 
   // Broker configs changed at run time (AlterConfigs on the broker), persisted in the data
   // directory and applied over the static config at startup.
@@ -59,6 +67,9 @@ class BrokerState {
   std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<Topics> topics_;
   std::unique_ptr<PartitionWaiters> waiters_;
+  std::unique_ptr<groups::GroupCoordinator> groups_;
+  std::unique_ptr<ProducerStates> producer_states_;
+  std::unique_ptr<TransactionCoordinator> transactions_;
   ConfigOverrides broker_overrides_;
 };
 

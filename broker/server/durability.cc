@@ -38,4 +38,17 @@ Awaitable<Status> WaitDurable(BrokerState& state, std::vector<DurableTarget> tar
   co_return pending->first_error;
 }
 
+Awaitable<Status> AwaitCompletion(std::function<void(CompletionCallback)> start) {
+  auto executor = co_await asio::this_coro::executor;
+  auto pending = std::make_shared<Pending>(executor, 1);
+  start([pending, executor](const Status& s) {
+    asio::post(executor, [pending, s] {
+      pending->first_error = s;
+      pending->event.Notify();
+    });
+  });
+  co_await pending->event.Wait();
+  co_return pending->first_error;
+}
+
 }  // namespace kpk::broker

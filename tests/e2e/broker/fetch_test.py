@@ -78,6 +78,28 @@ def test_min_bytes(b):
         assert len(recs) == 2 and took < 0.5, (len(recs), took)
 
 
+def test_min_bytes_across_segments(b):
+    """More than min_bytes is available, but spread over small segments: answered at once (as
+    Kafka does), not after max wait at every segment boundary."""
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "minseg", configs={"segment.bytes": "1000"})
+        for i in range(10):
+            kwire.produce(c, "minseg", 0, [(b"k", b"%d:" % i + b"x" * 300)], acks=1)
+        # Two batches per segment: the last segment alone holds less than min_bytes, and a fetch
+        # there rightly waits; every fetch before it must not.
+        offset, started = 0, time.monotonic()
+        for _ in range(20):
+            body = fetch(c, [("minseg", 0, offset)], max_wait_ms=3000, min_bytes=1000)
+            _, recs = kwire.read_records(kwire.fetch_partition(body, "minseg", 0)["records"])
+            assert recs, f"nothing at offset {offset}"
+            offset = recs[-1]["offset"] + 1
+            if offset >= 8:
+                break
+        took = time.monotonic() - started
+        assert offset >= 8, offset
+        assert took < 2, f"reading 8 batches over small segments took {took:.1f}s"
+
+
 def test_max_bytes_whole_batches(b):
     with Conn(b.bootstrap) as c:
         kwire.create_topic(c, "bigbatches")
@@ -203,7 +225,8 @@ def main():
             assert kwire.create_topic(c, T)["error_code"] == 0
             kwire.produce(c, T, 0, [(b"a", b"1"), (b"b", b"2")])
         for test in (test_long_poll_wakeup, test_max_wait_respected, test_min_bytes,
-                     test_max_bytes_whole_batches, test_offset_out_of_range,
+                     test_min_bytes_across_segments, test_max_bytes_whole_batches,
+                     test_offset_out_of_range,
                      test_several_partitions, test_concurrent_fetchers):
             t = time.monotonic()
             test(b)

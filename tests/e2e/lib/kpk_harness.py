@@ -202,7 +202,9 @@ def kcat(bootstrap, *args, timeout=60, input=None, check=True):
 
 
 def node(script, *args, timeout=120, check=True):
-    """Runs a KafkaJS script from tests/e2e (node_modules installed by install-deps.sh)."""
+    """Runs a KafkaJS script from tests/e2e (node_modules installed by install-deps.sh).
+    A relative script path is taken from tests/e2e, not from ctest's working directory."""
+    script = os.path.join(E2E_DIR, script)
     return run(["node", script, *args], timeout=timeout, check=check,
                env={"NODE_PATH": os.path.join(E2E_DIR, "node_modules")})
 

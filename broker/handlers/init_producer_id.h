@@ -1,0 +1,17 @@
+// InitProducerId (22): hands out producer ids and epochs, for idempotent and transactional
+// producers; a transactional id's new epoch fences the previous producer instance.
+#pragma once
+
+#include "broker/handlers/handler.h"
+#include "broker/protocol/generated/init_producer_id_request.h"
+#include "broker/protocol/generated/init_producer_id_response.h"
+#include "broker/server/asio.h"
+
+namespace kpk::broker {
+
+struct InitProducerIdHandler
+    : HandlerSpec<protocol::InitProducerIdRequest, protocol::InitProducerIdResponse, 0, 5> {
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
+};
+
+}  // namespace kpk::broker
