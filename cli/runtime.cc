@@ -35,6 +35,21 @@ Result<LoadedConfig> LoadConfig(const Context& ctx) {
   return loaded;
 }
 
+std::string ProfileFilePath(const Context& ctx) {
+  return ctx.global.config_file.empty() ? DefaultProfilePath() : ctx.global.config_file;
+}
+
+const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& name) {
+  std::string wanted = name.empty() ? file.current_profile : name;
+  if (wanted.empty()) {
+    Fail("find profile", "no profile is selected (kpk profile use NAME)");
+    return nullptr;
+  }
+  const Profile* p = file.Find(wanted);
+  if (p == nullptr) Fail("find profile", "profile " + Quote(wanted) + " does not exist");
+  return p;
+}
+
 std::optional<kafka::Client> OpenClient(const Context& ctx, const kafka::ClientOptions& options) {
   Result<LoadedConfig> loaded = LoadConfig(ctx);
   if (!loaded) {

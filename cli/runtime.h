@@ -17,6 +17,13 @@ namespace kpk::cli {
 // Resolves -X, KPK_* and the profile for this invocation.
 Result<LoadedConfig> LoadConfig(const Context& ctx);
 
+// The kpk.yaml this invocation reads and writes: --config, else the default path.
+std::string ProfileFilePath(const Context& ctx);
+
+// The named profile of `file`, or its current one when `name` is empty; reports a missing one
+// and returns null.
+const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& name);
+
 // Loads the config and opens a Kafka client; on failure reports it and returns nullopt.
 std::optional<kafka::Client> OpenClient(const Context& ctx,
                                         const kafka::ClientOptions& options = {});

@@ -26,7 +26,10 @@ Status ByteReader::Fill(size_t want) {
     }
     if (end_ == buf_.size()) buf_.resize(std::max(buf_.size() * 2, want + 4096));
     ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR) {
+      if (interrupted_ && interrupted_()) return Status::IOError("interrupted");
+      continue;
+    }
     if (n < 0) return Status::FromErrno(errno, "read input");
     if (n == 0) eof_ = true;
     end_ += static_cast<size_t>(n);

@@ -2,6 +2,7 @@
 // exact reads and delimiter scans that stay fast on large inputs.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ class ByteReader {
   // Appends up to `n` bytes; returns how many were available.
   Result<size_t> ReadN(size_t n, std::string& out);
 
+  // Checked when a read is interrupted by a signal: true ends the input with an error
+  // instead of retrying, so Ctrl-C stops a producer blocked on stdin.
+  void SetInterruptCheck(std::function<bool()> check) { interrupted_ = std::move(check); }
+
  private:
   ByteReader(int fd, std::string data, bool eof);
   Status Fill(size_t want);
@@ -36,6 +41,7 @@ class ByteReader {
   size_t pos_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
+  std::function<bool()> interrupted_;
 };
 
 }  // namespace kpk

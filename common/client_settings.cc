@@ -36,8 +36,10 @@ KafkaProperties KafkaPropertiesFor(const ConnectionConfig& cfg) {
   // The dial timeout bounds connection setup (TCP, TLS, SASL); the overhead bounds a request
   // once sent. librdkafka adds its own per-operation timeouts on top, which kpk passes from
   // the command timeout.
+  // librdkafka refuses a setup timeout under 1 s; shorter dial timeouts still bound the whole
+  // command through its deadline.
   props.emplace_back("socket.connection.setup.timeout.ms",
-                     std::to_string(cfg.dial_timeout.count()));
+                     std::to_string(std::max<long>(1000, cfg.dial_timeout.count())));
   props.emplace_back("socket.timeout.ms", std::to_string(cfg.request_timeout_overhead.count()));
   // Never wait longer than the dial timeout between reconnect attempts, so a broker that
   // comes up is noticed within the command's bound.

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "common/kafka_owned_array.h"
 #include "common/log.h"
 
 namespace kpk::kafka {
@@ -14,21 +15,6 @@ struct AdminOptionsDeleter {
   void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
 };
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
-
-template <typename T, void (*Destroy)(T**, size_t)>
-class OwnedArray {
- public:
-  OwnedArray() = default;
-  OwnedArray(const OwnedArray&) = delete;
-  OwnedArray& operator=(const OwnedArray&) = delete;
-  ~OwnedArray() { Destroy(items_.data(), items_.size()); }
-  void push_back(T* item) { items_.push_back(item); }
-  T** data() { return items_.data(); }
-  size_t size() const { return items_.size(); }
-
- private:
-  std::vector<T*> items_;
-};
 
 std::vector<ItemResult> TopicResults(const rd_kafka_topic_result_t** results, size_t count) {
   std::vector<ItemResult> out;

@@ -127,6 +127,7 @@ struct ClientOptions {
   ClientKind kind = ClientKind::kProducer;
   KafkaProperties extra;  // command-specific properties, applied after the connection's
   // Installs command-specific callbacks (delivery reports, rebalances) on the configuration.
+  // The handle opaque is the client's own; callbacks must carry their state another way.
   std::function<void(rd_kafka_conf_t*)> customize;
 };
 

@@ -497,6 +497,8 @@ Result<RecordFormatter> RecordFormatter::Parse(std::string_view layout) {
       default:
         return fail(fmt::format("unknown escape sequence %{}", verb));
     }
+    f.uses_headers_ |= verb == 'h' || verb == 'H';
+    f.uses_partition_ |= verb == '[' || verb == '|' || verb == ']';
     f.steps_.push_back(std::move(step));
   }
   flush();

@@ -35,6 +35,10 @@ class RecordFormatter {
   void Append(std::string& out, const RecordView& record, const PartitionView* partition);
   // True when the format prints nothing at all (e.g. produce -o '').
   bool empty() const;
+  // Whether the format reads headers (%h %H) or partition offsets (%[ %| %]), which cost a
+  // little to gather per record.
+  bool uses_headers() const { return uses_headers_; }
+  bool uses_partition() const { return uses_partition_; }
 
   struct Step;  // one literal or verb; defined in the .cc
 
@@ -42,6 +46,8 @@ class RecordFormatter {
   RecordFormatter();
   std::vector<Step> steps_;
   int64_t calls_ = 0;
+  bool uses_headers_ = false;
+  bool uses_partition_ = false;
 };
 
 // Parses a slash escape after '\' at the start of `rest`; returns the byte and consumed length.

@@ -25,15 +25,32 @@ Status Status::FromErrno(int err, std::string_view what) {
 std::string Status::ToString() const {
   const char* name = "OK";
   switch (code_) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: name = "not found"; break;
-    case Code::kCorruption: name = "corruption"; break;
-    case Code::kInvalidArgument: name = "invalid argument"; break;
-    case Code::kIOError: name = "I/O error"; break;
-    case Code::kNoSpace: name = "no space left"; break;
-    case Code::kAlreadyExists: name = "already exists"; break;
-    case Code::kUnavailable: name = "unavailable"; break;
-    case Code::kTimedOut: name = "timed out"; break;
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      name = "not found";
+      break;
+    case Code::kCorruption:
+      name = "corruption";
+      break;
+    case Code::kInvalidArgument:
+      name = "invalid argument";
+      break;
+    case Code::kIOError:
+      name = "I/O error";
+      break;
+    case Code::kNoSpace:
+      name = "no space left";
+      break;
+    case Code::kAlreadyExists:
+      name = "already exists";
+      break;
+    case Code::kUnavailable:
+      name = "unavailable";
+      break;
+    case Code::kTimedOut:
+      name = "timed out";
+      break;
   }
   return std::string(name) + ": " + message_;
 }

@@ -3,6 +3,8 @@
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
+#include "cli/commands/group/group.h"
+#include "cli/commands/profile/profile.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/commands/version.h"
 
@@ -23,6 +25,8 @@ void RegisterRootCommands(CLI::App& app, Context& ctx) {
   RegisterBroker(app, ctx);
   RegisterCluster(app, ctx);
   RegisterTopic(app, ctx);
+  RegisterGroup(app, ctx);
+  RegisterProfile(app, ctx);
   RegisterDev(app, ctx);
 }
 

@@ -1,11 +1,136 @@
+// kpk topic alter-config: sets, deletes, appends to or subtracts from topic configs.
+//
+// librdkafka 2.0.2 has only the non-incremental AlterConfigs, which replaces a topic's whole
+// dynamic config, so this describes the topic first and sends the full edited set.
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <tuple>
+
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
+#include "common/kafka_admin.h"
+#include "common/result_view.h"
+#include "common/text.h"
 
 namespace kpk::cli {
+namespace {
+
+struct AlterConfigOptions {
+  std::vector<std::string> topics;
+  std::vector<std::string> set;
+  std::vector<std::string> remove;
+  std::vector<std::string> append;
+  std::vector<std::string> subtract;
+  bool dry = false;
+  std::string format;
+};
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+struct Edits {
+  KeyValues set, append, subtract;
+  std::vector<std::string> remove;
+};
+
+// Applies the edits to one topic's configs; returns the new dynamic set.
+std::map<std::string, std::string> Edit(const kafka::ResourceConfig& current, const Edits& edits) {
+  std::map<std::string, std::string> dynamic, effective;
+  for (const kafka::ConfigEntry& e : current.entries) {
+    if (!e.value) continue;
+    effective[e.name] = *e.value;
+    if (e.source == "DYNAMIC_TOPIC_CONFIG") dynamic[e.name] = *e.value;
+  }
+  for (const auto& [k, v] : edits.set) dynamic[k] = v;
+  for (const std::string& k : edits.remove) dynamic.erase(k);
+  for (const auto& [k, v] : edits.append) {
+    auto it = dynamic.find(k);
+    std::vector<std::string> items = SplitList(it != dynamic.end()  ? it->second
+                                               : effective.count(k) ? effective[k]
+                                                                    : "");
+    if (std::find(items.begin(), items.end(), v) == items.end()) items.push_back(v);
+    dynamic[k] = Join(items, ",");
+  }
+  for (const auto& [k, v] : edits.subtract) {
+    auto it = dynamic.find(k);
+    std::vector<std::string> items = SplitList(it != dynamic.end()  ? it->second
+                                               : effective.count(k) ? effective[k]
+                                                                    : "");
+    std::erase(items, v);
+    dynamic[k] = Join(items, ",");
+  }
+  return dynamic;
+}
+
+int RunAlterConfig(const AlterConfigOptions& opts, const Context& ctx) {
+  Edits edits;
+  for (auto [flag, in, out] : {std::tuple{"--set", &opts.set, &edits.set},
+                               std::tuple{"--append", &opts.append, &edits.append},
+                               std::tuple{"--subtract", &opts.subtract, &edits.subtract}}) {
+    auto parsed = ParseKeyValues(*in);
+    if (!parsed)
+      return UsageError(std::string("invalid ") + flag + ": " + parsed.error().message());
+    *out = std::move(*parsed);
+  }
+  edits.remove = opts.remove;
+  if (edits.set.empty() && edits.remove.empty() && edits.append.empty() && edits.subtract.empty()) {
+    return UsageError("nothing to alter: give --set, --delete, --append or --subtract");
+  }
+  for (const auto& [k, v] : edits.set) {
+    if (std::find(edits.remove.begin(), edits.remove.end(), k) != edits.remove.end()) {
+      return UsageError("cannot both set and delete " + Quote(k));
+    }
+  }
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  auto described = kafka::DescribeTopicConfigs(*client, opts.topics);
+  if (!described) return Fail("describe topic configs", described.error());
+
+  std::vector<kafka::ItemResult> failed;
+  std::vector<kafka::TopicConfigSet> sets;
+  for (const kafka::ResourceConfig& rc : *described) {
+    if (!rc.result.ok()) {
+      failed.push_back(rc.result);
+      continue;
+    }
+    kafka::TopicConfigSet set{rc.result.name, {}};
+    for (auto& [k, v] : Edit(rc, edits)) set.configs.emplace_back(k, v);
+    sets.push_back(std::move(set));
+  }
+  std::vector<kafka::ItemResult> results;
+  if (!sets.empty()) {
+    auto altered = kafka::AlterTopicConfigs(*client, sets, opts.dry);
+    if (!altered) return Fail("alter topic configs", altered.error());
+    results = std::move(*altered);
+  }
+  results.insert(results.end(), failed.begin(), failed.end());
+  OutputFormat format = FormatOf(opts.format);
+  if (format != OutputFormat::kText) {
+    PrintStructured(ItemResultsJson("topic", results), format);
+  } else {
+    WriteStdout(RenderItemResults("topic", results));
+  }
+  return AllOk(results) ? kExitOk : kExitFailure;
+}
+
+}  // namespace
 
 void RegisterTopicAlterConfig(CLI::App* topic, Context& ctx) {
-  CLI::App* cmd = topic->add_subcommand("alter-config", "not implemented yet");
-  OnRun(cmd, ctx, [] { return Fail("run", "not implemented yet"); });
+  auto opts = std::make_shared<AlterConfigOptions>();
+  CLI::App* cmd = topic->add_subcommand("alter-config", "Set, delete, add or remove topic configs");
+  cmd->add_option("topics", opts->topics, "Topics to alter")->required();
+  cmd->add_option("-s,--set", opts->set, "key=value to set (repeatable)")->allow_extra_args(false);
+  cmd->add_option("-d,--delete", opts->remove,
+                  "Key to delete, reverting to the default (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--append", opts->append, "key=value to add to a list config (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--subtract", opts->subtract,
+                  "key=value to remove from a list config (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--dry", opts->dry, "Validate the change without applying it");
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunAlterConfig(*opts, ctx); });
 }
 
 }  // namespace kpk::cli

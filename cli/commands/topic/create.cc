@@ -36,7 +36,8 @@ int RunCreate(const CreateOptions& opts, const Context& ctx) {
   auto results = kafka::CreateTopics(*client, specs, opts.dry);
   if (!results) return Fail("create topics", results.error());
   for (kafka::ItemResult& r : *results) {
-    if (opts.if_not_exists && r.err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) r = {r.name};
+    if (opts.if_not_exists && r.err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+      r = {r.name, RD_KAFKA_RESP_ERR_NO_ERROR, ""};
   }
   WriteStdout(RenderItemResults("topic", *results));
   return AllOk(*results) ? kExitOk : kExitFailure;

@@ -1,0 +1,41 @@
+// kpk group delete: deletes groups (which must be empty) and prints GROUP STATUS.
+#include <memory>
+
+#include "cli/commands/group/group.h"
+#include "cli/runtime.h"
+#include "common/kafka_groups.h"
+#include "common/result_view.h"
+
+namespace kpk::cli {
+namespace {
+
+struct DeleteOptions {
+  std::vector<std::string> groups;
+  std::string format;
+};
+
+int RunDelete(const DeleteOptions& opts, const Context& ctx) {
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  auto results = kafka::DeleteGroups(*client, opts.groups);
+  if (!results) return Fail("delete groups", results.error());
+  OutputFormat format = FormatOf(opts.format);
+  if (format != OutputFormat::kText) {
+    PrintStructured(ItemResultsJson("group", *results), format);
+  } else {
+    WriteStdout(RenderItemResults("group", *results));
+  }
+  return AllOk(*results) ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void RegisterGroupDelete(CLI::App* group, Context& ctx) {
+  auto opts = std::make_shared<DeleteOptions>();
+  CLI::App* cmd = group->add_subcommand("delete", "Delete groups (they must have no members)");
+  cmd->add_option("groups", opts->groups, "Groups to delete")->required();
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunDelete(*opts, ctx); });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,203 @@
+// kpk group seek: moves a group's committed offsets to the start, the end, a timestamp,
+// another group's commits, or offsets from a file; prints TOPIC PARTITION PRIOR-OFFSET
+// CURRENT-OFFSET. The group must have no active members.
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "cli/commands/group/group.h"
+#include "cli/runtime.h"
+#include "common/kafka_groups.h"
+#include "common/text.h"
+
+namespace kpk::cli {
+namespace {
+
+struct SeekOptions {
+  std::string group;
+  std::string to;
+  std::string to_group;
+  std::string to_file;
+  std::vector<std::string> topics;
+  bool allow_new_topics = false;
+  std::string format;
+};
+
+// "start" / "end" / unix seconds (10 digits), milliseconds (13) or nanoseconds (19).
+Result<int64_t> SeekTarget(const std::string& to) {
+  if (to == "start") return kafka::kEarliestOffset;
+  if (to == "end") return kafka::kLatestOffset;
+  std::optional<int64_t> n = ParseInt(to);
+  if (!n || *n < 0) return Err(Status::InvalidArgument("invalid --to " + Quote(to)));
+  switch (to.size()) {
+    case 10:
+      return *n * 1000;
+    case 13:
+      return *n;
+    case 19:
+      return *n / 1000000;
+    default:
+      return Err(Status::InvalidArgument("invalid --to " + Quote(to) +
+                                         ": use start, end or a unix timestamp in s, ms or ns"));
+  }
+}
+
+// Lines of "topic partition offset" (spaces or tabs).
+Result<std::vector<kafka::PartitionOffset>> ReadOffsetsFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Err(Status::FromErrno(errno, path));
+  std::vector<kafka::PartitionOffset> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (Trim(line).empty()) continue;
+    std::istringstream fields(line);
+    kafka::PartitionOffset p;
+    std::string extra;
+    if (!(fields >> p.topic >> p.partition >> p.offset) || (fields >> extra) || p.offset < 0) {
+      return Err(Status::InvalidArgument(
+          fmt::format("{}:{}: expected \"topic partition offset\", got {}", path, n, Quote(line))));
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+// The partitions to move: the named topics' partitions, or those the group committed to.
+Result<std::vector<kafka::TopicPartition>> SeekPartitions(
+    kafka::Client& client, const SeekOptions& opts,
+    const std::vector<kafka::PartitionOffset>& prior) {
+  std::vector<kafka::TopicPartition> parts;
+  if (opts.topics.empty()) {
+    for (const auto& p : prior) parts.push_back({p.topic, p.partition});
+    return parts;
+  }
+  auto md = client.Metadata();
+  if (!md) return Err(md.error());
+  for (const std::string& topic : opts.topics) {
+    const kafka::TopicInfo* t = md->FindTopic(topic);
+    if (t == nullptr) return Err(Status::NotFound("topic " + Quote(topic) + " does not exist"));
+    bool committed = std::any_of(prior.begin(), prior.end(),
+                                 [&](const kafka::PartitionOffset& p) { return p.topic == topic; });
+    if (!committed && !opts.allow_new_topics) {
+      return Err(Status::InvalidArgument("group has no commits for topic " + Quote(topic) +
+                                         "; pass --allow-new-topics to seek it anyway"));
+    }
+    for (const auto& p : t->partitions) parts.push_back({topic, p.id});
+  }
+  return parts;
+}
+
+Result<std::vector<kafka::PartitionOffset>> TargetOffsets(
+    kafka::Client& client, const SeekOptions& opts,
+    const std::vector<kafka::PartitionOffset>& prior) {
+  auto in_topics = [&](const std::string& t) {
+    return opts.topics.empty() ||
+           std::find(opts.topics.begin(), opts.topics.end(), t) != opts.topics.end();
+  };
+  std::vector<kafka::PartitionOffset> targets;
+  if (!opts.to_file.empty() || !opts.to_group.empty()) {
+    auto source = !opts.to_file.empty() ? ReadOffsetsFile(opts.to_file)
+                                        : kafka::ListGroupOffsets(client, opts.to_group);
+    if (!source) return Err(source.error());
+    for (const auto& p : *source) {
+      if (in_topics(p.topic)) targets.push_back(p);
+    }
+    return targets;
+  }
+  auto at = SeekTarget(opts.to);
+  if (!at) return Err(at.error());
+  auto parts = SeekPartitions(client, opts, prior);
+  if (!parts) return Err(parts.error());
+  auto listed = client.ListOffsets(*parts, *at);
+  if (!listed) return Err(listed.error());
+  auto ends = *at >= 0 ? client.ListOffsets(*parts, kafka::kLatestOffset) : listed;
+  if (!ends) return Err(ends.error());
+  for (size_t i = 0; i < listed->size(); ++i) {
+    kafka::PartitionOffset p = (*listed)[i];
+    if (p.err)
+      return Err(Status::IOError(fmt::format("unable to list offsets for {}/{}: {}", p.topic,
+                                             p.partition, kafka::ErrorName(p.err))));
+    if (p.offset < 0) p.offset = (*ends)[i].offset;  // no record at or after the time: the end
+    targets.push_back(p);
+  }
+  return targets;
+}
+
+int RunSeek(const SeekOptions& opts, const Context& ctx) {
+  int sources = !opts.to.empty() + !opts.to_group.empty() + !opts.to_file.empty();
+  if (sources != 1) return UsageError("exactly one of --to, --to-group and --to-file is required");
+  if (!opts.to.empty()) {
+    if (auto at = SeekTarget(opts.to); !at) return UsageError(at.error().message());
+  }
+  std::optional<kafka::Client> client = OpenClient(ctx);
+  if (!client) return kExitFailure;
+  auto prior = kafka::ListGroupOffsets(*client, opts.group);
+  if (!prior) return Fail("list group offsets", prior.error());
+  auto targets = TargetOffsets(*client, opts, *prior);
+  if (!targets) return Fail("seek group " + Quote(opts.group), targets.error());
+  if (targets->empty()) {
+    WriteStderr("nothing to seek: the group has no commits for these topics");
+    return kExitOk;
+  }
+  auto result = kafka::AlterGroupOffsets(*client, opts.group, *targets);
+  if (!result) return Fail("seek group " + Quote(opts.group), result.error());
+
+  std::map<kafka::TopicPartition, int64_t> before;
+  for (const auto& p : *prior) before[{p.topic, p.partition}] = p.offset;
+  bool errors = std::any_of(result->begin(), result->end(), [](const auto& p) { return p.err; });
+  OutputFormat format = FormatOf(opts.format);
+  Json docs = Json::array();
+  std::vector<std::string> headers = {"topic", "partition", "prior-offset", "current-offset"};
+  if (errors) headers.push_back("error");
+  Table table(headers);
+  for (const auto& p : *result) {
+    auto it = before.find({p.topic, p.partition});
+    int64_t prior_offset = it == before.end() ? -1 : it->second;
+    std::vector<std::string> row = {p.topic, std::to_string(p.partition),
+                                    prior_offset < 0 ? "-" : std::to_string(prior_offset),
+                                    std::to_string(p.offset)};
+    if (errors) row.push_back(p.err ? kafka::ErrorName(p.err) : "");
+    table.AddRow(std::move(row));
+    Json doc = {{"topic", p.topic},
+                {"partition", p.partition},
+                {"prior_offset", prior_offset},
+                {"current_offset", p.offset}};
+    if (p.err) doc["error"] = kafka::ErrorName(p.err);
+    docs.push_back(std::move(doc));
+  }
+  if (format != OutputFormat::kText) {
+    PrintStructured(docs, format);
+  } else {
+    WriteStdout(table.Render());
+  }
+  return errors ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void RegisterGroupSeek(CLI::App* group, Context& ctx) {
+  auto opts = std::make_shared<SeekOptions>();
+  CLI::App* cmd = group->add_subcommand("seek", "Modify a group's current offsets");
+  cmd->footer(
+      "The group must be empty (no running consumers). --to takes start, end, or a unix\n"
+      "timestamp in seconds, milliseconds or nanoseconds; --to-file reads lines of\n"
+      "\"topic partition offset\".");
+  cmd->add_option("group", opts->group, "Group to seek")->required();
+  cmd->add_option("--to", opts->to, "Where to seek: start, end, or a timestamp");
+  cmd->add_option("--to-group", opts->to_group, "Seek to another group's committed offsets");
+  cmd->add_option("--to-file", opts->to_file, "Seek to offsets listed in a file");
+  cmd->add_option("--topics", opts->topics, "Only seek these topics (comma separated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_flag("--allow-new-topics", opts->allow_new_topics,
+                "Seek topics the group has no commits for yet (with --topics)");
+  AddFormatFlag(cmd, &opts->format);
+  OnRun(cmd, ctx, [opts, &ctx] { return RunSeek(*opts, ctx); });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,75 @@
+// kpk profile edit: opens a profile in $EDITOR and saves it if it still parses.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands/profile/profile.h"
+#include "cli/runtime.h"
+#include "common/text.h"
+
+namespace kpk::cli {
+
+namespace {
+
+// Runs $EDITOR (or vi) on `path`, with the terminal attached.
+Status RunEditor(const std::string& path) {
+  const char* editor = std::getenv("EDITOR");
+  std::string command =
+      std::string(editor != nullptr && *editor ? editor : "vi") + " '" + path + "'";
+  int rc = std::system(command.c_str());
+  if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
+    return Status::IOError("editor " + Quote(command) + " failed");
+  }
+  return Status::OK();
+}
+
+int RunEdit(const std::string& name, const Context& ctx) {
+  std::string path = ProfileFilePath(ctx);
+  auto file = LoadProfileFile(path);
+  if (!file) return Fail("load config", file.error());
+  const Profile* found = FindProfileOrFail(*file, name);
+  if (found == nullptr) return kExitFailure;
+  std::string old_name = found->name;
+
+  char tmpl[] = "/tmp/kpk-profile-XXXXXX.yaml";
+  int fd = ::mkstemps(tmpl, 5);
+  if (fd < 0) return Fail("edit profile", Status::FromErrno(errno, "temp file"));
+  ::close(fd);
+  std::string tmp = tmpl;
+  std::ofstream(tmp) << ProfileToYaml(*found);
+  Status edited = RunEditor(tmp);
+  std::stringstream text;
+  text << std::ifstream(tmp).rdbuf();
+  ::unlink(tmp.c_str());
+  if (!edited.ok()) return Fail("edit profile", edited);
+
+  auto updated = ProfileFromYaml(text.str());
+  if (!updated) return Fail("parse the edited profile", updated.error());
+  if (updated->name != old_name && file->Find(updated->name) != nullptr) {
+    return Fail("edit profile", "profile " + Quote(updated->name) + " already exists");
+  }
+  Profile checked{updated->name, updated->description, {}};
+  for (const auto& [k, v] : updated->values) {
+    if (Status s = SetProfileValue(checked, k, v); !s.ok()) return Fail("edit profile", s);
+  }
+  *file->Find(old_name) = checked;
+  if (file->current_profile == old_name) file->current_profile = checked.name;
+  if (Status s = SaveProfileFile(path, *file); !s.ok()) return Fail("write " + path, s);
+  WriteStdout("Profile " + Quote(checked.name) + " updated successfully.\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterProfileEdit(CLI::App* profile, Context& ctx) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = profile->add_subcommand("edit", "Edit a profile in $EDITOR (default: current)");
+  cmd->add_option("name", *name, "Profile name");
+  OnRun(cmd, ctx, [name, &ctx] { return RunEdit(*name, ctx); });
+}
+
+}  // namespace kpk::cli

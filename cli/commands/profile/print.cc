@@ -1,0 +1,24 @@
+// kpk profile print: a profile (the current one by default) as YAML.
+#include <memory>
+
+#include "cli/commands/profile/profile.h"
+#include "cli/runtime.h"
+#include "common/text.h"
+
+namespace kpk::cli {
+
+void RegisterProfilePrint(CLI::App* profile, Context& ctx) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = profile->add_subcommand("print", "Print a profile (default: the current one)");
+  cmd->add_option("name", *name, "Profile name");
+  OnRun(cmd, ctx, [name, &ctx] {
+    auto file = LoadProfileFile(ProfileFilePath(ctx));
+    if (!file) return Fail("load config", file.error());
+    const Profile* p = FindProfileOrFail(*file, *name);
+    if (p == nullptr) return kExitFailure;
+    WriteStdout(ProfileToYaml(*p));
+    return kExitOk;
+  });
+}
+
+}  // namespace kpk::cli

@@ -1,0 +1,36 @@
+// kpk profile set: sets fields of the current profile (key=value, or "set key value").
+#include <memory>
+
+#include "cli/commands/profile/profile.h"
+#include "cli/runtime.h"
+#include "common/text.h"
+
+namespace kpk::cli {
+
+void RegisterProfileSet(CLI::App* profile, Context& ctx) {
+  auto pairs = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = profile->add_subcommand("set", "Set fields in the current profile");
+  cmd->add_option("pairs", *pairs, "key=value pairs (or: key value)")->required();
+  OnRun(cmd, ctx, [pairs, &ctx] {
+    std::vector<std::string> kvs = *pairs;
+    if (kvs.size() == 2 && kvs[0].find('=') == std::string::npos) kvs = {kvs[0] + "=" + kvs[1]};
+    std::string path = ProfileFilePath(ctx);
+    auto file = LoadProfileFile(path);
+    if (!file) return Fail("load config", file.error());
+    const Profile* found = FindProfileOrFail(*file, "");
+    if (found == nullptr) return kExitFailure;
+    Profile* p = file->Find(found->name);
+    for (const std::string& kv : kvs) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos) return UsageError("invalid key=value pair " + Quote(kv));
+      if (Status s = SetProfileValue(*p, kv.substr(0, eq), kv.substr(eq + 1)); !s.ok()) {
+        return Fail("set " + Quote(kv.substr(0, eq)), s);
+      }
+    }
+    if (Status s = SaveProfileFile(path, *file); !s.ok()) return Fail("write " + path, s);
+    WriteStdout("Profile " + Quote(p->name) + " updated successfully.\n");
+    return kExitOk;
+  });
+}
+
+}  // namespace kpk::cli
