@@ -8,9 +8,10 @@ build_packages=(
   libcli11-dev libcurl4-openssl-dev librdkafka-dev nlohmann-json3-dev libfmt-dev
   libyaml-cpp-dev doctest-dev libasio-dev libcpp-httplib-dev libexpected-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev python3
+  kcat  # the quick start's demo client
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev kcat python3-kafka python3-confluent-kafka
+  clang-14 libclang-rt-14-dev python3-kafka python3-confluent-kafka
   nodejs npm clang-format clang-tidy curl procps
 )
 

@@ -5,19 +5,39 @@
 #include "common/output.h"
 
 namespace kpk::cli {
+namespace {
+
+void PrintInstance(const dev::Instance& instance, bool running, OutputFormat format) {
+  if (format == OutputFormat::kText) {
+    WriteStdout(dev::StatusTable(instance, running));
+    return;
+  }
+  Json doc = Json::array();
+  doc.push_back({{"node_id", instance.node_id},
+                 {"status", running ? "running" : "stopped"},
+                 {"kafka_address", instance.kafka_address},
+                 {"admin_address", instance.admin_address}});
+  PrintStructured(doc, format);
+}
+
+}  // namespace
 
 void RegisterDevStatus(CLI::App& dev, Context& ctx) {
+  auto format = std::make_shared<std::string>();
   CLI::App* cmd = dev.add_subcommand("status", "Show whether the dev broker is running");
-  OnRun(cmd, ctx, [] {
+  AddFormatFlag(cmd, format.get());
+  OnRun(cmd, ctx, [format] {
     auto instance = dev::ReadInstance();
     if (!instance) {
-      WriteStdout("No dev broker has been started. Start one with: kpk dev start\n");
-      return kExitOk;
+      WriteStderr("No dev broker has been started. Start one with: kpk dev start");
+      if (FormatOf(*format) != OutputFormat::kText)
+        PrintStructured(Json::array(), FormatOf(*format));
+      return kExitFailure;
     }
     const bool running =
         dev::ProcessAlive(instance->pid) && dev::AdminReady(instance->admin_address);
-    WriteStdout(dev::StatusTable(instance, running));
-    return kExitOk;
+    PrintInstance(*instance, running, FormatOf(*format));
+    return running ? kExitOk : kExitFailure;
   });
 }
 

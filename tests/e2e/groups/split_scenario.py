@@ -22,7 +22,6 @@ def run(make_consumer, label):
     group = f"{label}-group"
     with Broker() as b:
         create_topic(b.bootstrap, topic, PARTITIONS)
-        produce(b.bootstrap, topic, PARTITIONS, COUNT)
         consumers = [make_consumer(n, b.bootstrap, group, topic) for n in ("a", "b", "c")]
         recs = [c.rec for c in consumers]
         try:
@@ -31,6 +30,9 @@ def run(make_consumer, label):
                 c.start()
             wait_split(recs, PARTITIONS, 60, "three consumers to split the partitions")
             timings["split_s"] = round(time.monotonic() - t0, 3)
+            # Produced only now, so every consumer gets records: produced earlier, the first
+            # consumer could read them all while still alone in the group.
+            produce(b.bootstrap, topic, PARTITIONS, COUNT)
             wait_until(lambda: total_records(recs) >= COUNT, 60, what=f"{COUNT} records")
             timings["first_phase_s"] = round(time.monotonic() - t0, 3)
 
