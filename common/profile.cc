@@ -208,29 +208,39 @@ Status SaveProfileFile(const std::string& path, const ProfileFile& file) {
 }
 
 Status SetProfileValue(Profile& profile, std::string_view key, std::string_view value) {
-  if (key == "name") {
-    if (value.empty()) return Status::InvalidArgument("a profile name cannot be empty");
-    profile.name = value;
-    return Status::OK();
+  return SetProfileValues(profile, {{std::string(key), std::string(value)}});
+}
+
+Status SetProfileValues(Profile& profile,
+                        const std::vector<std::pair<std::string, std::string>>& values) {
+  // Edits a copy and validates once at the end: checking after every key would reject
+  // dependent keys given in the "wrong" order (profile edit iterates keys alphabetically, so
+  // sasl.mechanism came before user and a valid SASL profile could not be saved).
+  Profile edited = profile;
+  for (const auto& [key, value] : values) {
+    if (key == "name") {
+      if (value.empty()) return Status::InvalidArgument("a profile name cannot be empty");
+      edited.name = value;
+      continue;
+    }
+    if (key == "description") {
+      edited.description = value;
+      continue;
+    }
+    const ConfigKey* known = FindConfigKey(key);
+    if (known == nullptr || known->name.starts_with("globals.")) {
+      return Status::InvalidArgument(fmt::format("unknown profile key {}", Quote(key)));
+    }
+    if (value.empty()) {
+      edited.values.erase(std::string(known->name));
+    } else {
+      edited.values[std::string(known->name)] = value;
+    }
   }
-  if (key == "description") {
-    profile.description = value;
-    return Status::OK();
-  }
-  const ConfigKey* known = FindConfigKey(key);
-  if (known == nullptr || known->name.starts_with("globals.")) {
-    return Status::InvalidArgument(fmt::format("unknown profile key {}", Quote(key)));
-  }
-  if (value.empty()) {
-    profile.values.erase(std::string(known->name));
-    return Status::OK();
-  }
-  // Validate by resolving the profile with the new value alone.
   ConfigLayers probe;
-  probe.profile = profile.values;
-  probe.profile[std::string(known->name)] = value;
+  probe.profile = edited.values;
   if (Result<ConnectionConfig> ok = ResolveConnection(probe); !ok) return ok.error();
-  profile.values[std::string(known->name)] = value;
+  profile = std::move(edited);
   return Status::OK();
 }
 

@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/config.h"
@@ -53,6 +54,10 @@ Status SaveProfileFile(const std::string& path, const ProfileFile& file);
 // Sets one field: an -X name ("tls.ca"), a yaml path ("kafka_api.tls.ca_file"),
 // "description" or "name". An empty value removes the field.
 Status SetProfileValue(Profile& profile, std::string_view key, std::string_view value);
+// Sets several fields at once and validates the result as a whole, so fields that depend on
+// each other (sasl.mechanism needs user) can be given in any order. On error nothing changes.
+Status SetProfileValues(Profile& profile,
+                        const std::vector<std::pair<std::string, std::string>>& values);
 
 // One profile as YAML (the list item form), for `profile print` and `profile edit`.
 std::string ProfileToYaml(const Profile& profile);

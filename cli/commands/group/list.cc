@@ -1,7 +1,9 @@
-// kpk group list: GROUP STATE for every consumer group, optionally only some states.
+// kpk group list: BROKER GROUP STATE for every consumer group, optionally only some states.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
+#include <string_view>
 
 #include "cli/commands/group/group.h"
 #include "cli/runtime.h"
@@ -16,26 +18,60 @@ struct ListOptions {
   std::string format;
 };
 
+// The states ListGroups can report, in rpk's spelling; -s takes them in any case.
+constexpr std::array<std::string_view, 5> kStates = {"PreparingRebalance", "CompletingRebalance",
+                                                     "Stable", "Dead", "Empty"};
+
 int RunList(const ListOptions& opts, const Context& ctx) {
+  // rpk rejects unknown states rather than silently listing nothing.
+  std::vector<std::string> wanted;
+  for (const std::string& s : opts.states) {
+    if (std::none_of(kStates.begin(), kStates.end(),
+                     [&](std::string_view k) { return ToLower(k) == ToLower(s); })) {
+      return UsageError("invalid group state " + Quote(s) +
+                        " (use PreparingRebalance, CompletingRebalance, Stable, Dead or Empty)");
+    }
+    wanted.push_back(ToLower(s));
+  }
   std::optional<kafka::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   auto groups = kafka::ListGroups(*client);
   if (!groups) return Fail("list groups", groups.error());
-  std::vector<std::string> wanted;
-  for (const std::string& s : opts.states) wanted.push_back(ToLower(s));
   std::erase_if(*groups, [&](const kafka::GroupListing& g) {
     return !wanted.empty() &&
            std::find(wanted.begin(), wanted.end(), ToLower(g.state)) == wanted.end();
   });
+  // rpk's first column is BROKER, the group's coordinator. librdkafka's ListConsumerGroups
+  // does not say which broker answered, so ask DescribeGroups (it reports the coordinator);
+  // if that fails the column shows -1 rather than failing the listing.
+  std::map<std::string, int32_t> coordinator;
+  if (!groups->empty()) {
+    std::vector<std::string> names;
+    for (const auto& g : *groups) names.push_back(g.group);
+    auto described = kafka::DescribeGroups(*client, names);
+    if (described) {
+      for (const auto& d : *described) coordinator[d.result.name] = d.coordinator;
+    } else {
+      Warn("unable to find group coordinators: " + described.error().message());
+    }
+  }
+  auto broker_of = [&](const std::string& group) {
+    auto it = coordinator.find(group);
+    return it == coordinator.end() ? -1 : it->second;
+  };
   OutputFormat format = FormatOf(opts.format);
   if (format != OutputFormat::kText) {
     Json doc = Json::array();
-    for (const auto& g : *groups) doc.push_back({{"group", g.group}, {"state", g.state}});
+    for (const auto& g : *groups) {
+      doc.push_back({{"broker", broker_of(g.group)}, {"group", g.group}, {"state", g.state}});
+    }
     PrintStructured(doc, format);
     return kExitOk;
   }
-  Table table({"group", "state"});
-  for (const auto& g : *groups) table.AddRow({g.group, g.state});
+  Table table({"broker", "group", "state"});
+  for (const auto& g : *groups) {
+    table.AddRow({std::to_string(broker_of(g.group)), g.group, g.state});
+  }
   WriteStdout(table.Render());
   return kExitOk;
 }

@@ -1,5 +1,7 @@
 // kpk profile create: adds a profile and makes it current.
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
@@ -30,14 +32,15 @@ int RunCreate(const CreateOptions& opts, const Context& ctx) {
     profile.values = source->values;
     if (profile.description.empty()) profile.description = source->description;
   }
+  std::vector<std::pair<std::string, std::string>> values;
   for (const std::string& kv : opts.set) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos)
       return UsageError("invalid --set " + Quote(kv) + ": expected key=value");
-    if (Status s = SetProfileValue(profile, kv.substr(0, eq), kv.substr(eq + 1)); !s.ok()) {
-      return Fail("create profile", s);
-    }
+    values.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
+  // All at once, so --set sasl.mechanism=... may come before --set user=...
+  if (Status s = SetProfileValues(profile, values); !s.ok()) return Fail("create profile", s);
   file->profiles.push_back(std::move(profile));
   file->current_profile = opts.name;
   if (Status s = SaveProfileFile(path, *file); !s.ok()) return Fail("write " + path, s);

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
@@ -53,9 +55,11 @@ int RunEdit(const std::string& name, const Context& ctx) {
     return Fail("edit profile", "profile " + Quote(updated->name) + " already exists");
   }
   Profile checked{updated->name, updated->description, {}};
-  for (const auto& [k, v] : updated->values) {
-    if (Status s = SetProfileValue(checked, k, v); !s.ok()) return Fail("edit profile", s);
-  }
+  // Validated as a whole: the keys come back sorted, so sasl.mechanism precedes user, and a
+  // key-by-key check rejected every unchanged SASL profile.
+  std::vector<std::pair<std::string, std::string>> values(updated->values.begin(),
+                                                          updated->values.end());
+  if (Status s = SetProfileValues(checked, values); !s.ok()) return Fail("edit profile", s);
   *file->Find(old_name) = checked;
   if (file->current_profile == old_name) file->current_profile = checked.name;
   if (Status s = SaveProfileFile(path, *file); !s.ok()) return Fail("write " + path, s);

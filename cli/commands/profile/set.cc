@@ -1,5 +1,7 @@
 // kpk profile set: sets fields of the current profile (key=value, or "set key value").
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
@@ -20,12 +22,15 @@ void RegisterProfileSet(CLI::App* profile, Context& ctx) {
     const Profile* found = FindProfileOrFail(*file, "");
     if (found == nullptr) return kExitFailure;
     Profile* p = file->Find(found->name);
+    std::vector<std::pair<std::string, std::string>> values;
     for (const std::string& kv : kvs) {
       size_t eq = kv.find('=');
       if (eq == std::string::npos) return UsageError("invalid key=value pair " + Quote(kv));
-      if (Status s = SetProfileValue(*p, kv.substr(0, eq), kv.substr(eq + 1)); !s.ok()) {
-        return Fail("set " + Quote(kv.substr(0, eq)), s);
-      }
+      values.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    // All at once, so dependent keys (sasl.mechanism, user) may be given in any order.
+    if (Status s = SetProfileValues(*p, values); !s.ok()) {
+      return Fail("update profile " + Quote(p->name), s);
     }
     if (Status s = SaveProfileFile(path, *file); !s.ok()) return Fail("write " + path, s);
     WriteStdout("Profile " + Quote(p->name) + " updated successfully.\n");

@@ -20,6 +20,11 @@ struct ListOptions {
 
 int RunList(const ListOptions& opts, const Context& ctx) {
   if (opts.regex && opts.topics.empty()) return UsageError("--regex needs at least one expression");
+  // rpk makes -r and -i incompatible (-r shows what `topic delete -r` would delete, and that
+  // never matches internal topics). rpk prints this and exits 0; kpk calls it a usage error.
+  if (opts.regex && opts.internal) {
+    return UsageError("cannot list with internal topics and list by regular expression");
+  }
   std::optional<kafka::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   Result<kafka::ClusterMetadata> md = client->Metadata();
