@@ -5,7 +5,9 @@ For every scenario this starts a fresh kpk broker (real fsync, its own temp dir)
 mock cluster (tests/support/kpk_mock_cluster, its own process), runs the identical
 kpk_kafka_load command against each, stops both, and reports both figures and their ratio.
 It also measures startup (spawn -> first answered ApiVersions over TCP), idle and loaded RSS,
-and repeats a SIGKILL crash test.
+and repeats a SIGKILL crash test. "Groups and idempotence" (--only groups,idempotent) compares a
+group of 3 consumers with one consumer on the same records, and an enable.idempotence=true
+producer with a plain one.
 
     /usr/bin/python3 tests/bench/run_broker_bench.py --build-dir build-bench [--repeats 3]
 
@@ -41,6 +43,17 @@ def log(msg):
 def load_average():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
+
+
+def cpu_seconds(pid):
+    """CPU time of a process's live threads so far, in ns precision (schedstat), where
+    /proc/PID/stat would give 10 ms ticks."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+    return total / 1e9
 
 
 def rss_kib(pid):
@@ -195,17 +208,26 @@ def throughput_scenario(load, size, partitions, count, tail, passes, repeats, de
         for target in order:
             topic = f"bench-{size}-{partitions}"
             with running(target, topic, partitions, load) as t:
+                # Server CPU per MB moved is robust to the machine's other load, unlike MB/s.
+                cpu0 = cpu_seconds(t.pid)
                 produce = load.run("produce", t.bootstrap, topic, partitions,
                                    ["--count", str(count), "--size", str(size), "--acks", "all",
                                     "--linger-ms", "5"])
+                cpu1 = cpu_seconds(t.pid)
                 consume = load.run("consume", t.bootstrap, topic, partitions,
                                    ["--tail-records", str(tail), "--passes", str(passes)])
+                cpu2 = cpu_seconds(t.pid)
+                produce["server_cpu_ms_per_mb"] = (cpu1 - cpu0) * 1e3 / (
+                    produce["delivered"] * size / 1e6)
+                consume["server_cpu_ms_per_mb"] = (cpu2 - cpu1) * 1e3 / (consume["bytes"] / 1e6)
                 if t.name == "kpk":
                     rss.append(rss_kib(t.pid))
                 results[t.name].append({"produce": produce, "consume": consume})
                 log(f"  {t.name:4} {size}B x{partitions}p: produce {produce['mb_per_s']:.1f} MB/s"
                     f" ({produce['records_per_s']:.0f}/s, {produce['failed']} failed),"
-                    f" consume {consume['mb_per_s']:.1f} MB/s")
+                    f" consume {consume['mb_per_s']:.1f} MB/s; server CPU"
+                    f" {produce['server_cpu_ms_per_mb']:.1f} / {consume['server_cpu_ms_per_mb']:.1f}"
+                    " ms per MB")
     return {
         "size": size, "partitions": partitions, "count": count, "runs": results,
         "kpk_rss_after_kib": max(rss) if rss else None,
@@ -214,7 +236,111 @@ def throughput_scenario(load, size, partitions, count, tail, passes, repeats, de
                           for k, v in results.items()},
         "produce_failed": {k: sum(r["produce"]["failed"] for r in v) for k, v in results.items()},
         "consume_mb_s": {k: median(r["consume"]["mb_per_s"] for r in v) for k, v in results.items()},
+        "produce_cpu_ms_mb": {k: median(r["produce"]["server_cpu_ms_per_mb"] for r in v)
+                              for k, v in results.items()},
+        "consume_cpu_ms_mb": {k: median(r["consume"]["server_cpu_ms_per_mb"] for r in v)
+                              for k, v in results.items()},
     }
+
+
+def groups_scenario(load, repeats, consumers, per_partition, single_passes, group_passes,
+                    size=1024, partitions=8):
+    """One topic produced like the core 1 KiB x8 scenario, but only `per_partition` records per
+    partition so the mock keeps all of them; then the same records read by one consumer
+    (explicit assignment, as in the core consume) and by a group of `consumers` members."""
+    results = {"kpk": [], "mock": []}
+    count = per_partition * partitions
+    for rep in range(repeats):
+        order = [KpkTarget(), MockTarget()]
+        if rep % 2:
+            order.reverse()
+        for target in order:
+            topic = f"group-{size}-{partitions}"
+            with running(target, topic, partitions, load) as t:
+                produce = load.run("produce", t.bootstrap, topic, partitions,
+                                   ["--count", str(count), "--size", str(size), "--acks", "all",
+                                    "--linger-ms", "5"])
+                cpu0 = cpu_seconds(t.pid)
+                single = load.run("consume", t.bootstrap, topic, partitions,
+                                  ["--tail-records", str(per_partition),
+                                   "--passes", str(single_passes)])
+                cpu1 = cpu_seconds(t.pid)
+                single["server_cpu_ms_per_mb"] = (cpu1 - cpu0) * 1e3 / (single["bytes"] / 1e6)
+                try:
+                    group = load.run("group-consume", t.bootstrap, topic, partitions,
+                                     ["--count", str(count), "--consumers", str(consumers),
+                                      "--passes", str(group_passes)], timeout=90)
+                except (RuntimeError, subprocess.TimeoutExpired) as e:
+                    # Seen with the mock: a new group's JoinGroup sometimes never completes.
+                    log(f"  {t.name:4} group-consume FAILED: {str(e)[-600:]}")
+                    results[t.name].append({"produce": produce, "single": single,
+                                            "group_error": str(e)[-600:]})
+                    continue
+                cpu2 = cpu_seconds(t.pid)
+                # Includes joining, heartbeats, commits and leaving, not only the reading.
+                group["server_cpu_ms_per_mb"] = (cpu2 - cpu1) * 1e3 / (group["bytes"] / 1e6)
+                results[t.name].append({"produce": produce, "single": single, "group": group})
+                log(f"  {t.name:4} {size}B x{partitions}p: single consumer"
+                    f" {single['mb_per_s']:.1f} MB/s, group of {consumers}"
+                    f" {group['mb_per_s']:.1f} MB/s ({group['protocol']}, shares"
+                    f" {group['member_records']}, join {group['join_ms']} ms, passes"
+                    f" {group['pass_ms']} ms,"
+                    f" {group['duplicates']} duplicates, {group['rebalances_after_start']}"
+                    " rebalance callbacks after the start)")
+    ok = {k: [r for r in v if "group" in r] for k, v in results.items()}
+    return {
+        "size": size, "partitions": partitions, "count": count, "consumers": consumers,
+        "runs": results,
+        "group_failed": {k: sum("group_error" in r for r in v) for k, v in results.items()},
+        "single_mb_s": {k: median(r["single"]["mb_per_s"] for r in v)
+                        for k, v in results.items()},
+        "group_mb_s": {k: median(r["group"]["mb_per_s"] for r in v) for k, v in ok.items()},
+        "group_join_ms": {k: median(ms for r in v for ms in r["group"]["join_ms"])
+                          for k, v in ok.items()},
+        "group_duplicates": {k: sum(r["group"]["duplicates"] for r in v)
+                             for k, v in ok.items()},
+        "group_rebalances_after_start": {k: sum(r["group"]["rebalances_after_start"] for r in v)
+                                         for k, v in ok.items()},
+        "single_cpu_ms_mb": {k: median(r["single"]["server_cpu_ms_per_mb"] for r in v)
+                             for k, v in results.items()},
+        "group_cpu_ms_mb": {k: median(r["group"]["server_cpu_ms_per_mb"] for r in v)
+                            for k, v in ok.items()},
+    }
+
+
+def idempotent_scenario(load, repeats, count, size=1024, partitions=8):
+    """The core produce (acks=all, linger 5 ms) plain and with enable.idempotence=true, each on a
+    fresh server; which variant and which server go first alternates between repeats."""
+    results = {"kpk": {"plain": [], "idempotent": []}, "mock": {"plain": [], "idempotent": []}}
+    for rep in range(repeats):
+        order = [KpkTarget, MockTarget]
+        variants = ["plain", "idempotent"]
+        if rep % 2:
+            order.reverse()
+            variants.reverse()
+        for make in order:
+            for variant in variants:
+                topic = f"idem-{size}-{partitions}"
+                with running(make(), topic, partitions, load) as t:
+                    cpu0 = cpu_seconds(t.pid)
+                    r = load.run("produce", t.bootstrap, topic, partitions,
+                                 ["--count", str(count), "--size", str(size), "--acks", "all",
+                                  "--linger-ms", "5"]
+                                 + (["--idempotent"] if variant == "idempotent" else []))
+                    r["server_cpu_ms_per_mb"] = (cpu_seconds(t.pid) - cpu0) * 1e3 / (
+                        max(r["delivered"], 1) * size / 1e6)
+                    results[t.name][variant].append(r)
+                    log(f"  {t.name:4} {variant:10} {size}B x{partitions}p: produce"
+                        f" {r['mb_per_s']:.1f} MB/s ({r['records_per_s']:.0f}/s,"
+                        f" {r['failed']} failed); server CPU {r['server_cpu_ms_per_mb']:.1f}"
+                        " ms per MB")
+    out = {"size": size, "partitions": partitions, "count": count, "runs": results}
+    for key, field in (("mb_s", "mb_per_s"), ("cpu_ms_mb", "server_cpu_ms_per_mb")):
+        out[key] = {k: {variant: median(r[field] for r in runs) for variant, runs in v.items()}
+                    for k, v in results.items()}
+    out["failed"] = {k: {variant: sum(r["failed"] for r in runs) for variant, runs in v.items()}
+                     for k, v in results.items()}
+    return out
 
 
 def latency_scenario(load, mode, args, repeats):
@@ -352,55 +478,81 @@ def ratio(a, b):
 
 
 def markdown(results, args):
+    """The report; a section whose scenario did not run (--only) is left out."""
     lines = []
     lines.append(f"Run: {results['date']}, load average before/after: {results['load_before']} /"
                  f" {results['load_after']}, repeats: {args.repeats} (median shown).")
-    lines.append("")
-    lines.append("| Target | kpk | mock | kpk/mock | Goal | Met |")
-    lines.append("|---|---:|---:|---:|---|---|")
+    core = {"throughput", "e2e", "produce_latency", "startup", "crash"} & set(results)
+    if core:
+        lines.append("")
+        lines.append("| Target | kpk | mock | kpk/mock | Goal | Met |")
+        lines.append("|---|---:|---:|---:|---|---|")
 
     def row(name, k, m, goal, met, unit="", digits=1):
         r = ratio(k, m)
         lines.append(f"| {name} | {fmt(k, digits)}{unit} | {fmt(m, digits)}{unit} |"
                      f" {fmt(r, 2)}x | {goal} | {'yes' if met else 'NO'} |")
 
-    for s in results["throughput"]:
+    throughput = results.get("throughput", [])
+    for s in throughput:
         k, m = s["produce_mb_s"]["kpk"], s["produce_mb_s"]["mock"]
         row(f"produce {s['size']} B, {s['partitions']} part., acks=all, linger 5 ms (MB/s)", k, m,
             ">= 1.0x", ratio(k, m) is not None and ratio(k, m) >= 1.0)
-    for s in results["throughput"]:
+    for s in throughput:
         k, m = s["consume_mb_s"]["kpk"], s["consume_mb_s"]["mock"]
         row(f"consume {s['size']} B, {s['partitions']} part. (MB/s)", k, m, ">= 1.0x",
             ratio(k, m) is not None and ratio(k, m) >= 1.0)
-    e2e = results["e2e"]
-    k, m = e2e["p99_us"]["kpk"] / 1e3, e2e["p99_us"]["mock"] / 1e3
-    row("end-to-end p99 at 1,000 msg/s, fetch wait 500 ms (ms)", k, m, "< 5 ms", k < 5, digits=2)
-    k50, m50 = e2e["p50_us"]["kpk"] / 1e3, e2e["p50_us"]["mock"] / 1e3
-    row("end-to-end p50 (ms)", k50, m50, "-", True, digits=2)
-    pl = results["produce_latency"]
-    k, m = pl["p99_us"]["kpk"] / 1e3, pl["p99_us"]["mock"] / 1e3
-    row("produce p99, acks=all, linger 0, 1,000 msg/s (ms)", k, m, "< 1 ms", k < 1, digits=3)
-    k50, m50 = pl["p50_us"]["kpk"] / 1e3, pl["p50_us"]["mock"] / 1e3
-    row("produce p50 (ms)", k50, m50, "-", True, digits=3)
-    st = results["startup"]
-    row("startup: spawn to first answered ApiVersions (ms)", st["kpk"], st["mock"], "< 50 ms",
-        st["kpk"] < 50)
-    row("idle RSS after startup (MB)", st["kpk_rss_kib"] / 1024, st["mock_rss_kib"] / 1024,
-        "< 20 MB", st["kpk_rss_kib"] / 1024 < 20)
-    rss_after = max(s["kpk_rss_after_kib"] for s in results["throughput"])
-    lines.append(f"| kpk RSS after the throughput load (MB, max over scenarios) |"
-                 f" {fmt(rss_after / 1024)} | | | - | |")
-    lines.append(f"| kpk startup to HTTP /v1/status/ready (ms, 20 ms poll) |"
-                 f" {fmt(st['kpk_ready_http'])} | | | - | |")
-    c = results["crash"]
-    lines.append(f"| crash test: {len(c['rounds'])} rounds, {c['kills']} SIGKILLs,"
-                 f" {c['acked']:,} acked records | {c['violations']} violations | | |"
-                 f" 0 | {'yes' if c['violations'] == 0 else 'NO'} |")
-    for s in results["throughput"]:
+    if "e2e" in results:
+        e2e = results["e2e"]
+        k, m = e2e["p99_us"]["kpk"] / 1e3, e2e["p99_us"]["mock"] / 1e3
+        row("end-to-end p99 at 1,000 msg/s, fetch wait 500 ms (ms)", k, m, "< 5 ms", k < 5,
+            digits=2)
+        k50, m50 = e2e["p50_us"]["kpk"] / 1e3, e2e["p50_us"]["mock"] / 1e3
+        row("end-to-end p50 (ms)", k50, m50, "-", True, digits=2)
+    if "produce_latency" in results:
+        pl = results["produce_latency"]
+        k, m = pl["p99_us"]["kpk"] / 1e3, pl["p99_us"]["mock"] / 1e3
+        row("produce p99, acks=all, linger 0, 1,000 msg/s (ms)", k, m, "< 1 ms", k < 1, digits=3)
+        k50, m50 = pl["p50_us"]["kpk"] / 1e3, pl["p50_us"]["mock"] / 1e3
+        row("produce p50 (ms)", k50, m50, "-", True, digits=3)
+    if "startup" in results:
+        st = results["startup"]
+        row("startup: spawn to first answered ApiVersions (ms)", st["kpk"], st["mock"],
+            "< 50 ms", st["kpk"] < 50)
+        row("idle RSS after startup (MB)", st["kpk_rss_kib"] / 1024, st["mock_rss_kib"] / 1024,
+            "< 20 MB", st["kpk_rss_kib"] / 1024 < 20)
+    if throughput:
+        rss_after = max(s["kpk_rss_after_kib"] for s in throughput)
+        lines.append(f"| kpk RSS after the throughput load (MB, max over scenarios) |"
+                     f" {fmt(rss_after / 1024)} | | | - | |")
+    if "startup" in results:
+        lines.append(f"| kpk startup to HTTP /v1/status/ready (ms, 20 ms poll) |"
+                     f" {fmt(results['startup']['kpk_ready_http'])} | | | - | |")
+    if "crash" in results:
+        c = results["crash"]
+        lines.append(f"| crash test: {len(c['rounds'])} rounds, {c['kills']} SIGKILLs,"
+                     f" {c['acked']:,} acked records | {c['violations']} violations | | |"
+                     f" 0 | {'yes' if c['violations'] == 0 else 'NO'} |")
+    for s in throughput:
         failed = s["produce_failed"]
         if failed["kpk"] or failed["mock"]:
             lines.append("")
             lines.append(f"Delivery errors in {s['size']} B x{s['partitions']}: {failed}")
+    if throughput:
+        lines.append("")
+        lines.append("Server CPU per MB moved (all threads, from /proc/PID/task/*/schedstat; lower"
+                     " is better, and robust to the machine's other load):")
+        lines.append("")
+        lines.append("| Load | kpk ms/MB | mock ms/MB | kpk/mock |")
+        lines.append("|---|---:|---:|---:|")
+        for phase in ("produce", "consume"):
+            for s in throughput:
+                k, m = s[f"{phase}_cpu_ms_mb"]["kpk"], s[f"{phase}_cpu_ms_mb"]["mock"]
+                lines.append(f"| {phase} {s['size']} B, {s['partitions']} part. | {fmt(k, 2)} |"
+                             f" {fmt(m, 2)} | {fmt(ratio(k, m), 2)}x |")
+    if "groups" in results or "idempotent" in results:
+        lines.append("")
+        lines.extend(groups_markdown(results))
     if results.get("developer_mode"):
         lines.append("")
         lines.append("Extra: kpk with `--developer-mode` (no fsync) against the mock:")
@@ -414,6 +566,71 @@ def markdown(results, args):
     return "\n".join(lines)
 
 
+def groups_markdown(results):
+    """The "Groups and idempotence" section."""
+    lines = ["Groups and idempotence:", ""]
+    lines.append("| Target | kpk | mock | kpk/mock | Goal | Met |")
+    lines.append("|---|---:|---:|---:|---|---|")
+
+    def row(name, k, m, goal, met, digits=1):
+        lines.append(f"| {name} | {fmt(k, digits)} | {fmt(m, digits)} | {fmt(ratio(k, m), 2)}x |"
+                     f" {goal} | {met} |")
+
+    g = results.get("groups")
+    if g:
+        shape = f"{g['size']} B, {g['partitions']} part., {g['count']:,} records"
+        single, group = g["single_mb_s"], g["group_mb_s"]
+        row(f"single consumer, {shape} (MB/s)", single["kpk"], single["mock"], "-", "")
+        row(f"group of {g['consumers']} consumers, same records, first to last record (MB/s)",
+            group["kpk"], group["mock"], "-", "")
+        gk, gm = ratio(group["kpk"], single["kpk"]), ratio(group["mock"], single["mock"])
+        met = "-" if gk is None else ("yes" if gk >= 1.0 else "NO")
+        row("group / single consumer (x)", gk, gm, ">= 1.0x on kpk", met, digits=2)
+        row("group join: subscribe to every member holding its share (ms)",
+            g["group_join_ms"]["kpk"], g["group_join_ms"]["mock"], "-", "", digits=0)
+        row("group server CPU per MB, incl. join/commit/leave (ms/MB)", g["group_cpu_ms_mb"]["kpk"],
+            g["group_cpu_ms_mb"]["mock"], "-", "", digits=2)
+    i = results.get("idempotent")
+    if i:
+        shape = f"{i['size']} B, {i['partitions']} part., acks=all, linger 5 ms"
+        mb = i["mb_s"]
+        row(f"produce {shape}, plain (MB/s)", mb["kpk"]["plain"], mb["mock"]["plain"], "-", "")
+        row(f"produce {shape}, enable.idempotence=true (MB/s)", mb["kpk"]["idempotent"],
+            mb["mock"]["idempotent"], "-", "")
+        ik = ratio(mb["kpk"]["idempotent"], mb["kpk"]["plain"])
+        im = ratio(mb["mock"]["idempotent"], mb["mock"]["plain"])
+        met = "-" if ik is None else ("yes" if ik >= 0.9 else "NO")
+        row("idempotent / plain produce (x)", ik, im, ">= 0.9x on kpk", met, digits=2)
+        cpu = i["cpu_ms_mb"]
+        row("idempotent produce server CPU per MB (ms/MB)", cpu["kpk"]["idempotent"],
+            cpu["mock"]["idempotent"], "-", "", digits=2)
+    notes = []
+    if g:
+        for name in ("kpk", "mock"):
+            for r in g["runs"][name]:
+                if "group_error" in r:
+                    notes.append(f"{name} group-consume FAILED (not in the medians):"
+                                 f" `{r['group_error'].strip().splitlines()[-1]}`")
+                    continue
+                gr = r["group"]
+                notes.append(f"{name} group run: {gr['protocol']}, records per member"
+                             f" {gr['member_records']}, ms per pass {gr['pass_ms']}, join ms"
+                             f" {gr['join_ms']}, {gr['duplicates']} duplicates,"
+                             f" {gr['rebalances_after_start']} rebalance callbacks while reading,"
+                             f" {gr['errors']} errors ({gr['first_error'] or '-'})")
+    if i and any(v for f in i["failed"].values() for v in f.values()):
+        notes.append(f"Delivery errors in the idempotence runs: {i['failed']}")
+    if notes:
+        lines.append("")
+        lines.extend(notes)
+    lines.append("")
+    lines.append("In the kpk/mock column of the two ratio rows the figure is (kpk ratio) /"
+                 " (mock ratio). The group rows use a smaller topic than the core throughput"
+                 " (the mock keeps only 5 MiB per partition); the group clock starts at the first"
+                 " record, after every member holds its partitions (paused until then).")
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build-dir", default=os.path.join(SOURCE_DIR, "build-bench"))
@@ -421,11 +638,16 @@ def main():
     parser.add_argument("--crash-rounds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smaller counts, one repeat")
     parser.add_argument("--only", default="", help="comma list: throughput,e2e,produce-latency,"
-                        "startup,crash,devmode (default: all but devmode)")
+                        "startup,crash,groups,idempotent,devmode (default: all but devmode)")
     parser.add_argument("--developer-mode-rows", action="store_true",
                         help="also produce-throughput with kpk --developer-mode")
     parser.add_argument("--json", help="write raw results here")
+    parser.add_argument("--from-json", help="only print the table for results saved by --json")
     args = parser.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            print(markdown(json.load(f), args))
+        return 0
 
     build = os.path.abspath(args.build_dir)
     os.environ["KPK_BIN"] = os.path.join(build, "kpk")
@@ -437,8 +659,12 @@ def main():
                      "kpk_mock_cluster kpk_kafka_load")
     if args.quick:
         args.repeats = 1
-    only = set(filter(None, args.only.split(","))) or {"throughput", "e2e", "produce-latency",
-                                                        "startup", "crash"}
+    known = {"throughput", "e2e", "produce-latency", "startup", "crash", "groups", "idempotent",
+             "devmode"}
+    only = set(filter(None, args.only.split(","))) or known - {"devmode"}
+    if only - known:
+        sys.exit(f"--only: unknown {','.join(sorted(only - known))}"
+                 f" (known: {','.join(sorted(known))})")
     if args.developer_mode_rows:
         only.add("devmode")
     scale = 0.3 if args.quick else 1.0
@@ -481,6 +707,13 @@ def main():
         results["produce_latency"] = latency_scenario(
             load, "produce-latency", ["--count", n_lat, "--rate", "1000", "--size", "100",
                                       "--acks", "all", "--linger-ms", "0"], args.repeats)
+    if "groups" in only:
+        log("group consume: 3 consumers vs 1, 1 KiB x 8 partitions")
+        results["groups"] = groups_scenario(load, args.repeats, consumers=3, per_partition=3_000,
+                                            single_passes=4, group_passes=1)
+    if "idempotent" in only:
+        log("idempotent vs plain produce, 1 KiB x 8 partitions")
+        results["idempotent"] = idempotent_scenario(load, args.repeats, counts[1024])
     if "crash" in only:
         log("crash test")
         results["crash"] = crash_scenario(load, args.crash_rounds, duration_s=6 * scale + 2,
@@ -490,10 +723,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
-    if {"throughput", "e2e", "produce-latency", "startup", "crash"} <= set(results):
-        print(markdown(results, args))
-    else:
-        print(json.dumps({k: v for k, v in results.items()}, indent=1, default=str)[:20000])
+    print(markdown(results, args))
     log(f"done in {results['seconds']} s")
     crash = results.get("crash")
     return 1 if crash and crash["violations"] else 0
