@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 build=${KPK_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DKPK_WERROR=ON
 cmake --build "$build" -j2
-ctest --test-dir "$build" --output-on-failure --timeout 600 "$@"
+ctest --test-dir "$build" --output-on-failure --timeout 600 -j2 "$@"

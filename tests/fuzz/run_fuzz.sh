@@ -18,7 +18,8 @@ if ! command -v clang++-14 >/dev/null; then
   exit 77
 fi
 
-cmake -S "$src" -B "$build" -G Ninja -DKPK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S "$src" -B "$build" -G Ninja -DKPK_FUZZ=ON -DCMAKE_BUILD_TYPE=Fuzz \
+  -DCMAKE_CXX_FLAGS_FUZZ="-O1 -gline-tables-only" -DCMAKE_C_FLAGS_FUZZ="-O1 -gline-tables-only" \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 >"$build.configure.log" 2>&1 ||
   { cat "$build.configure.log" >&2; exit 1; }
 cmake --build "$build" -j2 --target request_decode_fuzzer write_fuzz_seeds >"$build.build.log" 2>&1 ||
