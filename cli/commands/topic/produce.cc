@@ -21,7 +21,7 @@
 namespace kpk::cli {
 namespace {
 
-constexpr size_t kOutputFlushBytes = 64 * 1024;
+constexpr size_t kDeliveryLinesFlushBytes = 64 * 1024;
 
 struct ProduceOptions {
   std::string topic;
@@ -66,7 +66,7 @@ struct DeliveryState {
     RecordView view;
     kafka::ToRecordView(msg, true, &view, self->compression);
     self->output->Append(self->out, view, nullptr);
-    if (self->out.size() >= kOutputFlushBytes) self->FlushOutput();
+    if (self->out.size() >= kDeliveryLinesFlushBytes) self->FlushOutput();
   }
 };
 

@@ -124,13 +124,6 @@ def consume_in_group(env, topic, group, n):
 def test_cluster_logdirs_describe(env):
     produce(env, "logdirs", ["a" * 100] * 3, "-p", "1")
     result = env.kpk("cluster", "logdirs", "describe")
-    if "not implemented yet" in result.stderr:
-        # The CLI's logdirs describe is still a placeholder (librdkafka 2.0.2 has no
-        # DescribeLogDirs; the broker serves API 35). Until it is wired, pin the placeholder's
-        # behaviour: a clean failure, not a crash or a silent success.
-        expect_fail(result, 1, "unable to describe log dirs: not implemented yet", "logdirs")
-        print("  note: cluster logdirs describe is not implemented; shape checks skipped")
-        return
     expect_eq(result.returncode, 0, f"logdirs: {result.stderr}")
     expect_eq(result.stdout.splitlines()[0].split(),
               ["BROKER", "DIR", "TOPIC", "PARTITION", "SIZE", "ERROR"], "rpk's logdirs header")
@@ -138,6 +131,18 @@ def test_cluster_logdirs_describe(env):
     expect_eq(sorted(r["PARTITION"] for r in rows), ["0", "1"], "logdirs partitions")
     sizes = {r["PARTITION"]: int(r["SIZE"]) for r in rows}
     expect(sizes["1"] >= 300 and sizes["0"] == 0, sizes)
+    agg = parse_table(env.ok("cluster", "logdirs", "describe", "--topics", "logdirs",
+                             "--aggregate-into", "topic").stdout)
+    expect_eq([(r["TOPIC"], int(r["SIZE"])) for r in agg], [("logdirs", sizes["1"])],
+              "aggregated into the topic")
+    doc = json.loads(env.ok("cluster", "logdirs", "describe", "--topics", "logdirs",
+                            "--sort-by-size", "--format", "json").stdout)
+    expect_eq([(d["topic"], d["partition"], d["size"]) for d in doc],
+              [("logdirs", 1, sizes["1"]), ("logdirs", 0, 0)], "json, largest first")
+    expect_fail(env.kpk("cluster", "logdirs", "describe", "--topics", "nope"), 1,
+                "unable to describe log dirs: topic \"nope\" does not exist", "missing topic")
+    expect_fail(env.kpk("cluster", "logdirs", "describe", "--aggregate-into", "rack"), 2,
+                what="bad --aggregate-into")
 
 
 def test_cluster_info_aliases(env):
