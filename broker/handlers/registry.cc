@@ -49,6 +49,23 @@ struct IsAwaitable : std::false_type {};
 template <typename T>
 struct IsAwaitable<asio::awaitable<T>> : std::true_type {};
 
+// Room for a response's encoding. Fetch responses carry megabytes of records: growing the
+// buffer from a small start copied them several times over.
+template <typename Response>
+size_t EncodedSizeHint(const Response& response) {
+  size_t size = 256;
+  if constexpr (requires { response.responses.front().partitions.front().records; }) {
+    for (const auto& topic : response.responses) {
+      size += 64 + topic.topic.size();
+      for (const auto& p : topic.partitions) {
+        size += 128 + 32 * (p.aborted_transactions ? p.aborted_transactions->size() : 0);
+        if (p.records) size += p.records->size();
+      }
+    }
+  }
+  return size;
+}
+
 template <typename H>
 Awaitable<HandlerOutcome> Invoke(RequestContext& ctx, ByteReader& body) {
   typename H::Request request;
@@ -63,7 +80,7 @@ Awaitable<HandlerOutcome> Invoke(RequestContext& ctx, ByteReader& body) {
   if constexpr (requires { H::NoResponse(request); }) {
     if (H::NoResponse(request)) co_return HandlerOutcome{HandlerOutcome::Kind::kNoResponse, {}};
   }
-  ByteWriter w(256);
+  ByteWriter w(EncodedSizeHint(response));
   response.Encode(w, ctx.version);
   co_return HandlerOutcome{HandlerOutcome::Kind::kRespond, w.Take()};
 }

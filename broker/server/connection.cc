@@ -72,8 +72,8 @@ Awaitable<void> Connection::ReadLoop() {
       KPK_LOG_WARN("closing connection from {}: request frame of {} bytes", peer_, size);
       break;
     }
-    auto frame = std::make_shared<Bytes>(static_cast<size_t>(size));
-    co_await asio::async_read(socket_, asio::buffer(*frame),
+    auto frame = std::make_shared<Frame>(static_cast<size_t>(size));
+    co_await asio::async_read(socket_, asio::buffer(frame->data.get(), frame->size),
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !Accept(frame)) break;
     while (!closed_ && slots_.size() >= limits_.max_in_flight) {
@@ -84,8 +84,8 @@ Awaitable<void> Connection::ReadLoop() {
   Close();
 }
 
-bool Connection::Accept(std::shared_ptr<Bytes> frame) {
-  ByteReader peek(*frame);
+bool Connection::Accept(std::shared_ptr<const Frame> frame) {
+  ByteReader peek(frame->span());
   const int16_t key = peek.ReadInt16();
   const int16_t version = peek.ReadInt16();
   const SupportedApi* api = FindSupportedApi(key);
@@ -98,7 +98,7 @@ bool Connection::Accept(std::shared_ptr<Bytes> frame) {
   }
   if (key == static_cast<int16_t>(protocol::ApiKey::kApiVersions)) {
     // A newer client's ApiVersions: answer in v0 so it can retry with a version we know.
-    ByteReader r(*frame);
+    ByteReader r(frame->span());
     protocol::RequestHeader header;
     header.Decode(r, protocol::RequestHeaderVersion(key, version));
     auto slot = std::make_shared<Slot>();
@@ -115,12 +115,13 @@ bool Connection::Accept(std::shared_ptr<Bytes> frame) {
   return false;
 }
 
-Awaitable<void> Connection::Process(std::shared_ptr<Bytes> frame, std::shared_ptr<Slot> slot) {
+Awaitable<void> Connection::Process(std::shared_ptr<const Frame> frame,
+                                    std::shared_ptr<Slot> slot) {
   auto self = shared_from_this();
-  ByteReader r(*frame);
+  ByteReader r(frame->span());
   protocol::RequestHeader header;
-  const int16_t key = LoadBigEndian<int16_t>(frame->data());
-  const int16_t version = LoadBigEndian<int16_t>(frame->data() + 2);
+  const int16_t key = LoadBigEndian<int16_t>(frame->data.get());
+  const int16_t version = LoadBigEndian<int16_t>(frame->data.get() + 2);
   if (!header.Decode(r, protocol::RequestHeaderVersion(key, version))) {
     KPK_LOG_WARN("closing connection from {}: malformed request header", peer_);
     Close();

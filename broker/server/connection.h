@@ -42,11 +42,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Bytes body;
   };
 
+  // A request's bytes. Not zeroed before the socket fills them: zeroing cost a tenth of the
+  // broker's CPU under a produce load, and a client announcing a huge frame does not get
+  // those pages touched before it sends them.
+  struct Frame {
+    explicit Frame(size_t n) : data(std::make_unique_for_overwrite<uint8_t[]>(n)), size(n) {}
+    ByteSpan span() const { return {data.get(), size}; }
+    std::unique_ptr<uint8_t[]> data;
+    size_t size;
+  };
+
   Awaitable<void> ReadLoop();
   Awaitable<void> WriteLoop();
-  Awaitable<void> Process(std::shared_ptr<Bytes> frame, std::shared_ptr<Slot> slot);
+  Awaitable<void> Process(std::shared_ptr<const Frame> frame, std::shared_ptr<Slot> slot);
   // Decides what to do with a frame; returns false when the connection must close.
-  bool Accept(std::shared_ptr<Bytes> frame);
+  bool Accept(std::shared_ptr<const Frame> frame);
   void Complete(Slot& slot);
 
   asio::ip::tcp::socket socket_;
