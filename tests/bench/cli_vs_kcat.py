@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""CLI vs kcat, side by side in one run against one cluster (not a test; run by hand):
+
+  * produce 1,000,000 lines:          kpk topic produce T -o '' -z none   vs  kcat -P -t T
+  * consume them to the end:          kpk topic consume T -o :end -f '%v\\n'  vs  kcat -C -e -f '%s\\n'
+  * metadata:                         kpk cluster info                      vs  kcat -L
+
+Each measurement is repeated (--runs) and the best wall time is kept. Ratios are kcat's time
+divided by kpk's: 1.0 or more means kpk is at least as fast.
+
+  /usr/bin/python3 tests/bench/cli_vs_kcat.py --kpk build/kpk --mock build/kpk_mock_cluster
+  [--target mock|broker] [--records 1000000] [--runs 3] [--markdown]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e", "lib"))
+
+
+def timed(args, stdin=None, stdout=subprocess.DEVNULL, timeout=600):
+    started = time.monotonic()
+    result = subprocess.run(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+                            timeout=timeout)
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{args} exited {result.returncode}: {result.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def best_of(runs, fn):
+    return min(fn() for _ in range(runs))
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kpk", required=True)
+    parser.add_argument("--mock", help="kpk_mock_cluster binary (for --target mock)")
+    parser.add_argument("--target", choices=("mock", "broker"), default="mock")
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    os.environ["KPK_BIN"] = os.path.abspath(args.kpk)
+    if args.mock:
+        os.environ["KPK_MOCK_CLUSTER_BIN"] = os.path.abspath(args.mock)
+    import kpk_harness  # reads the binaries from the environment
+
+    work = tempfile.mkdtemp(prefix="kpk-cli-bench-")
+    input_path = os.path.join(work, "input.txt")
+    with open(input_path, "w") as f:
+        for i in range(args.records):
+            f.write(f"record-{i:09d}-" + "x" * 80 + "\n")
+
+    topics = [f"kpk{i}" for i in range(args.runs)] + [f"kcat{i}" for i in range(args.runs)]
+    if args.target == "mock":
+        cluster = kpk_harness.MockCluster(topics=[f"{t}:1" for t in topics])
+    else:
+        cluster = kpk_harness.Broker().start()
+        for t in topics:
+            kpk_harness.kpk("-X", f"brokers={cluster.bootstrap}", "topic", "create", t, "-p", "1")
+    brokers = cluster.bootstrap
+    kpk = [args.kpk, "-X", f"brokers={brokers}"]
+    results = {}
+    try:
+        # Produce: each run writes a fresh topic so consume later reads exactly N records.
+        def produce(cmd_for_topic, prefix):
+            times = []
+            for i in range(args.runs):
+                with open(input_path, "rb") as stdin:
+                    times.append(timed(cmd_for_topic(f"{prefix}{i}"), stdin=stdin))
+            return min(times)
+
+        results["produce"] = (
+            produce(lambda t: kpk + ["topic", "produce", t, "-o", "", "-z", "none"], "kpk"),
+            produce(lambda t: ["kcat", "-b", brokers, "-P", "-t", t], "kcat"))
+
+        out_path = os.path.join(work, "out.txt")
+
+        def consume(cmd):
+            with open(out_path, "wb") as out:
+                elapsed = timed(cmd, stdout=out)
+            lines = count_lines(out_path)
+            if lines != args.records:
+                raise RuntimeError(f"{cmd[:3]}... printed {lines} lines, want {args.records}")
+            return elapsed
+
+        results["consume"] = (
+            best_of(args.runs, lambda: consume(kpk + ["topic", "consume", "kpk0", "-o", ":end",
+                                                      "-f", "%v\\n"])),
+            best_of(args.runs, lambda: consume(["kcat", "-b", brokers, "-C", "-t", "kpk0", "-o",
+                                                "beginning", "-e", "-q", "-f", "%s\\n"])))
+
+        def median_of(n, cmd):
+            return statistics.median(timed(cmd) for _ in range(n))
+
+        results["cluster info"] = (median_of(20, kpk + ["cluster", "info"]),
+                                   median_of(20, ["kcat", "-b", brokers, "-L"]))
+        # Reported for information: kpk's defaults (snappy, a line per delivered record).
+        with open(input_path, "rb") as stdin:
+            kpk_defaults = timed(kpk + ["topic", "produce", "kpk0"], stdin=stdin)
+    finally:
+        if args.target == "mock":
+            cluster.stop()
+        else:
+            cluster.__exit__(None, None, None)
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = [(name, kpk_t, kcat_t, kcat_t / kpk_t) for name, (kpk_t, kcat_t) in results.items()]
+    if args.markdown:
+        print(f"| operation ({args.records:,} records, {args.target}) | kpk (s) | kcat (s) | kcat/kpk |")
+        print("|---|---:|---:|---:|")
+        for name, a, b, r in rows:
+            print(f"| {name} | {a:.3f} | {b:.3f} | {r:.2f} |")
+        print(f"\nkpk produce with its defaults (snappy, a delivery line per record): {kpk_defaults:.3f} s")
+    else:
+        for name, a, b, r in rows:
+            print(f"{name:14s} kpk {a:8.3f}s  kcat {b:8.3f}s  ratio kcat/kpk {r:5.2f}")
+        print(f"kpk produce with defaults (snappy, delivery lines): {kpk_defaults:.3f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
