@@ -31,8 +31,18 @@ TEST_CASE("fixed-width integers are big-endian") {
 }
 
 TEST_CASE("zigzag and unsigned varints round trip at the edges") {
-  const int64_t longs[] = {0, 1, -1, 63, -64, 64, 300, -300, INT32_MAX, INT32_MIN,
-                           std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min()};
+  const int64_t longs[] = {0,
+                           1,
+                           -1,
+                           63,
+                           -64,
+                           64,
+                           300,
+                           -300,
+                           INT32_MAX,
+                           INT32_MIN,
+                           std::numeric_limits<int64_t>::max(),
+                           std::numeric_limits<int64_t>::min()};
   ByteWriter w;
   for (int64_t v : longs) w.WriteVarlong(v);
   w.WriteVarint(INT32_MIN);
