@@ -1,5 +1,7 @@
 #include "cli/runtime.h"
 
+#include "common/result_view.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -93,6 +95,25 @@ OutputFormat FormatOf(const std::string& flag) {
 
 void PrintStructured(const Json& doc, OutputFormat format) {
   WriteStdout(RenderStructured(doc, format));
+}
+
+void PrintAs(OutputFormat format, const Json& doc, std::string_view text) {
+  if (format != OutputFormat::kText) {
+    PrintStructured(doc, format);
+  } else {
+    WriteStdout(text);
+  }
+}
+
+int PrintItemResults(std::string_view item, const std::vector<kafka::ItemResult>& results,
+                     const std::string& format_flag) {
+  OutputFormat format = FormatOf(format_flag);
+  if (format != OutputFormat::kText) {
+    PrintStructured(ItemResultsJson(item, results), format);
+  } else {
+    WriteStdout(RenderItemResults(item, results));
+  }
+  return AllOk(results) ? kExitOk : kExitFailure;
 }
 
 Result<bool> Confirm(std::string_view question) {

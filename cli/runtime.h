@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "cli/command.h"
+#include "common/kafka_admin.h"
 #include "common/kafka_client.h"
 #include "common/output.h"
 #include "common/profile.h"
@@ -41,6 +42,12 @@ void AddFormatFlag(CLI::App* cmd, std::string* format);
 OutputFormat FormatOf(const std::string& flag);
 // Prints a structured document for --format json|yaml.
 void PrintStructured(const Json& doc, OutputFormat format);
+// Prints `doc` for --format json|yaml, else `text` (the rendered table).
+void PrintAs(OutputFormat format, const Json& doc, std::string_view text);
+// Prints per-item results (rpk's "<ITEM> STATUS" table, or its JSON) as --format asks and
+// returns the exit code: 1 when any item failed.
+int PrintItemResults(std::string_view item, const std::vector<kafka::ItemResult>& results,
+                     const std::string& format_flag);
 
 // Asks a yes/no question on the terminal. Without a terminal it refuses, so scripts must pass
 // --no-confirm explicitly.

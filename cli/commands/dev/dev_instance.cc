@@ -49,9 +49,9 @@ std::optional<Instance> ReadInstance() {
 
 Status WriteInstanceFile(const std::string& path, const Instance& instance) {
   Json j = {{"pid", instance.pid},
-                      {"node_id", instance.node_id},
-                      {"kafka_address", instance.kafka_address},
-                      {"admin_address", instance.admin_address}};
+            {"node_id", instance.node_id},
+            {"kafka_address", instance.kafka_address},
+            {"admin_address", instance.admin_address}};
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);

@@ -19,13 +19,7 @@ int RunDelete(const DeleteOptions& opts, const Context& ctx) {
   if (!client) return kExitFailure;
   auto results = kafka::DeleteGroups(*client, opts.groups);
   if (!results) return Fail("delete groups", results.error());
-  OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(ItemResultsJson("group", *results), format);
-  } else {
-    WriteStdout(RenderItemResults("group", *results));
-  }
-  return AllOk(*results) ? kExitOk : kExitFailure;
+  return PrintItemResults("group", *results, opts.format);
 }
 
 }  // namespace

@@ -86,11 +86,7 @@ int RunOffsetDelete(const OffsetDeleteOptions& opts, const Context& ctx) {
     docs.push_back({{"topic", r.topic}, {"partition", r.partition}, {"status", status}});
   }
   OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(docs, format);
-  } else {
-    WriteStdout(table.Render());
-  }
+  PrintAs(format, docs, table.Render());
   return failed ? kExitFailure : kExitOk;
 }
 

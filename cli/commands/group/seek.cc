@@ -170,11 +170,7 @@ int RunSeek(const SeekOptions& opts, const Context& ctx) {
     if (p.err) doc["error"] = kafka::ErrorName(p.err);
     docs.push_back(std::move(doc));
   }
-  if (format != OutputFormat::kText) {
-    PrintStructured(docs, format);
-  } else {
-    WriteStdout(table.Render());
-  }
+  PrintAs(format, docs, table.Render());
   return errors ? kExitFailure : kExitOk;
 }
 

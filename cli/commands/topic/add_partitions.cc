@@ -40,13 +40,7 @@ int RunAddPartitions(const AddPartitionsOptions& opts, const Context& ctx) {
     results = std::move(*sent);
   }
   results.insert(results.end(), missing.begin(), missing.end());
-  OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(ItemResultsJson("topic", results), format);
-  } else {
-    WriteStdout(RenderItemResults("topic", results));
-  }
-  return AllOk(results) ? kExitOk : kExitFailure;
+  return PrintItemResults("topic", results, opts.format);
 }
 
 }  // namespace

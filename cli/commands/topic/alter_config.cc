@@ -104,13 +104,7 @@ int RunAlterConfig(const AlterConfigOptions& opts, const Context& ctx) {
     results = std::move(*altered);
   }
   results.insert(results.end(), failed.begin(), failed.end());
-  OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(ItemResultsJson("topic", results), format);
-  } else {
-    WriteStdout(RenderItemResults("topic", results));
-  }
-  return AllOk(results) ? kExitOk : kExitFailure;
+  return PrintItemResults("topic", results, opts.format);
 }
 
 }  // namespace

@@ -37,13 +37,7 @@ int RunDelete(const DeleteOptions& opts, const Context& ctx) {
   }
   auto results = kafka::DeleteTopics(*client, names);
   if (!results) return Fail("delete topics", results.error());
-  OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(ItemResultsJson("topic", *results), format);
-  } else {
-    WriteStdout(RenderItemResults("topic", *results));
-  }
-  return AllOk(*results) ? kExitOk : kExitFailure;
+  return PrintItemResults("topic", *results, opts.format);
 }
 
 }  // namespace

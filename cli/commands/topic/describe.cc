@@ -176,11 +176,7 @@ int RunDescribe(DescribeOptions opts, const Context& ctx) {
       text += RenderReport(report, opts);
     }
   }
-  if (format != OutputFormat::kText) {
-    PrintStructured(docs, format);
-  } else {
-    WriteStdout(text);
-  }
+  PrintAs(format, docs, text);
   return exit_code;
 }
 

@@ -43,11 +43,8 @@ int RunList(const ListOptions& opts, const Context& ctx) {
     show_internal = true;  // named topics are shown even when internal
   }
   OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(TopicsJson(topics, show_internal, opts.detailed), format);
-  } else {
-    WriteStdout(RenderTopics(topics, show_internal, opts.detailed));
-  }
+  PrintAs(format, TopicsJson(topics, show_internal, opts.detailed),
+          RenderTopics(topics, show_internal, opts.detailed));
   return kExitOk;
 }
 

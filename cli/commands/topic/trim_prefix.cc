@@ -78,11 +78,7 @@ int RunTrim(const TrimOptions& opts, const Context& ctx) {
     docs.push_back(std::move(doc));
   }
   OutputFormat format = FormatOf(opts.format);
-  if (format != OutputFormat::kText) {
-    PrintStructured(docs, format);
-  } else {
-    WriteStdout(table.Render());
-  }
+  PrintAs(format, docs, table.Render());
   return failed ? kExitFailure : kExitOk;
 }
 
