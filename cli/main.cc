@@ -1,6 +1,7 @@
 // kpk: the command-line entry point. Builds the command tree, parses, runs the chosen command.
 #include <csignal>
 #include <cstdio>
+#include <span>
 
 #include "cli/command.h"
 #include "cli/commands/root.h"
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
       "kpk: a Kafka pocket knife. Manage Redpanda and Apache Kafka clusters, and run a "
       "Kafka-compatible dev broker.",
       "kpk"};
-  kpk::cli::RegisterRootCommands(app, ctx);
+  kpk::cli::RegisterRootCommands(app, ctx, std::span<char* const>(argv + 1, argc - 1));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

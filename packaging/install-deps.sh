@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config ccache git
   libcli11-dev libcurl4-openssl-dev librdkafka-dev nlohmann-json3-dev libfmt-dev
-  libyaml-cpp-dev doctest-dev libasio-dev libcpp-httplib-dev libexpected-dev
+  libyaml-cpp-dev doctest-dev libasio-dev libexpected-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev python3
   kcat  # the quick start's demo client
 )

@@ -1,9 +1,10 @@
 #include "broker/admin/admin_server.h"
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include <nlohmann/json.hpp>
+
+#include "broker/admin/http_server.h"
 
 namespace kpk::broker {
 
@@ -12,57 +13,37 @@ AdminServer::AdminServer(const BrokerConfig& config, const BrokerMetrics& metric
     : config_(config),
       metrics_(metrics),
       run_on_loop_(std::move(run_on_loop)),
-      http_(std::make_unique<httplib::Server>()) {
+      http_(std::make_unique<HttpServer>()) {
   Routes();
 }
 
 AdminServer::~AdminServer() { Stop(); }
 
 Status AdminServer::Listen(const HostPort& address) {
-  if (address.port == 0) {
-    int port = http_->bind_to_any_port(address.host);
-    if (port < 0)
-      return Status::Unavailable(fmt::format("cannot listen on {}", address.ToString()));
-    port_ = static_cast<uint16_t>(port);
-  } else {
-    if (!http_->bind_to_port(address.host, address.port)) {
-      return Status::Unavailable(fmt::format("cannot listen on {}", address.ToString()));
-    }
-    port_ = address.port;
-  }
+  if (Status st = http_->Listen(address); !st.ok()) return st;
+  port_ = http_->port();
   return Status::OK();
 }
 
-void AdminServer::Start() {
-  thread_ = std::thread([this] { http_->listen_after_bind(); });
-}
+void AdminServer::Start() { http_->Start(); }
 
-void AdminServer::Stop() {
-  if (thread_.joinable()) {
-    http_->stop();
-    thread_.join();
-  }
-}
+void AdminServer::Stop() { http_->Stop(); }
 
 void AdminServer::Routes() {
-  http_->Get("/v1/status/ready", [this](const httplib::Request&, httplib::Response& res) {
-    if (ready_) {
-      res.set_content(R"({"status":"ready"})", "application/json");
-    } else {
-      res.status = 503;
-      res.set_content(R"({"status":"booting"})", "application/json");
-    }
+  http_->Get("/v1/status/ready", [this](const HttpRequest&) {
+    if (ready_) return HttpResponse{200, "application/json", R"({"status":"ready"})"};
+    return HttpResponse{503, "application/json", R"({"status":"booting"})"};
   });
-  auto metrics = [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(MetricsText(), "text/plain; version=0.0.4");
+  auto metrics = [this](const HttpRequest&) {
+    return HttpResponse{200, "text/plain; version=0.0.4", MetricsText()};
   };
   http_->Get("/metrics", metrics);
   http_->Get("/public_metrics", metrics);
-  http_->Get("/v1/node_config", [this](const httplib::Request&, httplib::Response& res) {
+  http_->Get("/v1/node_config", [this](const HttpRequest&) {
     nlohmann::json j = {{"node_id", config_.node_id},
                         {"data_directory", config_.data_directory},
                         {"developer_mode", config_.developer_mode}};
-    res.set_content(j.dump(), "application/json");
+    return HttpResponse{200, "application/json", j.dump()};
   });
 }
 

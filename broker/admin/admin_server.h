@@ -1,4 +1,4 @@
-// The HTTP Admin API, in Redpanda's shape, on its own thread (cpp-httplib).
+// The HTTP Admin API, in Redpanda's shape, on its own thread (see http_server.h).
 //
 // It never touches broker state directly: readiness and counters are atomics, and anything
 // else is asked of the event loop through `run_on_loop`, which runs a function there and waits.
@@ -8,16 +8,13 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "broker/server/broker_config.h"
 #include "common/status.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace kpk::broker {
+
+class HttpServer;
 
 struct BrokerMetrics {
   std::atomic<uint64_t> requests{0};
@@ -50,8 +47,7 @@ class AdminServer {
   const BrokerConfig& config_;
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};
 };

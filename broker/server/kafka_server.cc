@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "broker/server/broker_state.h"
+#include "broker/server/listen.h"
 #include "broker/server/log.h"
 #include "broker/server/partition_waiters.h"
 
@@ -12,25 +13,7 @@ KafkaServer::KafkaServer(asio::io_context& io, BrokerState& state)
     : io_(io), state_(state), acceptor_(io) {}
 
 Status KafkaServer::Listen(const HostPort& address) {
-  asio::error_code ec;
-  auto ip = asio::ip::make_address(address.host, ec);
-  if (ec) {
-    asio::ip::tcp::resolver resolver(io_);
-    auto results = resolver.resolve(address.host, std::to_string(address.port), ec);
-    if (ec || results.empty()) {
-      return Status::InvalidArgument(fmt::format("cannot resolve {}", address.host));
-    }
-    ip = results.begin()->endpoint().address();
-  }
-  asio::ip::tcp::endpoint endpoint(ip, address.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::Unavailable(
-        fmt::format("cannot listen on {}: {}", address.ToString(), ec.message()));
-  }
+  if (Status st = ListenOn(acceptor_, address); !st.ok()) return st;
   port_ = acceptor_.local_endpoint().port();
   return Status::OK();
 }

@@ -1,5 +1,8 @@
 #include "cli/commands/root.h"
 
+#include <array>
+#include <string_view>
+
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
@@ -9,8 +12,47 @@
 #include "cli/commands/version.h"
 
 namespace kpk::cli {
+namespace {
 
-void RegisterRootCommands(CLI::App& app, Context& ctx) {
+struct CommandGroup {
+  std::array<std::string_view, 2> names;  // name and alias ("" when none)
+  void (*add)(CLI::App&, Context&);
+};
+
+constexpr std::array kCommandGroups = {
+    CommandGroup{{"version", ""}, RegisterVersion},   CommandGroup{{"broker", ""}, RegisterBroker},
+    CommandGroup{{"cluster", ""}, RegisterCluster},   CommandGroup{{"topic", ""}, RegisterTopic},
+    CommandGroup{{"group", "g"}, RegisterGroup},      CommandGroup{{"profile", ""}, RegisterProfile},
+    CommandGroup{{"dev", "container"}, RegisterDev},
+};
+
+// The root options that take a value in the next argument.
+bool TakesSeparateValue(std::string_view arg) {
+  return arg == "--config" || arg == "--profile" || arg == "-X" || arg == "--config-opt";
+}
+
+// The first argument that is not a root option or its value: the command group's name.
+std::string_view GroupWord(std::span<char* const> args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (!arg.starts_with('-')) return arg;
+    if (arg == "--") return {};
+    if (TakesSeparateValue(arg)) ++i;
+  }
+  return {};
+}
+
+const CommandGroup* FindGroup(std::string_view word) {
+  if (word.empty()) return nullptr;
+  for (const CommandGroup& group : kCommandGroups) {
+    if (group.names[0] == word || group.names[1] == word) return &group;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void RegisterRootCommands(CLI::App& app, Context& ctx, std::span<char* const> args) {
   app.require_subcommand(0, 1);
   app.fallthrough();
   app.add_option("--config", ctx.global.config_file, "kpk.yaml to use instead of the default");
@@ -21,13 +63,11 @@ void RegisterRootCommands(CLI::App& app, Context& ctx) {
       ->allow_extra_args(false);
   app.add_flag("-v,--verbose", ctx.global.verbose, "Debug logging on stderr");
 
-  RegisterVersion(app, ctx);
-  RegisterBroker(app, ctx);
-  RegisterCluster(app, ctx);
-  RegisterTopic(app, ctx);
-  RegisterGroup(app, ctx);
-  RegisterProfile(app, ctx);
-  RegisterDev(app, ctx);
+  if (const CommandGroup* group = FindGroup(GroupWord(args))) {
+    group->add(app, ctx);
+    return;
+  }
+  for (const CommandGroup& group : kCommandGroups) group.add(app, ctx);
 }
 
 }  // namespace kpk::cli

@@ -101,11 +101,16 @@ def main():
             best_of(args.runs, lambda: consume(["kcat", "-b", brokers, "-C", "-t", "kpk0", "-o",
                                                 "beginning", "-e", "-q", "-f", "%s\\n"])))
 
-        def median_of(n, cmd):
-            return statistics.median(timed(cmd) for _ in range(n))
+        # Alternating the two spreads any change in the machine's load over both sides.
+        def alternating_medians(n, cmd_a, cmd_b):
+            a, b = [], []
+            for _ in range(n):
+                a.append(timed(cmd_a))
+                b.append(timed(cmd_b))
+            return statistics.median(a), statistics.median(b)
 
-        results["cluster info"] = (median_of(20, kpk + ["cluster", "info"]),
-                                   median_of(20, ["kcat", "-b", brokers, "-L"]))
+        results["cluster info"] = alternating_medians(
+            50, kpk + ["cluster", "info"], ["kcat", "-b", brokers, "-L"])
         # Reported for information: kpk's defaults (snappy, a line per delivered record).
         with open(input_path, "rb") as stdin:
             kpk_defaults = timed(kpk + ["topic", "produce", "kpk0"], stdin=stdin)

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/http_get.h"
 #include "common/output.h"
 
 namespace kpk::cli::dev {
@@ -75,12 +75,10 @@ bool ProcessAlive(int pid) {
 bool AdminReady(const std::string& admin_address) {
   size_t colon = admin_address.rfind(':');
   if (colon == std::string::npos) return false;
-  httplib::Client client(admin_address.substr(0, colon),
-                         std::stoi(admin_address.substr(colon + 1)));
-  client.set_connection_timeout(std::chrono::milliseconds(500));
-  client.set_read_timeout(std::chrono::seconds(2));
-  auto res = client.Get("/v1/status/ready");
-  return res && res->status == 200;
+  auto status = HttpGetStatus(admin_address.substr(0, colon),
+                              std::atoi(admin_address.c_str() + colon + 1), "/v1/status/ready",
+                              std::chrono::seconds(2));
+  return status && *status == 200;
 }
 
 std::optional<Instance> RunningInstance() {

@@ -1,8 +1,13 @@
 """The admin HTTP address: GET /v1/status/ready (200 and {"status":"ready"} once serving),
 /metrics and /public_metrics in Prometheus text whose counters follow the Kafka traffic,
-/v1/node_config, 404 for unknown paths, and nothing listening after shutdown."""
+/v1/node_config, 404 for unknown paths, and nothing listening after shutdown.
+
+The HTTP server is kpk's own, so the raw-socket part checks its manners: keep-alive, HEAD,
+405 for other methods, 400/505/431 with a closed connection for malformed, unsupported and
+oversized requests, and a silent client not holding up anyone else."""
 import json
 import re
+import socket
 import sys
 import urllib.error
 import urllib.request
@@ -36,8 +41,75 @@ def metrics(b, path="/metrics"):
     return values
 
 
+def raw_exchange(sock, request, timeout=5):
+    """Sends `request`, returns (status, headers, body) of one response."""
+    sock.settimeout(timeout)
+    sock.sendall(request)
+    data = b""
+    for _ in range(1000):
+        if b"\r\n\r\n" in data:
+            break
+        chunk = sock.recv(65536)
+        assert chunk, f"closed before a response head: {data!r}"
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+    length = int(headers["content-length"])
+    if request.startswith(b"HEAD "):
+        return status, headers, rest
+    for _ in range(1000):
+        if len(rest) >= length:
+            break
+        chunk = sock.recv(65536)
+        assert chunk, "closed inside the body"
+        rest += chunk
+    return status, headers, rest[:length]
+
+
+def closed_by_server(sock):
+    sock.settimeout(5)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def check_http_manners(b):
+    host, port = b.admin.rsplit(":", 1)
+    addr = (host, int(port))
+    silent = socket.create_connection(addr, timeout=5)  # sends nothing at all
+    with socket.create_connection(addr, timeout=5) as s:
+        for _ in range(2):  # keep-alive: two requests on one connection
+            status, headers, body = raw_exchange(
+                s, b"GET /v1/status/ready HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert status == 200 and json.loads(body) == {"status": "ready"}, (status, body)
+            assert headers["connection"] == "keep-alive", headers
+        status, headers, body = raw_exchange(s, b"HEAD /metrics?x=1 HTTP/1.1\r\n\r\n")
+        assert status == 200 and int(headers["content-length"]) > 0 and body == b"", headers
+    with socket.create_connection(addr, timeout=5) as s:
+        status, headers, _ = raw_exchange(
+            s, b"POST /v1/status/ready HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}")
+        assert status == 405 and headers["allow"] == "GET, HEAD", (status, headers)
+        assert closed_by_server(s)
+    for request, expected in ((b"HELLO\r\n\r\n", 400),
+                              (b"GET /v1/status/ready HTTP/2.0\r\n\r\n", 505),
+                              (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", 400),
+                              (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431)):
+        with socket.create_connection(addr, timeout=5) as s:
+            status, _, body = raw_exchange(s, request)
+            assert status == expected, (request[:40], status, body)
+            assert json.loads(body)["code"] == expected, body
+            assert closed_by_server(s), request[:40]
+    status, _, _ = get(b, "/v1/status/ready")  # the silent client held nobody up
+    assert status == 200, status
+    silent.close()
+
+
 def main():
     with Broker() as b:
+        check_http_manners(b)
         status, ctype, body = get(b, "/v1/status/ready")
         assert status == 200 and json.loads(body) == {"status": "ready"}, (status, body)
         assert ctype.startswith("application/json"), ctype
