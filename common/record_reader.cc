@@ -384,12 +384,12 @@ Status RecordReader::Store(const Step& s, InputRecord* rec) {
   return Status::OK();
 }
 
-Result<bool> RecordReader::Next(ByteReader& in, InputRecord* record) {
+Result<bool> RecordReader::Next(InputReader& in, InputRecord* record) {
   record->Clear();
   return NextInto(in, record);
 }
 
-Result<bool> RecordReader::NextInto(ByteReader& in, InputRecord* rec) {
+Result<bool> RecordReader::NextInto(InputReader& in, InputRecord* rec) {
   for (size_t i = 0; i < steps_.size(); ++i) {
     const Step& s = steps_[i];
     buf_.clear();

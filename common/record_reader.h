@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/byte_reader.h"
+#include "common/input_reader.h"
 #include "common/record.h"
 #include "common/status.h"
 
@@ -31,13 +31,13 @@ class RecordReader {
 
   // Reads the next record into `record` (cleared first). Returns false at a clean end of input;
   // input that does not match the layout, or ends inside a record, is an error.
-  Result<bool> Next(ByteReader& in, InputRecord* record);
+  Result<bool> Next(InputReader& in, InputRecord* record);
 
   struct Step;  // defined in the .cc
 
  private:
   RecordReader();
-  Result<bool> NextInto(ByteReader& in, InputRecord* record);
+  Result<bool> NextInto(InputReader& in, InputRecord* record);
   Status Store(const Step& step, InputRecord* record);
 
   std::vector<Step> steps_;

@@ -1,9 +1,13 @@
 // kpk topic describe: SUMMARY, CONFIGS and PARTITIONS sections for topics.
 #include <memory>
 
+#include "broker/protocol/generated/metadata_request.h"
+#include "broker/protocol/generated/metadata_response.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
+#include "cli/wire_request.h"
 #include "common/kafka_admin.h"
+#include "common/log.h"
 #include "common/name_filter.h"
 #include "common/text.h"
 
@@ -25,6 +29,7 @@ struct TopicReport {
   const kafka::TopicInfo* topic = nullptr;
   std::optional<kafka::ResourceConfig> configs;
   std::map<kafka::TopicPartition, kafka::Watermarks> offsets;
+  std::map<int32_t, int32_t> leader_epochs;  // by partition; empty when not known
 };
 
 std::string OffsetText(int64_t offset, rd_kafka_resp_err_t err) {
@@ -57,8 +62,10 @@ std::string RenderPartitions(const TopicReport& r) {
   for (const kafka::PartitionInfo& p : r.topic->partitions) {
     auto it = r.offsets.find({r.topic->name, p.id});
     kafka::Watermarks w = it == r.offsets.end() ? kafka::Watermarks{} : it->second;
-    table.AddRow({std::to_string(p.id), std::to_string(p.leader), "-", FormatIdList(p.replicas),
-                  OffsetText(w.start, w.err), OffsetText(w.end, w.err)});
+    auto epoch = r.leader_epochs.find(p.id);
+    table.AddRow({std::to_string(p.id), std::to_string(p.leader),
+                  epoch == r.leader_epochs.end() ? "-" : std::to_string(epoch->second),
+                  FormatIdList(p.replicas), OffsetText(w.start, w.err), OffsetText(w.end, w.err)});
   }
   return table.Render();
 }
@@ -80,8 +87,10 @@ Json ReportJson(const TopicReport& r) {
     Json parts = Json::array();
     for (const kafka::PartitionInfo& p : t.partitions) {
       const kafka::Watermarks& w = r.offsets.at({t.name, p.id});
+      auto epoch = r.leader_epochs.find(p.id);
       parts.push_back({{"partition", p.id},
                        {"leader", p.leader},
+                       {"leader_epoch", epoch == r.leader_epochs.end() ? -1 : epoch->second},
                        {"replicas", p.replicas},
                        {"log_start_offset", w.start},
                        {"high_watermark", w.end}});
@@ -100,8 +109,36 @@ std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
   return out;
 }
 
+// librdkafka 2.0 does not expose leader epochs, so kpk asks a broker with its own codec, on a
+// plain connection only (as `cluster logdirs` does). Without an answer the column shows "-".
+std::map<int32_t, int32_t> LeaderEpochs(const kafka::Client& client,
+                                        const kafka::ClusterMetadata& md, const std::string& topic) {
+  constexpr int16_t kMetadataVersion = 7;  // the first with leader epochs
+  const ConnectionConfig& cfg = client.config();
+  if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty() || md.brokers.empty()) return {};
+  protocol::MetadataRequest request;
+  request.topics.emplace().emplace_back().name = topic;
+  request.allow_auto_topic_creation = false;
+  const kafka::BrokerInfo& broker = md.brokers.front();
+  auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
+      broker.host, broker.port, request, kMetadataVersion, client.timeout());
+  if (!response) {
+    Debug("leader epochs of {}: {}", topic, response.error().message());
+    return {};
+  }
+  std::map<int32_t, int32_t> epochs;
+  for (const auto& t : response->topics) {
+    if (t.name != topic || t.error_code != 0) continue;
+    for (const auto& p : t.partitions) {
+      if (p.error_code == 0 && p.leader_epoch >= 0) epochs[p.partition_index] = p.leader_epoch;
+    }
+  }
+  return epochs;
+}
+
 // Fills configs and offsets for the sections asked for; false if a request failed (reported).
-bool Collect(kafka::Client& client, const DescribeOptions& opts, TopicReport& r) {
+bool Collect(kafka::Client& client, const kafka::ClusterMetadata& md, const DescribeOptions& opts,
+             TopicReport& r) {
   if (opts.configs) {
     auto configs = kafka::DescribeTopicConfigs(client, {r.topic->name});
     if (!configs || configs->empty()) {
@@ -125,6 +162,7 @@ bool Collect(kafka::Client& client, const DescribeOptions& opts, TopicReport& r)
       return false;
     }
     r.offsets = std::move(*offsets);
+    r.leader_epochs = LeaderEpochs(client, md, r.topic->name);
   }
   return true;
 }
@@ -165,7 +203,7 @@ int RunDescribe(DescribeOptions opts, const Context& ctx) {
                        kafka::ErrorName(err) + ": " + kafka::ErrorText(err));
       continue;
     }
-    if (!Collect(*client, opts, report)) {
+    if (!Collect(*client, *md, opts, report)) {
       exit_code = kExitFailure;
       continue;
     }

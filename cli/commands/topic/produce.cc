@@ -243,7 +243,7 @@ int RunProduce(const ProduceOptions& opts, const Context& ctx) {
   }
 
   InstallStopSignals();
-  ByteReader in(STDIN_FILENO);
+  InputReader in(STDIN_FILENO);
   in.SetInterruptCheck(StopRequested);
   InputRecord rec;
   int exit_code = kExitOk;

@@ -11,7 +11,7 @@ namespace {
 std::vector<InputRecord> ReadAll(std::string_view layout, std::string input) {
   auto reader = RecordReader::Parse(layout);
   REQUIRE_MESSAGE(reader.has_value(), (reader ? "" : reader.error().message()));
-  ByteReader in = ByteReader::FromString(std::move(input));
+  InputReader in = InputReader::FromString(std::move(input));
   std::vector<InputRecord> out;
   for (int i = 0; i < 1000; ++i) {
     InputRecord rec;
@@ -26,7 +26,7 @@ std::vector<InputRecord> ReadAll(std::string_view layout, std::string input) {
 Status ReadError(std::string_view layout, std::string input) {
   auto reader = RecordReader::Parse(layout);
   REQUIRE(reader.has_value());
-  ByteReader in = ByteReader::FromString(std::move(input));
+  InputReader in = InputReader::FromString(std::move(input));
   for (int i = 0; i < 1000; ++i) {
     InputRecord rec;
     auto more = reader->Next(in, &rec);

@@ -1,4 +1,4 @@
-#include "common/byte_reader.h"
+#include "common/input_reader.h"
 
 #include <unistd.h>
 
@@ -8,16 +8,16 @@
 
 namespace kpk {
 
-ByteReader::ByteReader(int fd, size_t capacity) : fd_(fd), buf_(capacity, '\0') {}
+InputReader::InputReader(int fd, size_t capacity) : fd_(fd), buf_(capacity, '\0') {}
 
-ByteReader::ByteReader(int fd, std::string data, bool eof)
+InputReader::InputReader(int fd, std::string data, bool eof)
     : fd_(fd), buf_(std::move(data)), end_(buf_.size()), eof_(eof) {}
 
-ByteReader ByteReader::FromString(std::string data) {
-  return ByteReader(-1, std::move(data), true);
+InputReader InputReader::FromString(std::string data) {
+  return InputReader(-1, std::move(data), true);
 }
 
-Status ByteReader::Fill(size_t want) {
+Status InputReader::Fill(size_t want) {
   while (Buffered() < want && !eof_) {
     if (pos_ > 0) {  // keep unread bytes at the front
       std::memmove(buf_.data(), buf_.data() + pos_, Buffered());
@@ -37,14 +37,14 @@ Status ByteReader::Fill(size_t want) {
   return Status::OK();
 }
 
-Result<std::string_view> ByteReader::Peek(size_t n) {
+Result<std::string_view> InputReader::Peek(size_t n) {
   if (Buffered() < n) {
     if (Status s = Fill(n); !s.ok()) return Err(s);
   }
   return std::string_view(buf_.data() + pos_, std::min(n, Buffered()));
 }
 
-Result<bool> ByteReader::ReadUntil(std::string_view delim, std::string& out) {
+Result<bool> InputReader::ReadUntil(std::string_view delim, std::string& out) {
   while (true) {
     std::string_view avail(buf_.data() + pos_, Buffered());
     if (!delim.empty()) {
@@ -68,7 +68,7 @@ Result<bool> ByteReader::ReadUntil(std::string_view delim, std::string& out) {
   }
 }
 
-Result<size_t> ByteReader::ReadN(size_t n, std::string& out) {
+Result<size_t> InputReader::ReadN(size_t n, std::string& out) {
   size_t done = 0;
   while (done < n) {
     if (Buffered() == 0) {

@@ -11,12 +11,12 @@
 
 namespace kpk {
 
-class ByteReader {
+class InputReader {
  public:
   // Reads from a file descriptor (not owned).
-  explicit ByteReader(int fd, size_t capacity = size_t{1} << 20);
+  explicit InputReader(int fd, size_t capacity = size_t{1} << 20);
   // Reads from memory, for tests.
-  static ByteReader FromString(std::string data);
+  static InputReader FromString(std::string data);
 
   // Buffers at least `n` bytes unless the input ends first; returns what is buffered.
   Result<std::string_view> Peek(size_t n);
@@ -32,7 +32,7 @@ class ByteReader {
   void SetInterruptCheck(std::function<bool()> check) { interrupted_ = std::move(check); }
 
  private:
-  ByteReader(int fd, std::string data, bool eof);
+  InputReader(int fd, std::string data, bool eof);
   Status Fill(size_t want);
   size_t Buffered() const { return end_ - pos_; }
 
