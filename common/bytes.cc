@@ -2,7 +2,7 @@
 
 namespace kpk {
 
-uint64_t ByteReader::ReadUnsignedVarlong() {
+uint64_t ByteReader::ReadVarlongBytewise() {
   uint64_t value = 0;
   for (int shift = 0; shift < 64; shift += 7) {
     if (!ok_ || pos_ >= data_.size()) {
@@ -17,35 +17,6 @@ uint64_t ByteReader::ReadUnsignedVarlong() {
   }
   ok_ = false;  // more than 10 bytes, or bits beyond 64: not a valid varlong
   return 0;
-}
-
-uint32_t ByteReader::ReadUnsignedVarint() {
-  uint64_t v = ReadUnsignedVarlong();
-  if (v > UINT32_MAX) {
-    ok_ = false;
-    return 0;
-  }
-  return static_cast<uint32_t>(v);
-}
-
-int32_t ByteReader::ReadVarint() {
-  uint32_t raw = ReadUnsignedVarint();
-  return static_cast<int32_t>((raw >> 1) ^ (~(raw & 1) + 1));
-}
-
-int64_t ByteReader::ReadVarlong() {
-  uint64_t raw = ReadUnsignedVarlong();
-  return static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
-}
-
-ByteSpan ByteReader::ReadSpan(size_t n) {
-  if (!ok_ || data_.size() - pos_ < n) {
-    ok_ = false;
-    return {};
-  }
-  ByteSpan s = data_.subspan(pos_, n);
-  pos_ += n;
-  return s;
 }
 
 void ByteWriter::WriteUnsignedVarlong(uint64_t v) {

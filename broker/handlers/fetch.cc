@@ -18,7 +18,7 @@ using Response = FetchHandler::Response;
 constexpr int8_t kReadCommitted = 1;
 
 // Cuts `records` (whole batches) before the first batch at or past `end`.
-void TruncateBefore(Bytes& records, int64_t end) {
+void TruncateBefore(SharedBytes& records, int64_t end) {
   protocol::RecordSetIterator it(records);
   ByteSpan batch;
   size_t keep = 0;
@@ -26,10 +26,10 @@ void TruncateBefore(Bytes& records, int64_t end) {
     if (LoadBigEndian<int64_t>(batch.data()) >= end) break;
     keep = static_cast<size_t>(batch.data() + batch.size() - records.data());
   }
-  records.resize(keep);
+  records.Truncate(keep);
 }
 
-int64_t NextOffsetAfter(const Bytes& records, int64_t fallback) {
+int64_t NextOffsetAfter(ByteSpan records, int64_t fallback) {
   protocol::RecordSetIterator it(records);
   ByteSpan batch;
   int64_t next = fallback;
@@ -82,7 +82,7 @@ Response::PartitionData ReadPartition(BrokerState& state, const std::string& top
     }
   }
   if (!read->records.empty()) {
-    out.records = protocol::Records(std::make_shared<const Bytes>(std::move(read->records)));
+    out.records = protocol::Records(read->records.span(), read->records.owner());
   }
   return out;
 }

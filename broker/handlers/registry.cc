@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <type_traits>
 
 #include "broker/handlers/add_offsets_to_txn.h"
@@ -49,21 +50,45 @@ struct IsAwaitable : std::false_type {};
 template <typename T>
 struct IsAwaitable<asio::awaitable<T>> : std::true_type {};
 
-// Room for a response's encoding. Fetch responses carry megabytes of records: growing the
-// buffer from a small start copied them several times over.
+template <typename Response>
+concept CarriesRecords = requires(Response r) {
+  r.responses.front().partitions.front().records;
+};
+
+// Record sets at least this large are sent from the buffers they were read into; below it an
+// iovec costs more than the copy it saves.
+constexpr size_t kMinSplicedRecordBytes = 4096;
+
+// Room for a response's encoding, record sets that will be spliced aside.
 template <typename Response>
 size_t EncodedSizeHint(const Response& response) {
   size_t size = 256;
-  if constexpr (requires { response.responses.front().partitions.front().records; }) {
+  if constexpr (CarriesRecords<Response>) {
     for (const auto& topic : response.responses) {
       size += 64 + topic.topic.size();
       for (const auto& p : topic.partitions) {
         size += 128 + 32 * (p.aborted_transactions ? p.aborted_transactions->size() : 0);
-        if (p.records) size += p.records->size();
+        if (p.records && p.records->size() < kMinSplicedRecordBytes) size += p.records->size();
       }
     }
   }
   return size;
+}
+
+template <typename Response>
+ResponseBody Encode(Response response, int16_t version) {
+  ByteWriter w(EncodedSizeHint(response));
+  if constexpr (CarriesRecords<Response>) {
+    // The response owns its records (Fetch reads them into shared buffers): keeping it alive
+    // keeps the spliced bytes alive.
+    auto held = std::make_shared<const Response>(std::move(response));
+    w.AllowSplicing(kMinSplicedRecordBytes);
+    held->Encode(w, version);
+    return ResponseBody{w.Take(), w.TakeSplices(), std::move(held)};
+  } else {
+    response.Encode(w, version);
+    return ResponseBody{w.Take(), {}, nullptr};
+  }
 }
 
 template <typename H>
@@ -80,9 +105,8 @@ Awaitable<HandlerOutcome> Invoke(RequestContext& ctx, ByteReader& body) {
   if constexpr (requires { H::NoResponse(request); }) {
     if (H::NoResponse(request)) co_return HandlerOutcome{HandlerOutcome::Kind::kNoResponse, {}};
   }
-  ByteWriter w(EncodedSizeHint(response));
-  response.Encode(w, ctx.version);
-  co_return HandlerOutcome{HandlerOutcome::Kind::kRespond, w.Take()};
+  co_return HandlerOutcome{HandlerOutcome::Kind::kRespond,
+                           Encode(std::move(response), ctx.version)};
 }
 
 using InvokeFn = Awaitable<HandlerOutcome> (*)(RequestContext&, ByteReader&);

@@ -161,7 +161,8 @@ void WriteRecords(ByteWriter& w, bool flexible, const std::optional<Records>& re
   if (!records) {
     WriteLength(w, flexible, true, -1);
   } else {
-    WriteBytes(w, flexible, records->bytes());
+    WriteLength(w, flexible, true, static_cast<int64_t>(records->size()));
+    w.WriteSpliceable(records->bytes());
   }
 }
 

@@ -88,6 +88,8 @@ void WriteBytes(ByteWriter& w, bool flexible, ByteSpan b);
 void WriteNullableBytes(ByteWriter& w, bool flexible, const std::optional<Bytes>& b);
 
 void ReadRecords(ByteReader& r, bool flexible, bool nullable, std::optional<Records>& out);
+// Splices the record bytes if `w` allows it (ByteWriter::AllowSplicing): whoever sends the
+// output then keeps `records` alive until it is sent.
 void WriteRecords(ByteWriter& w, bool flexible, const std::optional<Records>& records);
 
 inline bool ReadBool(ByteReader& r) { return r.ReadInt8() != 0; }

@@ -102,7 +102,7 @@ bool Connection::Accept(std::shared_ptr<const Frame> frame) {
     protocol::RequestHeader header;
     header.Decode(r, protocol::RequestHeaderVersion(key, version));
     auto slot = std::make_shared<Slot>();
-    slot->body = EncodeUnsupportedApiVersionsResponse();
+    slot->body.bytes = EncodeUnsupportedApiVersionsResponse();
     slot->header = EncodeResponseHeader(header.correlation_id, 0, slot->body.size());
     slot->ready = true;
     slots_.push_back(slot);
@@ -176,7 +176,8 @@ Awaitable<void> Connection::WriteLoop() {
       ++taken;
       if (slot->skip) continue;
       buffers.emplace_back(asio::buffer(slot->header));
-      if (!slot->body.empty()) buffers.emplace_back(asio::buffer(slot->body));
+      slot->body.ForEachPiece(
+          [&](ByteSpan piece) { buffers.emplace_back(piece.data(), piece.size()); });
     }
     if (!buffers.empty()) {
       asio::error_code ec;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "broker/handlers/dispatch.h"
 #include "broker/server/asio.h"
 #include "broker/server/async_event.h"
 #include "common/bytes.h"
@@ -39,7 +40,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool ready = false;
     bool skip = false;  // no response (acks=0)
     Bytes header;
-    Bytes body;
+    ResponseBody body;
   };
 
   // A request's bytes. Not zeroed before the socket fills them: zeroing cost a tenth of the

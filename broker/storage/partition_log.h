@@ -24,6 +24,7 @@
 #include "broker/storage/log_config.h"
 #include "broker/storage/segment.h"
 #include "common/bytes.h"
+#include "common/shared_bytes.h"
 #include "common/status.h"
 
 namespace kpk::storage {
@@ -53,7 +54,7 @@ struct AppendResult {
 struct ReadResult {
   // Whole batches, starting with the one that holds the requested offset. Empty when the
   // offset is the log end.
-  Bytes records;
+  SharedBytes records;
   int64_t high_watermark = 0;
   int64_t log_start_offset = 0;
 };

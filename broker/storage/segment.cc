@@ -188,26 +188,23 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
   }
 }
 
-Result<Bytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes) {
-  if (start >= end) return Bytes{};
-  Bytes out(static_cast<size_t>(std::min<uint64_t>(end - start, max_bytes)));
-  auto got = file.ReadAt(start, out);
-  if (!got) return Err(got.error());
-  out.resize(*got);
-  // Keep only whole batches.
+namespace {
+
+// The length of the whole batches at the start of `bytes`.
+size_t WholeBatchesPrefix(ByteSpan bytes) {
   size_t pos = 0;
-  while (out.size() - pos >= bh::kLogOverhead) {
-    int32_t length = LoadBigEndian<int32_t>(out.data() + pos + bh::kBatchLength);
+  while (bytes.size() - pos >= bh::kLogOverhead) {
+    int32_t length = LoadBigEndian<int32_t>(bytes.data() + pos + bh::kBatchLength);
     if (length < protocol::kMinBatchLengthV2) break;
     size_t size = static_cast<size_t>(length) + bh::kLogOverhead;
-    if (size > out.size() - pos) break;
+    if (size > bytes.size() - pos) break;
     pos += size;
   }
-  if (pos > 0) {
-    out.resize(pos);
-    return out;
-  }
-  // The first batch alone is larger than max_bytes: return it whole.
+  return pos;
+}
+
+// Reads the batch at `start` whole, however large.
+Result<SharedBytes> ReadFirstBatch(const File& file, uint64_t start, uint64_t end) {
   uint8_t header[bh::kLogOverhead];
   auto n = file.ReadAt(start, header);
   if (!n) return Err(n.error());
@@ -217,10 +214,25 @@ Result<Bytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t
     return Err(
         Status::Corruption(file.path() + ": malformed batch at byte " + std::to_string(start)));
   }
-  out.resize(static_cast<size_t>(length) + bh::kLogOverhead);
-  got = file.ReadAt(start, out);
+  auto out = SharedBytes::ForOverwrite(static_cast<size_t>(length) + bh::kLogOverhead);
+  auto got = file.ReadAt(start, out.writable());
   if (!got) return Err(got.error());
   if (*got != out.size()) return Err(Status::Corruption(file.path() + ": short read"));
+  return out;
+}
+
+}  // namespace
+
+Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes) {
+  if (start >= end) return SharedBytes{};
+  auto out =
+      SharedBytes::ForOverwrite(static_cast<size_t>(std::min<uint64_t>(end - start, max_bytes)));
+  auto got = file.ReadAt(start, out.writable());
+  if (!got) return Err(got.error());
+  out.Truncate(*got);
+  const size_t whole = WholeBatchesPrefix(out);
+  if (whole == 0) return ReadFirstBatch(file, start, end);  // larger than max_bytes alone
+  out.Truncate(whole);
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "broker/storage/file_system.h"
 #include "broker/storage/segment_index.h"
 #include "common/bytes.h"
+#include "common/shared_bytes.h"
 #include "common/status.h"
 
 namespace kpk::storage {
@@ -137,7 +138,8 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
                                                         int64_t min_offset);
 
 // Reads whole batches starting at `start` (a batch boundary) and ending at or before `end`:
-// as many as fit in max_bytes, but always the first one even if it is larger (KIP-74).
-Result<Bytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes);
+// as many as fit in max_bytes, but always the first one even if it is larger (KIP-74). The
+// buffer can be handed on (to a Fetch response) without a copy.
+Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes);
 
 }  // namespace kpk::storage
