@@ -26,9 +26,9 @@ Result<int> HttpGetStatus(const std::string& host, int port, std::string_view pa
                           std::chrono::milliseconds timeout) {
   auto connection = TcpClient::Connect(host, port, TcpClient::Clock::now() + timeout);
   if (!connection) return Err(connection.error());
-  const std::string request = fmt::format(
-      "GET {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: kpk\r\nConnection: close\r\n\r\n", path,
-      host, port);
+  const std::string request =
+      fmt::format("GET {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: kpk\r\nConnection: close\r\n\r\n",
+                  path, host, port);
   if (Status s = connection->WriteAll(AsBytes(request)); !s.ok()) return Err(s);
   std::string head;
   uint8_t chunk[512];

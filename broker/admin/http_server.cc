@@ -92,15 +92,24 @@ int ParseHead(std::string_view head, RequestHead& out) {
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "";
   }
 }
 
@@ -110,10 +119,10 @@ HttpResponse Error(int status, std::string message) {
 }
 
 std::string ResponseText(const HttpResponse& response, bool keep_alive, bool with_body) {
-  std::string text = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
-      response.status, ReasonPhrase(response.status), response.content_type,
-      response.body.size(), keep_alive ? "keep-alive" : "close");
+  std::string text =
+      fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
+                  response.status, ReasonPhrase(response.status), response.content_type,
+                  response.body.size(), keep_alive ? "keep-alive" : "close");
   if (response.status == 405) text += "Allow: GET, HEAD\r\n";
   text += "\r\n";
   if (with_body) text += response.body;
@@ -189,9 +198,9 @@ Awaitable<void> HttpServer::Serve(std::shared_ptr<tcp::socket> socket) {
       if (!ec) socket->close(ec);
     });
     asio::error_code ec;
-    size_t head_size = co_await asio::async_read_until(
-        *socket, asio::dynamic_buffer(buffer, kMaxHeadBytes), "\r\n\r\n",
-        asio::redirect_error(asio::use_awaitable, ec));
+    size_t head_size =
+        co_await asio::async_read_until(*socket, asio::dynamic_buffer(buffer, kMaxHeadBytes),
+                                        "\r\n\r\n", asio::redirect_error(asio::use_awaitable, ec));
     RequestHead head;
     HttpResponse response;
     if (ec == asio::error::not_found) {  // the head outgrew kMaxHeadBytes
@@ -232,7 +241,7 @@ Awaitable<void> HttpServer::LingeringClose(std::shared_ptr<tcp::socket> socket,
   std::array<char, 4096> discard;
   for (size_t total = 0; !ec && total < kMaxLingerBytes;) {
     total += co_await socket->async_read_some(asio::buffer(discard),
-                                             asio::redirect_error(asio::use_awaitable, ec));
+                                              asio::redirect_error(asio::use_awaitable, ec));
   }
   idle.cancel();
   socket->close(ec);

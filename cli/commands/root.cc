@@ -20,9 +20,9 @@ struct CommandGroup {
 };
 
 constexpr std::array kCommandGroups = {
-    CommandGroup{{"version", ""}, RegisterVersion},   CommandGroup{{"broker", ""}, RegisterBroker},
-    CommandGroup{{"cluster", ""}, RegisterCluster},   CommandGroup{{"topic", ""}, RegisterTopic},
-    CommandGroup{{"group", "g"}, RegisterGroup},      CommandGroup{{"profile", ""}, RegisterProfile},
+    CommandGroup{{"version", ""}, RegisterVersion},  CommandGroup{{"broker", ""}, RegisterBroker},
+    CommandGroup{{"cluster", ""}, RegisterCluster},  CommandGroup{{"topic", ""}, RegisterTopic},
+    CommandGroup{{"group", "g"}, RegisterGroup},     CommandGroup{{"profile", ""}, RegisterProfile},
     CommandGroup{{"dev", "container"}, RegisterDev},
 };
 

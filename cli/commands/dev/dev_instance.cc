@@ -75,9 +75,9 @@ bool ProcessAlive(int pid) {
 bool AdminReady(const std::string& admin_address) {
   size_t colon = admin_address.rfind(':');
   if (colon == std::string::npos) return false;
-  auto status = HttpGetStatus(admin_address.substr(0, colon),
-                              std::atoi(admin_address.c_str() + colon + 1), "/v1/status/ready",
-                              std::chrono::seconds(2));
+  auto status =
+      HttpGetStatus(admin_address.substr(0, colon), std::atoi(admin_address.c_str() + colon + 1),
+                    "/v1/status/ready", std::chrono::seconds(2));
   return status && *status == 200;
 }
 

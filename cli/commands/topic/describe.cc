@@ -112,7 +112,8 @@ std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
 // librdkafka 2.0 does not expose leader epochs, so kpk asks a broker with its own codec, on a
 // plain connection only (as `cluster logdirs` does). Without an answer the column shows "-".
 std::map<int32_t, int32_t> LeaderEpochs(const kafka::Client& client,
-                                        const kafka::ClusterMetadata& md, const std::string& topic) {
+                                        const kafka::ClusterMetadata& md,
+                                        const std::string& topic) {
   constexpr int16_t kMetadataVersion = 7;  // the first with leader epochs
   const ConnectionConfig& cfg = client.config();
   if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty() || md.brokers.empty()) return {};
