@@ -169,18 +169,8 @@ void HttpServer::Stop() {
 }
 
 Awaitable<void> HttpServer::AcceptLoop() {
-  for (;;) {
-    asio::error_code ec;
-    tcp::socket socket =
-        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) {
-      KPK_LOG_WARN("admin API: accept failed: {}", ec.message());
-      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      continue;
-    }
-    auto shared = std::make_shared<tcp::socket>(std::move(socket));
+  while (std::optional<tcp::socket> socket = co_await AcceptNext(acceptor_, "admin API")) {
+    auto shared = std::make_shared<tcp::socket>(std::move(*socket));
     connections_.remove_if([](const std::weak_ptr<tcp::socket>& w) { return w.expired(); });
     connections_.push_back(shared);
     asio::co_spawn(io_, Serve(std::move(shared)), asio::detached);

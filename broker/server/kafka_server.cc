@@ -1,10 +1,7 @@
 #include "broker/server/kafka_server.h"
 
-#include <fmt/core.h>
-
 #include "broker/server/broker_state.h"
 #include "broker/server/listen.h"
-#include "broker/server/log.h"
 #include "broker/server/partition_waiters.h"
 
 namespace kpk::broker {
@@ -33,19 +30,9 @@ void KafkaServer::Stop() {
 }
 
 Awaitable<void> KafkaServer::AcceptLoop() {
-  for (;;) {
-    asio::error_code ec;
-    asio::ip::tcp::socket socket =
-        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) {
-      // Out of file descriptors and the like: keep serving the connections we have.
-      KPK_LOG_WARN("accept failed: {}", ec.message());
-      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      continue;
-    }
-    auto connection = std::make_shared<Connection>(std::move(socket), state_, ConnectionLimits{});
+  while (std::optional<asio::ip::tcp::socket> socket =
+             co_await AcceptNext(acceptor_, "Kafka API")) {
+    auto connection = std::make_shared<Connection>(std::move(*socket), state_, ConnectionLimits{});
     connections_.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
     connections_.push_back(connection);
     connection->Start();

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "broker/server/log.h"
+
 namespace kpk::broker {
 
 Status ListenOn(asio::ip::tcp::acceptor& acceptor, const HostPort& address) {
@@ -27,6 +29,20 @@ Status ListenOn(asio::ip::tcp::acceptor& acceptor, const HostPort& address) {
         fmt::format("cannot listen on {}: {}", address.ToString(), ec.message()));
   }
   return Status::OK();
+}
+
+Awaitable<std::optional<asio::ip::tcp::socket>> AcceptNext(asio::ip::tcp::acceptor& acceptor,
+                                                           std::string_view listener) {
+  for (;;) {
+    asio::error_code ec;
+    asio::ip::tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return std::nullopt;
+    if (!ec) co_return std::move(socket);
+    KPK_LOG_WARN("{}: accept failed: {}", listener, ec.message());
+    asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 }  // namespace kpk::broker
