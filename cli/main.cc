@@ -7,6 +7,7 @@
 #include "cli/commands/root.h"
 #include "cli/runtime.h"
 #include "common/config.h"
+#include "common/kafka_client.h"
 #include "common/log.h"
 #include "common/output.h"
 
@@ -14,6 +15,8 @@ int main(int argc, char** argv) {
   // A closed stdout pipe (kpk ... | head) must end the process through EPIPE handling in the
   // writers, not by a signal that skips cleanup.
   std::signal(SIGPIPE, SIG_IGN);
+  // The process ends with its command, so a client with nothing left to do need not be torn down.
+  kpk::kafka::LeaveIdleHandlesToProcessExit();
 
   kpk::cli::Context ctx;
   CLI::App app{

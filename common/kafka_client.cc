@@ -1,6 +1,7 @@
 #include "common/kafka_client.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -77,6 +78,19 @@ ClusterMetadata Convert(const rd_kafka_metadata_t& md) {
 // command's run for code kpk never calls. Pointing Cyrus at no plugins skips that, unless the
 // user chose a plugin path.
 void SkipCyrusSaslPlugins() { setenv("SASL_PATH", "/nonexistent/kpk-uses-no-cyrus-plugins", 0); }
+
+std::atomic<bool> leave_idle_handles{false};
+
+// Nothing would be lost by not destroying the handle: no message waits for delivery, and a
+// consumer is closed or was never in a group's membership.
+bool IsIdle(rd_kafka_t* rk) {
+  if (rd_kafka_outq_len(rk) != 0) return false;
+  if (rd_kafka_type(rk) != RD_KAFKA_CONSUMER || rd_kafka_consumer_closed(rk)) return true;
+  rd_kafka_topic_partition_list_t* subscription = nullptr;
+  if (rd_kafka_subscription(rk, &subscription) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+  PartitionListPtr owned(subscription);
+  return subscription->cnt == 0;
+}
 
 }  // namespace
 
@@ -160,7 +174,15 @@ Client::Client(HandlePtr handle, std::unique_ptr<State> state, const ConnectionC
     : state_(std::move(state)), handle_(std::move(handle)), config_(cfg) {}
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
-Client::~Client() = default;
+Client::~Client() {
+  // Verbose runs destroy the handle, so that its teardown shows in the debug log.
+  if (handle_ && leave_idle_handles && !Verbose() && IsIdle(handle_.get())) {
+    (void)handle_.release();  // librdkafka's threads may still read the opaque: keep it too
+    (void)state_.release();
+  }
+}
+
+void LeaveIdleHandlesToProcessExit() { leave_idle_handles = true; }
 
 void Client::Poll(int timeout_ms) { rd_kafka_poll(handle_.get(), timeout_ms); }
 
