@@ -18,6 +18,16 @@ namespace kpk {
 using Bytes = std::vector<uint8_t>;
 using ByteSpan = std::span<const uint8_t>;
 
+// Bytes that stay in an open file until they are sent (with sendfile), such as the records of
+// a Fetch response. Whoever holds one keeps the file descriptor open.
+struct FileRange {
+  int fd = -1;
+  uint64_t offset = 0;
+  size_t size = 0;
+
+  bool operator==(const FileRange&) const = default;
+};
+
 inline ByteSpan AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
@@ -148,13 +158,18 @@ class ByteReader {
 // A writer may be allowed to splice: large ranges given to WriteSpliceable then stay where they
 // are and are only noted, with the buffer offset they belong at, for a gathered write (writev)
 // to send in between the buffer's pieces. Copying megabytes of Fetch records into a response
-// buffer was a tenth of the broker's consume CPU.
+// buffer was a tenth of the broker's consume CPU. A FileRange is always spliced: the writer has
+// no way to read it.
 class ByteWriter {
  public:
-  // `bytes` goes right before buffer()[at].
+  // `bytes`, or `file` if its size is not 0, goes right before buffer()[at].
   struct Splice {
     size_t at;
     ByteSpan bytes;
+    FileRange file{};
+
+    bool in_file() const { return file.size != 0; }
+    size_t size() const { return in_file() ? file.size : bytes.size(); }
   };
 
   ByteWriter() = default;
@@ -191,6 +206,12 @@ class ByteWriter {
     } else {
       splices_.push_back({buf_.size(), b});
     }
+  }
+
+  // Notes `file` to be sent at this point, whether or not splicing is allowed; the caller keeps
+  // the file open until the output has been sent. size() and buffer() leave it out.
+  void WriteFileRange(const FileRange& file) {
+    if (file.size != 0) splices_.push_back({buf_.size(), {}, file});
   }
 
   // Overwrites a previously written big-endian int32 (for length prefixes written last).

@@ -7,6 +7,7 @@
 #include "broker/server/async_event.h"
 #include "broker/server/broker_state.h"
 #include "broker/server/partition_waiters.h"
+#include "broker/storage/segment.h"
 #include "broker/transactions/producer_states.h"
 
 namespace kpk::broker {
@@ -17,37 +18,39 @@ using Response = FetchHandler::Response;
 
 constexpr int8_t kReadCommitted = 1;
 
-// Cuts `records` (whole batches) before the first batch at or past `end`.
-void TruncateBefore(SharedBytes& records, int64_t end) {
+// Cuts `records` (whole batches) before the first batch at or past `end`; returns the offset
+// after the last batch kept.
+int64_t TruncateBefore(SharedBytes& records, int64_t end, int64_t fallback) {
   protocol::RecordSetIterator it(records);
   ByteSpan batch;
   size_t keep = 0;
+  int64_t next = fallback;
   while (it.Next(&batch)) {
     if (LoadBigEndian<int64_t>(batch.data()) >= end) break;
     keep = static_cast<size_t>(batch.data() + batch.size() - records.data());
+    next = storage::NextOffsetAfterBatches(batch, next);
   }
   records.Truncate(keep);
-}
-
-int64_t NextOffsetAfter(ByteSpan records, int64_t fallback) {
-  protocol::RecordSetIterator it(records);
-  ByteSpan batch;
-  int64_t next = fallback;
-  while (it.Next(&batch)) {
-    if (auto view = protocol::RecordBatchView::Parse(batch)) next = view->next_offset();
-  }
   return next;
 }
 
-Response::PartitionData ReadPartition(BrokerState& state, const std::string& topic,
-                                      const Request::FetchPartition& wanted, size_t budget,
-                                      bool read_committed) {
-  Response::PartitionData out;
+struct PartitionRead {
+  Response::PartitionData data;
+  // Records came back but stopped before the high watermark (at a segment's end or at
+  // max_bytes).
+  bool short_of_end = false;
+};
+
+PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
+                            const Request::FetchPartition& wanted, size_t budget,
+                            bool read_committed) {
+  PartitionRead result;
+  Response::PartitionData& out = result.data;
   out.partition_index = wanted.partition;
   auto log = state.topics().Partition(topic, wanted.partition);
   if (!log) {
     out.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
-    return out;
+    return result;
   }
   // read_committed needs the producer state (rebuilt on first use after a restart); otherwise
   // only a state already in memory is consulted, for the last stable offset.
@@ -61,36 +64,49 @@ Response::PartitionData ReadPartition(BrokerState& state, const std::string& top
   out.aborted_transactions.emplace();
   out.records.emplace();  // clients reject a null record set; "nothing" is an empty one
   const int64_t visible_end = read_committed ? out.last_stable_offset : out.high_watermark;
-  if (budget == 0 || wanted.fetch_offset == visible_end) return out;
+  if (budget == 0 || wanted.fetch_offset == visible_end) return result;
   const size_t limit =
       std::min(budget, static_cast<size_t>(std::max<int32_t>(wanted.partition_max_bytes, 0)));
-  auto read = log->Read(wanted.fetch_offset, limit);
+  // Cutting at the last stable offset needs the batches in memory.
+  const bool cut = read_committed && visible_end < out.high_watermark;
+  auto read = log->Read(wanted.fetch_offset, limit,
+                        cut ? storage::ReadAs::kBytes : storage::ReadAs::kFileRangeIfLarge);
   if (!read) {
     out.error_code =
         ToInt(read.error().code() == Status::Code::kNotFound ? ErrorCode::kOffsetOutOfRange
                                                              : ErrorCode::kKafkaStorageError);
-    return out;
+    return result;
   }
   out.log_start_offset = read->log_start_offset;
-  if (read_committed) {
-    TruncateBefore(read->records, visible_end);
-    if (producers) {
-      const int64_t end = NextOffsetAfter(read->records, wanted.fetch_offset);
-      for (const AbortedTxn& a : producers->AbortedBetween(wanted.fetch_offset, end)) {
-        out.aborted_transactions->push_back({a.producer_id, a.first_offset, {}});
-      }
+  int64_t next = read->next_offset;
+  if (cut) next = TruncateBefore(read->records, visible_end, wanted.fetch_offset);
+  if (read_committed && producers) {
+    for (const AbortedTxn& a : producers->AbortedBetween(wanted.fetch_offset, next)) {
+      out.aborted_transactions->push_back({a.producer_id, a.first_offset, {}});
     }
   }
-  if (!read->records.empty()) {
+  if (read->file.size != 0) {
+    out.records = protocol::Records(read->file, std::move(read->file_owner));
+  } else if (!read->records.empty()) {
     out.records = protocol::Records(read->records.span(), read->records.owner());
   }
-  return out;
+  result.short_of_end = !out.records->empty() && next < out.high_watermark;
+  return result;
 }
 
-// One pass over every requested partition. Returns the record bytes gathered.
-size_t ReadAll(BrokerState& state, const Request& request, Response& response) {
+struct FetchRead {
+  size_t bytes = 0;  // record bytes gathered
+  // Storage reads one segment at a time, so a fetch can come back short of min_bytes while
+  // more data waits in the next segment. Kafka answers such a fetch at once (DelayedFetch: the
+  // fetch offset is on an older segment than the high watermark); waiting would stall a
+  // consumer with a large fetch.min.bytes for its whole max wait at every segment boundary.
+  bool short_of_end = false;
+};
+
+// One pass over every requested partition.
+FetchRead ReadAll(BrokerState& state, const Request& request, Response& response) {
   response.responses.clear();
-  size_t total = 0;
+  FetchRead result;
   const size_t max_bytes = static_cast<size_t>(std::max<int32_t>(request.max_bytes, 0));
   for (const auto& topic : request.topics) {
     auto& t = response.responses.emplace_back();
@@ -99,35 +115,17 @@ size_t ReadAll(BrokerState& state, const Request& request, Response& response) {
     for (const auto& p : topic.partitions) {
       // KIP-74: until some data is gathered a partition may return one whole batch even past
       // max_bytes (storage always returns at least one); after that only what remains.
+      const size_t total = result.bytes;
       const size_t budget = total == 0 ? std::max<size_t>(max_bytes, 1)
                                        : (total >= max_bytes ? 0 : max_bytes - total);
-      auto data =
+      auto read =
           ReadPartition(state, topic.topic, p, budget, request.isolation_level == kReadCommitted);
-      if (data.records) total += data.records->size();
-      t.partitions.push_back(std::move(data));
+      if (read.data.records) result.bytes += read.data.records->size();
+      result.short_of_end = result.short_of_end || read.short_of_end;
+      t.partitions.push_back(std::move(read.data));
     }
   }
-  return total;
-}
-
-// Storage reads one segment at a time, so a fetch can come back short of min_bytes while more
-// data waits in the next segment. Kafka answers such a fetch at once (DelayedFetch: the fetch
-// offset is on an older segment than the high watermark); waiting would stall a consumer with a
-// large fetch.min.bytes for its whole max wait at every segment boundary.
-bool StoppedShortOfEnd(const Response& response) {
-  for (const auto& t : response.responses) {
-    for (const auto& p : t.partitions) {
-      if (!p.records || p.records->size() == 0) continue;
-      int64_t next = -1;
-      protocol::RecordSetIterator it(p.records->bytes());
-      ByteSpan batch;
-      while (it.Next(&batch)) {
-        if (auto view = protocol::RecordBatchView::Parse(batch)) next = view->next_offset();
-      }
-      if (next >= 0 && next < p.high_watermark) return true;
-    }
-  }
-  return false;
+  return result;
 }
 
 bool HasError(const Response& response) {
@@ -160,14 +158,14 @@ Awaitable<FetchHandler::Response> FetchHandler::Handle(RequestContext& ctx,
   }
   for (;;) {
     wake.Reset();
-    const size_t bytes = ReadAll(state, request, response);
-    if (bytes >= min_bytes || HasError(response) || StoppedShortOfEnd(response) ||
+    const FetchRead read = ReadAll(state, request, response);
+    if (read.bytes >= min_bytes || HasError(response) || read.short_of_end ||
         std::chrono::steady_clock::now() >= deadline) {
-      state.metrics().fetched_bytes += bytes;
+      state.metrics().fetched_bytes += read.bytes;
       co_return response;
     }
     if (!co_await wake.WaitUntil(deadline)) {
-      state.metrics().fetched_bytes += ReadAll(state, request, response);
+      state.metrics().fetched_bytes += ReadAll(state, request, response).bytes;
       co_return response;
     }
   }

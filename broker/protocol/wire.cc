@@ -28,6 +28,7 @@ std::string Uuid::ToString() const {
 }
 
 bool Records::operator==(const Records& o) const {
+  if (in_file() || o.in_file()) return file_ == o.file_;
   return view_.size() == o.view_.size() &&
          (view_.empty() || std::memcmp(view_.data(), o.view_.data(), view_.size()) == 0);
 }
@@ -162,7 +163,11 @@ void WriteRecords(ByteWriter& w, bool flexible, const std::optional<Records>& re
     WriteLength(w, flexible, true, -1);
   } else {
     WriteLength(w, flexible, true, static_cast<int64_t>(records->size()));
-    w.WriteSpliceable(records->bytes());
+    if (records->in_file()) {
+      w.WriteFileRange(records->file());
+    } else {
+      w.WriteSpliceable(records->bytes());
+    }
   }
 }
 

@@ -46,15 +46,24 @@ class Records {
   explicit Records(std::shared_ptr<const Bytes> owned) : view_(*owned), owner_(std::move(owned)) {}
   Records(ByteSpan view, std::shared_ptr<const void> owner)
       : view_(view), owner_(std::move(owner)) {}
+  // Whole batches still in a log segment, sent from there (a Fetch response); `owner` keeps
+  // the file open. Only a writer's WriteFileRange can encode them.
+  Records(FileRange file, std::shared_ptr<const void> owner)
+      : file_(file), owner_(std::move(owner)) {}
 
+  // Empty for records in a file: nothing of them is in memory.
   ByteSpan bytes() const { return view_; }
-  size_t size() const { return view_.size(); }
-  bool empty() const { return view_.empty(); }
-  // Content equality, so decoded messages compare equal to the ones that were encoded.
+  bool in_file() const { return file_.size != 0; }
+  const FileRange& file() const { return file_; }
+  size_t size() const { return in_file() ? file_.size : view_.size(); }
+  bool empty() const { return size() == 0; }
+  // Content equality, so decoded messages compare equal to the ones that were encoded; records
+  // in a file are equal only to the same range.
   bool operator==(const Records& o) const;
 
  private:
   ByteSpan view_;
+  FileRange file_;
   std::shared_ptr<const void> owner_;
 };
 
@@ -88,8 +97,8 @@ void WriteBytes(ByteWriter& w, bool flexible, ByteSpan b);
 void WriteNullableBytes(ByteWriter& w, bool flexible, const std::optional<Bytes>& b);
 
 void ReadRecords(ByteReader& r, bool flexible, bool nullable, std::optional<Records>& out);
-// Splices the record bytes if `w` allows it (ByteWriter::AllowSplicing): whoever sends the
-// output then keeps `records` alive until it is sent.
+// Splices the record bytes if `w` allows it (ByteWriter::AllowSplicing), and records in a file
+// always: whoever sends the output then keeps `records` alive until it is sent.
 void WriteRecords(ByteWriter& w, bool flexible, const std::optional<Records>& records);
 
 inline bool ReadBool(ByteReader& r) { return r.ReadInt8() != 0; }

@@ -9,6 +9,7 @@
 #include "broker/protocol/generated/request_header.h"
 #include "broker/server/broker_state.h"
 #include "broker/server/log.h"
+#include "broker/server/response_writer.h"
 
 namespace kpk::broker {
 namespace {
@@ -161,28 +162,30 @@ void Connection::Complete(Slot& slot) {
 
 Awaitable<void> Connection::WriteLoop() {
   auto self = shared_from_this();
-  std::vector<asio::const_buffer> buffers;
+  ResponseWriter writer(socket_);
   while (!closed_) {
     if (slots_.empty() || !slots_.front()->ready) {
       response_ready_.Reset();
       co_await response_ready_.Wait();
       continue;
     }
-    // Write every response that is ready at the front in one gathered write.
-    buffers.clear();
+    // Send every response that is ready at the front together.
     size_t taken = 0;
     for (const auto& slot : slots_) {
       if (!slot->ready) break;
       ++taken;
-      if (slot->skip) continue;
-      buffers.emplace_back(asio::buffer(slot->header));
-      slot->body.ForEachPiece(
-          [&](ByteSpan piece) { buffers.emplace_back(piece.data(), piece.size()); });
+      if (!slot->skip) writer.Add(slot->header, slot->body);
     }
-    if (!buffers.empty()) {
-      asio::error_code ec;
-      co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
+    if (!writer.empty()) {
+      asio::error_code ec = co_await writer.Send();
+      if (ec) {
+        if (ec != asio::error::eof && ec != asio::error::broken_pipe &&
+            ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
+          KPK_LOG_WARN("closing connection from {}: sending a response failed: {}", peer_,
+                       ec.message());
+        }
+        break;
+      }
     }
     slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(taken));
     slot_freed_.Notify();

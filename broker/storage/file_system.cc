@@ -65,6 +65,8 @@ class PosixFile final : public File {
     return static_cast<uint64_t>(st.st_size);
   }
 
+  int native_fd() const override { return fd_; }
+
  private:
   int fd_;
 };

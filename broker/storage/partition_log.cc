@@ -97,11 +97,13 @@ std::shared_ptr<Segment> PartitionLog::SegmentForOffsetLocked(int64_t offset) co
   return it == segments_.begin() ? segments_.front() : *std::prev(it);
 }
 
-Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes) const {
+Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs as) const {
   ReadResult result;
+  result.next_offset = offset;
   std::shared_ptr<Segment> segment;
   uint64_t start = 0;
   uint64_t end = 0;
+  int64_t end_offset = 0;
   {
     std::lock_guard lock(mu_);
     result.high_watermark = segments_.back()->next_offset();
@@ -115,13 +117,39 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes) const {
     segment = SegmentForOffsetLocked(offset);
     start = segment->index().LookupOffset(offset);
     end = segment->size();
+    end_offset = segment->next_offset();
   }
   auto batch = FindBatchByOffset(segment->log(), start, end, offset);
   if (!batch) return Err(batch.error());
   if (!*batch) return result;
-  auto bytes = ReadBatches(segment->log(), (*batch)->position, end, max_bytes);
+  const BatchHeader& first = **batch;
+  if (as == ReadAs::kFileRangeIfLarge && segment->log().native_fd() >= 0) {
+    // KIP-74: the first batch whole, then as far as a known boundary within max_bytes.
+    uint64_t range_end = first.position + first.size;
+    int64_t next = first.next_offset();
+    const uint64_t limit = first.position + std::min<uint64_t>(max_bytes, end - first.position);
+    if (limit == end) {
+      range_end = end;
+      next = end_offset;
+    } else if (limit > range_end) {
+      std::lock_guard lock(mu_);
+      if (const auto* point = segment->index().LastPointIn(range_end - 1, limit)) {
+        range_end = point->position;
+        next = segment->base_offset() + point->relative_offset;
+      }
+    }
+    if (range_end - first.position >= kMinFileRangeBytes) {
+      result.file = {segment->log().native_fd(), first.position,
+                     static_cast<size_t>(range_end - first.position)};
+      result.file_owner = segment;
+      result.next_offset = next;
+      return result;
+    }
+  }
+  auto bytes = ReadBatches(segment->log(), first.position, end, max_bytes);
   if (!bytes) return Err(bytes.error());
   result.records = std::move(*bytes);
+  result.next_offset = NextOffsetAfterBatches(result.records, offset);
   return result;
 }
 

@@ -51,13 +51,31 @@ struct AppendResult {
   int64_t log_append_time_ms = -1;
 };
 
+// How a read hands over its batches.
+enum class ReadAs {
+  kBytes,             // copied into memory
+  kFileRangeIfLarge,  // left in the segment file when there are many (for sendfile)
+};
+
 struct ReadResult {
   // Whole batches, starting with the one that holds the requested offset. Empty when the
   // offset is the log end.
   SharedBytes records;
+  // The same batches left in the segment file instead (ReadAs::kFileRangeIfLarge); `records`
+  // is then empty and `file_owner` keeps the file open.
+  FileRange file;
+  std::shared_ptr<const void> file_owner;
+  // The offset after the last batch returned; the requested offset if none was.
+  int64_t next_offset = 0;
   int64_t high_watermark = 0;
   int64_t log_start_offset = 0;
+
+  size_t size() const { return file.size != 0 ? file.size : records.size(); }
 };
+
+// Reads of fewer bytes than this are copied even when a file range may be returned: a
+// sendfile and the socket options around it cost more than copying them.
+inline constexpr size_t kMinFileRangeBytes = 16 * 1024;
 
 struct TimestampAndOffset {
   int64_t timestamp = 0;
@@ -90,8 +108,10 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
 
   // Whole batches from the one holding `offset`, up to max_bytes but at least one batch
   // (KIP-74), from a single segment, never past the high watermark. kNotFound when offset is
-  // outside [log start, log end] (OFFSET_OUT_OF_RANGE).
-  Result<ReadResult> Read(int64_t offset, size_t max_bytes) const;
+  // outside [log start, log end] (OFFSET_OUT_OF_RANGE). A file range ends at the last batch
+  // boundary the index knows within max_bytes (index points are index.interval.bytes apart),
+  // so that finding it reads nothing; copied bytes fill max_bytes with whole batches.
+  Result<ReadResult> Read(int64_t offset, size_t max_bytes, ReadAs as = ReadAs::kBytes) const;
 
   // The first offset whose batch has maxTimestamp >= timestamp (for uncompressed CreateTime
   // batches refined to the first such record), or nullopt if there is none (ListOffsets).

@@ -236,4 +236,20 @@ Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, 
   return out;
 }
 
+int64_t NextOffsetAfterBatches(ByteSpan batches, int64_t fallback) {
+  int64_t next = fallback;
+  size_t pos = 0;
+  while (batches.size() - pos >= bh::kSize) {
+    const uint8_t* h = batches.data() + pos;
+    int32_t length = LoadBigEndian<int32_t>(h + bh::kBatchLength);
+    if (length < protocol::kMinBatchLengthV2) break;
+    size_t size = static_cast<size_t>(length) + bh::kLogOverhead;
+    if (size > batches.size() - pos) break;
+    next = LoadBigEndian<int64_t>(h + bh::kBaseOffset) +
+           LoadBigEndian<int32_t>(h + bh::kLastOffsetDelta) + 1;
+    pos += size;
+  }
+  return next;
+}
+
 }  // namespace kpk::storage

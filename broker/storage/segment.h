@@ -142,4 +142,7 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
 // buffer can be handed on (to a Fetch response) without a copy.
 Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes);
 
+// The offset after the last of the whole batches in `batches`; `fallback` if there are none.
+int64_t NextOffsetAfterBatches(ByteSpan batches, int64_t fallback);
+
 }  // namespace kpk::storage

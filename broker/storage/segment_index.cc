@@ -85,6 +85,14 @@ uint32_t SegmentIndex::LookupTimestamp(int64_t timestamp) const {
   return std::prev(it)->position;
 }
 
+const SegmentIndex::Entry* SegmentIndex::LastPointIn(uint64_t after, uint64_t up_to) const {
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), up_to,
+                             [](uint64_t pos, const Entry& e) { return pos < e.position; });
+  if (it == entries_.begin()) return nullptr;
+  const Entry& e = *std::prev(it);
+  return e.position > after ? &e : nullptr;
+}
+
 Bytes SegmentIndex::EncodeOffsetIndex() const {
   ByteWriter w(entries_.size() * format::kOffsetIndexEntrySize + format::kIndexFooterSize);
   for (const Entry& e : entries_) {

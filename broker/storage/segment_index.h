@@ -47,6 +47,9 @@ class SegmentIndex {
   uint32_t LookupOffset(int64_t offset) const;
   // A position at or before the first batch whose maxTimestamp >= timestamp.
   uint32_t LookupTimestamp(int64_t timestamp) const;
+  // The last index point whose batch starts in (after, up_to], if any: a batch boundary whose
+  // offset is known without reading the log.
+  const Entry* LastPointIn(uint64_t after, uint64_t up_to) const;
 
   Bytes EncodeOffsetIndex() const;
   Bytes EncodeTimeIndex() const;

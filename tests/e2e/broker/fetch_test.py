@@ -219,6 +219,60 @@ def test_concurrent_fetchers(b):
             c.close()
 
 
+def test_large_fetches_sent_from_segment_files(b):
+    """Record sets of 16 KiB and more go from the segment file to the socket (sendfile) between
+    the encoded parts of the response: the bytes must be the batches that were produced, whole,
+    within the limits, next to partitions whose records are copied, and in pipelined
+    responses."""
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "filefetch", partitions=3)
+        expected = {0: [], 1: [], 2: []}
+        for p, batches in ((0, 40), (1, 25), (2, 1)):
+            for i in range(batches):
+                recs = [(b"p%d-b%d-r%d" % (p, i, j), bytes([97 + (i + j) % 26]) * 200,
+                         [("h", b"%d" % j)]) for j in range(30 if p < 2 else 2)]
+                kwire.produce(c, "filefetch", p, recs)
+                expected[p] += [(k, v) for k, v, _ in recs]
+        for version in (4, 11, 12):
+            got = {0: [], 1: [], 2: []}
+            offsets = {0: 0, 1: 0, 2: 0}
+            for _ in range(100):
+                wanted = [("filefetch", p, o) for p, o in offsets.items() if o < len(expected[p])]
+                if not wanted:
+                    break
+                body = fetch(c, wanted, version=version, max_bytes=100 * 1024,
+                             partition_max_bytes=64 * 1024)
+                total = 0
+                for _, p, _ in wanted:
+                    part = kwire.fetch_partition(body, "filefetch", p)
+                    assert part["error_code"] == 0, part
+                    data = part["records"] or b""
+                    batches, recs = kwire.read_records(data)
+                    # Whole batches only: read_records saw every byte as part of a batch.
+                    assert sum(len(x._buffer) for x in batches) == len(data), (version, p)
+                    assert len(data) <= 64 * 1024 or len(batches) == 1, (version, p, len(data))
+                    total += len(data)
+                    for r in recs:
+                        assert r["offset"] >= offsets[p], (p, r["offset"], offsets[p])
+                    if recs:
+                        got[p] += [(r["key"], r["value"]) for r in recs
+                                   if r["offset"] >= offsets[p]]
+                        offsets[p] = recs[-1]["offset"] + 1
+                assert total <= 100 * 1024 + 64 * 1024, (version, total)
+            for p in expected:
+                assert got[p] == expected[p], (version, p, len(got[p]), len(expected[p]))
+        # Twenty fetches pipelined on one connection come back in order, each whole.
+        ids = [c.send(kwire.API_FETCH, 12, kwire.fetch_request(
+            [("filefetch", 0, 30 * i), ("filefetch", 2, 0)])) for i in range(20)]
+        for i, cid in enumerate(ids):
+            got_id, body = c.recv(kwire.API_FETCH, 12, timeout=15)
+            assert got_id == cid
+            _, recs = kwire.read_records(kwire.fetch_partition(body, "filefetch", 0)["records"])
+            assert recs[0]["offset"] == 30 * i and recs[-1]["offset"] == len(expected[0]) - 1
+            _, small = kwire.read_records(kwire.fetch_partition(body, "filefetch", 2)["records"])
+            assert [(r["key"], r["value"]) for r in small] == expected[2]
+
+
 def main():
     with Broker() as b:
         with Conn(b.bootstrap) as c:
@@ -226,8 +280,8 @@ def main():
             kwire.produce(c, T, 0, [(b"a", b"1"), (b"b", b"2")])
         for test in (test_long_poll_wakeup, test_max_wait_respected, test_min_bytes,
                      test_min_bytes_across_segments, test_max_bytes_whole_batches,
-                     test_offset_out_of_range,
-                     test_several_partitions, test_concurrent_fetchers):
+                     test_offset_out_of_range, test_several_partitions,
+                     test_large_fetches_sent_from_segment_files, test_concurrent_fetchers):
             t = time.monotonic()
             test(b)
             print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")

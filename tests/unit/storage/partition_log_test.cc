@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "broker/storage/log_format.h"
 #include "storage_test_util.h"
 
@@ -120,6 +122,79 @@ TEST_CASE("segments roll by size, are named by base offset, and reads use the in
   auto all = ReadAll(*log, 0, 1000);
   REQUIRE(all.size() == 100);
   for (size_t i = 0; i < all.size(); ++i) CHECK(all[i].base_offset == bases[i]);
+}
+
+// The bytes of a file range, read back the way sendfile would send them.
+Bytes ReadRange(const FileRange& range) {
+  Bytes out(range.size);
+  REQUIRE(::pread(range.fd, out.data(), out.size(), static_cast<off_t>(range.offset)) ==
+          static_cast<ssize_t>(out.size()));
+  return out;
+}
+
+TEST_CASE("a large read can stay in the segment file: whole batches to a known boundary") {
+  TempDir tmp;
+  LogConfig config;
+  config.index_interval_bytes = 4096;
+  auto log = OpenLog(tmp.path(), config);
+  const Bytes batch = MakeBatch(10, 100, kNow);  // ~ 1.2 KiB
+  for (int i = 0; i < 200; ++i) AppendCopy(*log, batch, kNow);
+  const int64_t end = log->log_end_offset();
+
+  SUBCASE("the range holds the same batches a copy would start with, and says where it ends") {
+    auto read = log->Read(15, 100 * 1024, ReadAs::kFileRangeIfLarge);
+    REQUIRE(read);
+    CHECK(read->records.empty());
+    REQUIRE(read->file.size != 0);
+    CHECK(read->file.size <= 100 * 1024);
+    // At most one index interval (and a batch) short of max_bytes.
+    CHECK(read->file.size > 100 * 1024 - 4096 - batch.size());
+    auto batches = Summarize(ReadRange(read->file));
+    REQUIRE(!batches.empty());
+    CHECK(batches.front().base_offset == 10);
+    CHECK(read->next_offset == batches.back().last_offset + 1);
+    auto copied = log->Read(15, 100 * 1024);
+    REQUIRE(copied);
+    CHECK(read->next_offset <= copied->next_offset);
+    const Bytes range_bytes = ReadRange(read->file);
+    CHECK(std::equal(range_bytes.begin(), range_bytes.end(), copied->records.data()));
+  }
+  SUBCASE("a range reaching the log end takes everything up to the high watermark") {
+    auto read = log->Read(1000, 10 << 20, ReadAs::kFileRangeIfLarge);
+    REQUIRE(read);
+    CHECK(read->next_offset == end);
+    auto batches = Summarize(ReadRange(read->file));
+    CHECK(batches.size() == static_cast<size_t>((end - 1000) / 10));
+  }
+  SUBCASE("small reads are copied") {
+    auto read = log->Read(0, 8 * 1024, ReadAs::kFileRangeIfLarge);
+    REQUIRE(read);
+    CHECK(read->file.size == 0);
+    CHECK(read->records.size() <= 8 * 1024);
+    CHECK(read->next_offset == Summarize(read->records).back().last_offset + 1);
+    auto last = log->Read(end - 5, 1 << 20, ReadAs::kFileRangeIfLarge);
+    REQUIRE(last);
+    CHECK(last->file.size == 0);
+    CHECK(last->next_offset == end);
+  }
+  SUBCASE("a first batch above max_bytes comes whole (KIP-74)") {
+    const Bytes big = MakeBatch(4, 9000, kNow);
+    const int64_t base = AppendCopy(*log, big, kNow);
+    AppendCopy(*log, batch, kNow);
+    auto read = log->Read(base, 100, ReadAs::kFileRangeIfLarge);
+    REQUIRE(read);
+    CHECK(read->file.size == big.size());
+    CHECK(read->next_offset == base + 4);
+  }
+  SUBCASE("files without a descriptor (a test's wrapper) are always copied") {
+    FaultInjectionFileSystem fs;
+    auto wrapped = OpenLog(tmp.path() + "/wrapped", config, &fs);
+    for (int i = 0; i < 50; ++i) AppendCopy(*wrapped, batch, kNow);
+    auto read = wrapped->Read(0, 1 << 20, ReadAs::kFileRangeIfLarge);
+    REQUIRE(read);
+    CHECK(read->file.size == 0);
+    CHECK(Summarize(read->records).size() == 50);
+  }
 }
 
 TEST_CASE("a batch larger than segment.bytes is refused") {
