@@ -88,6 +88,7 @@ Status LoadBrokerConfigFile(const std::string& path, BrokerConfig& config) {
     ReadIf(rp, "data_directory", config.data_directory);
     ReadIf(rp, "node_id", config.node_id);
     ReadIf(rp, "developer_mode", config.developer_mode);
+    ReadIf(rp, "page_cache_tail_bytes", config.page_cache_tail_bytes);
     ReadIf(rp, "cluster_id", config.cluster_id);
     if (rp["kafka_api"]) {
       if (Status s = ReadListener(rp["kafka_api"], config.kafka_api); !s.ok()) return s;

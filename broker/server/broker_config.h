@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "broker/storage/log_config.h"
 #include "common/status.h"
 
 namespace kpk::broker {
@@ -45,6 +46,9 @@ struct BrokerConfig {
   HostPort advertised_kafka_api;  // empty host: same as kafka_api
   HostPort admin{"127.0.0.1", 9644};
   bool developer_mode = false;  // skips fsync; said loudly at startup
+  // Newest durable bytes of each partition kept in the page cache (storage::LogEnv); negative
+  // leaves caching to the kernel. kpk's own node setting.
+  int64_t page_cache_tail_bytes = storage::kDefaultPageCacheTailBytes;
   std::string cluster_id = "kpk-dev";
   ClusterProperties cluster;
 

@@ -65,6 +65,7 @@ Status BrokerState::Open() {
   storage::StorageOptions options;
   options.data_dir = config_.data_directory;
   options.developer_mode = config_.developer_mode;
+  options.page_cache_tail_bytes = config_.page_cache_tail_bytes;
   options.defaults = StorageDefaults();
   options.warn = [](std::string_view line) { KPK_LOG_WARN("{}", line); };
   auto logs = storage::LogManager::Open(std::move(options));

@@ -1,6 +1,9 @@
 #include "broker/server/connection.h"
 
+#include <algorithm>
 #include <exception>
+
+#include <sys/socket.h>
 
 #include "broker/handlers/api_versions.h"
 #include "broker/handlers/dispatch.h"
@@ -15,6 +18,9 @@ namespace kpk::broker {
 namespace {
 
 constexpr int32_t kMinFrameBytes = 8;  // api key, api version, correlation id
+// Frame bytes still missing from which the reader waits with a raised SO_RCVLOWAT (ReadFully).
+constexpr size_t kLargeFrameBytes = 256 * 1024;
+constexpr size_t kMaxWatermark = 64 * 1024 * 1024;
 
 Bytes EncodeResponseHeader(int32_t correlation_id, int16_t header_version, size_t body_size) {
   ByteWriter w(16);
@@ -37,6 +43,8 @@ Connection::Connection(asio::ip::tcp::socket socket, BrokerState& state, Connect
   auto endpoint = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : endpoint.address().to_string();
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // Synchronous reads return would_block instead of blocking the reactor (ReadFully).
+  socket_.non_blocking(true, ec);
 }
 
 void Connection::Start() {
@@ -74,8 +82,7 @@ Awaitable<void> Connection::ReadLoop() {
       break;
     }
     auto frame = std::make_shared<Frame>(static_cast<size_t>(size));
-    co_await asio::async_read(socket_, asio::buffer(frame->data.get(), frame->size),
-                              asio::redirect_error(asio::use_awaitable, ec));
+    ec = co_await ReadFully(frame->data.get(), frame->size);
     if (ec || !Accept(frame)) break;
     while (!closed_ && slots_.size() >= limits_.max_in_flight) {
       slot_freed_.Reset();
@@ -83,6 +90,37 @@ Awaitable<void> Connection::ReadLoop() {
     }
   }
   Close();
+}
+
+// A megabyte produce request arrives in about 16 loopback segments, and asio's async_read
+// woke the reactor for each of them. This reads what is there, and when nothing is, waits with
+// SO_RCVLOWAT set to the bytes still missing: the socket then reports readable once the rest
+// of the frame is there (the kernel caps the watermark at half its largest receive buffer and
+// grows the buffer to fit), or at end of stream. Never more than this frame's bytes, so a
+// client that sends nothing more until it has its response is never waited for.
+Awaitable<asio::error_code> Connection::ReadFully(uint8_t* data, size_t size) {
+  asio::error_code ec;
+  size_t got = 0;
+  int watermark = 1;
+  while (got < size) {
+    got += socket_.read_some(asio::buffer(data + got, size - got), ec);
+    if (ec == asio::error::would_block) {
+      const size_t missing = size - got;
+      const int wanted =
+          missing >= kLargeFrameBytes ? static_cast<int>(std::min(missing, kMaxWatermark)) : 1;
+      if (wanted != watermark) SetReceiveLowWatermark(watermark = wanted);
+      co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (ec) break;
+  }
+  if (watermark != 1) SetReceiveLowWatermark(1);
+  co_return ec;
+}
+
+void Connection::SetReceiveLowWatermark(int bytes) {
+  // Best effort: without it the same bytes arrive, with more wake-ups.
+  (void)::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes);
 }
 
 bool Connection::Accept(std::shared_ptr<const Frame> frame) {

@@ -59,6 +59,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Decides what to do with a frame; returns false when the connection must close.
   bool Accept(std::shared_ptr<const Frame> frame);
   void Complete(Slot& slot);
+  // Reads exactly `size` bytes; an error or the end of the stream stops it.
+  Awaitable<asio::error_code> ReadFully(uint8_t* data, size_t size);
+  void SetReceiveLowWatermark(int bytes);
 
   asio::ip::tcp::socket socket_;
   BrokerState& state_;

@@ -65,6 +65,11 @@ class PosixFile final : public File {
     return static_cast<uint64_t>(st.st_size);
   }
 
+  void DropCache(uint64_t offset, uint64_t size) override {
+    (void)::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(size),
+                          POSIX_FADV_DONTNEED);
+  }
+
   int native_fd() const override { return fd_; }
 
  private:

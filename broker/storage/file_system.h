@@ -36,6 +36,9 @@ class File {
   // fdatasync: the file's data (and the size needed to read it back) reach the disk.
   virtual Status Sync() = 0;
   virtual Result<uint64_t> Size() const = 0;
+  // Tells the kernel that [offset, offset + size) of the file, already durable, need not stay
+  // in the page cache. Pages only partly in the range stay. A hint: nothing can fail.
+  virtual void DropCache(uint64_t offset, uint64_t size) { (void)offset, (void)size; }
   // The descriptor to hand to sendfile, or -1 where there is none (a test's wrapper, whose
   // faults only show through ReadAt): readers then copy.
   virtual int native_fd() const { return -1; }

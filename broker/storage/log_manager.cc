@@ -44,6 +44,7 @@ LogManager::LogManager(StorageOptions options)
       defaults_(options_.defaults) {
   env_.fs = &fs_;
   env_.sync = !options_.developer_mode;
+  env_.page_cache_tail_bytes = options_.page_cache_tail_bytes;
   env_.warn = options_.warn;
   std::weak_ptr<Flusher> flusher = flusher_;
   env_.schedule_sync = [flusher](std::shared_ptr<PartitionLog> log) {

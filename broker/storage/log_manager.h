@@ -42,6 +42,8 @@ struct StorageOptions {
   bool developer_mode = false;
   // Broker-wide topic config defaults; a topic's overrides are applied on top.
   LogConfig defaults;
+  // See LogEnv::page_cache_tail_bytes.
+  int64_t page_cache_tail_bytes = kDefaultPageCacheTailBytes;
   // Receives recovery reports and background failures. Null: stderr.
   std::function<void(std::string_view)> warn;
 };

@@ -132,6 +132,8 @@ Status PartitionLog::Recover(int64_t now_ms) {
     if (!s.ok()) return s;
   }
 
+  // What was on disk before this run is the kernel's to cache or not.
+  for (const auto& segment : segments_) segment->set_cache_window_start(segment->size());
   int64_t end = segments_.back()->next_offset();
   log_start_offset_ = std::max(start_checkpoint.value_or(0), segments_.front()->base_offset());
   if (log_start_offset_ > end) {

@@ -247,6 +247,7 @@ Status PartitionLog::Sync() {
   std::vector<std::shared_ptr<Segment>> sealed;
   std::shared_ptr<Segment> active;
   int64_t target;
+  uint64_t active_size;
   bool sync_dir;
   {
     std::lock_guard lock(mu_);
@@ -256,6 +257,7 @@ Status PartitionLog::Sync() {
     if (target == durable_offset_ && unsynced_sealed_.empty() && !dir_dirty_) return Status::OK();
     sealed.swap(unsynced_sealed_);
     active = segments_.back();
+    active_size = active->size();
     sync_dir = dir_dirty_;
     dir_dirty_ = false;
   }
@@ -290,7 +292,37 @@ Status PartitionLog::Sync() {
     return health();
   }
   if (env_.sync) (void)WriteRecoveryPoint(target);
+  if (env_.sync && env_.page_cache_tail_bytes >= 0) DropColdPages(active, active_size);
   return Status::OK();
+}
+
+void PartitionLog::DropColdPages(const std::shared_ptr<Segment>& active, uint64_t durable_size) {
+  constexpr uint64_t kPage = 4096;
+  // Newest first: `active` and the segments before it whose window is still open. Segments
+  // rolled since the sync are not durable yet.
+  std::vector<std::shared_ptr<Segment>> open;
+  {
+    std::lock_guard lock(mu_);
+    auto it = std::find(segments_.rbegin(), segments_.rend(), active);
+    for (; it != segments_.rend(); ++it) {
+      const auto& segment = *it;
+      if (segment != active && segment->cache_window_start() >= segment->size()) break;
+      open.push_back(segment);
+    }
+  }
+  uint64_t keep = static_cast<uint64_t>(env_.page_cache_tail_bytes);
+  for (const auto& segment : open) {
+    const uint64_t end = segment == active ? durable_size : segment->size();
+    const uint64_t kept_here = std::min(keep, end);
+    keep -= kept_here;
+    // Sealed and wholly outside the window: the partial last page goes too.
+    const uint64_t drop_to =
+        kept_here == 0 && segment != active ? end : (end - kept_here) / kPage * kPage;
+    const uint64_t from = segment->cache_window_start();
+    if (drop_to <= from || segment->removed()) continue;
+    segment->log().DropCache(from, drop_to - from);
+    segment->set_cache_window_start(drop_to);
+  }
 }
 
 Status PartitionLog::WriteRecoveryPoint(int64_t offset) {

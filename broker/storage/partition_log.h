@@ -42,6 +42,10 @@ struct LogEnv {
   // Called (under no lock of the log's) after a roll so the sealed segment gets synced soon;
   // null means the next Sync() does it.
   std::function<void(std::shared_ptr<PartitionLog>)> schedule_sync;
+  // How much of each partition's newest durable data stays in the page cache; Sync() drops
+  // what it has made durable beyond that. Negative: the kernel decides alone (and always
+  // without sync, since dirty pages cannot be dropped).
+  int64_t page_cache_tail_bytes = kDefaultPageCacheTailBytes;
 };
 
 struct AppendResult {
@@ -171,6 +175,9 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   Status RollLocked(int64_t now_ms);
   std::shared_ptr<Segment> SegmentForOffsetLocked(int64_t offset) const;
   Status WriteRecoveryPoint(int64_t offset);
+  // Under sync_mu_, after a successful sync that made `active` durable up to `durable_size`
+  // bytes: drops from the page cache what lies beyond page_cache_tail_bytes from that end.
+  void DropColdPages(const std::shared_ptr<Segment>& active, uint64_t durable_size);
 
   const std::string dir_;
   const std::string name_;

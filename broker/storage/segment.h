@@ -114,6 +114,12 @@ class Segment {
   // Set once the files are gone, so background work skips the segment.
   bool removed() const { return removed_.load(std::memory_order_acquire); }
 
+  // Bytes of the .log before this (a page boundary) are no business of the page-cache window
+  // any more: dropped from the cache, or there before this run. Guarded by the owning
+  // PartitionLog's sync mutex.
+  uint64_t cache_window_start() const { return cache_window_start_; }
+  void set_cache_window_start(uint64_t position) { cache_window_start_ = position; }
+
   std::string FilePath(std::string_view suffix) const;
 
  private:
@@ -125,6 +131,7 @@ class Segment {
   std::unique_ptr<File> log_;
   int64_t roll_clock_ms_ = 0;
   std::atomic<bool> removed_{false};
+  uint64_t cache_window_start_ = 0;
 };
 
 // Finds the batch holding `offset` by scanning [start, end) of `file`, where `start` is an index

@@ -340,6 +340,46 @@ def test_pipelining_in_order(b):
         assert time.monotonic() - started < 5
 
 
+def test_large_frames_in_pieces(b, bystander):
+    """Large request frames are read with a raised receive low-watermark: a frame dribbled in
+    pieces, one sent together with the next request, and one cut off by a closing client must
+    each be handled as a plain read would, while everyone else is served."""
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "edges-big")
+        values = [bytes([65 + i]) * 700_000 for i in range(3)]
+        frames = [kwire.frame(kwire.encode_request_header(kwire.API_PRODUCE, 7, 100 + i) +
+                              kwire.encode_body(kwire.API_PRODUCE, 7, kwire.produce_request(
+                                  "edges-big", 0, kwire.build_batch([(b"k", v)]))))
+                  for i, v in enumerate(values)]
+        # 1: in 50 pieces with pauses, so the broker waits for the rest several times.
+        step = len(frames[0]) // 50 + 1
+        for pos in range(0, len(frames[0]), step):
+            c.send_raw(frames[0][pos:pos + step])
+            time.sleep(0.005)
+        got, body = c.recv(kwire.API_PRODUCE, 7, timeout=10)
+        assert got == 100 and body["responses"][0]["partition_responses"][0]["error_code"] == 0
+        # 2 and 3: two large frames and a small request in one write, then nothing more until
+        # the answers are in. The broker must not wait for bytes beyond the frame it is reading.
+        tail = kwire.frame(kwire.encode_request_header(kwire.API_API_VERSIONS, 0, 200))
+        c.send_raw(frames[1][:1000])
+        time.sleep(0.05)
+        c.send_raw(frames[1][1000:] + frames[2] + tail)
+        assert c.recv(kwire.API_PRODUCE, 7, timeout=10)[0] == 101
+        assert c.recv(kwire.API_PRODUCE, 7, timeout=10)[0] == 102
+        assert c.recv(kwire.API_API_VERSIONS, 0, timeout=10)[0] == 200
+        _, recs = kwire.read_records(kwire.fetch_partition(c.request(
+            kwire.API_FETCH, 11, kwire.fetch_request([("edges-big", 0, 0)],
+                                                     partition_max_bytes=10 << 20)),
+            "edges-big", 0)[
+            "records"])
+        assert [r["value"] for r in recs] == values
+    # Half a large frame, then the client goes away: the broker lets go of it.
+    with Conn(b.bootstrap) as c:
+        c.send_raw(frames[0][:len(frames[0]) // 2])
+        time.sleep(0.05)
+    still_served(b, bystander)
+
+
 def main():
     with Broker() as b:
         with Conn(b.bootstrap) as bystander:
@@ -351,7 +391,8 @@ def main():
                 t = time.monotonic()
                 test(b)
                 print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
-            for test in (test_unsupported_versions_close, test_bad_frames):
+            for test in (test_unsupported_versions_close, test_bad_frames,
+                         test_large_frames_in_pieces):
                 t = time.monotonic()
                 test(b, bystander)
                 print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")

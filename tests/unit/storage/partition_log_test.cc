@@ -2,9 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "broker/storage/log_format.h"
@@ -194,6 +197,67 @@ TEST_CASE("a large read can stay in the segment file: whole batches to a known b
     REQUIRE(read);
     CHECK(read->file.size == 0);
     CHECK(Summarize(read->records).size() == 50);
+  }
+}
+
+// Pages of [begin, end) of the file at `path` that are in the page cache.
+size_t ResidentPages(const std::string& path, uint64_t begin, uint64_t end) {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  const size_t length = static_cast<size_t>(end - begin);
+  void* map = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(begin));
+  ::close(fd);
+  REQUIRE(map != MAP_FAILED);
+  std::vector<unsigned char> residency((length + page - 1) / page);
+  REQUIRE(::mincore(map, length, residency.data()) == 0);
+  ::munmap(map, length);
+  return static_cast<size_t>(
+      std::count_if(residency.begin(), residency.end(), [](unsigned char r) { return r & 1; }));
+}
+
+TEST_CASE("syncs drop durable data beyond the page-cache tail window, newest data stays") {
+  TempDir tmp;
+  LogConfig config;
+  config.segment_bytes = 8 << 20;
+  LogEnv env;
+  env.page_cache_tail_bytes = 3 << 20;
+  auto opened = PartitionLog::Open(tmp.path(), "t-0", config, env, kNow);
+  REQUIRE(opened);
+  auto log = *opened;
+  const Bytes batch = MakeBatch(16, 4000, kNow);  // ~ 64 KiB
+  for (int i = 0; i < 320; ++i) {                 // ~ 20 MiB over three segments
+    AppendCopy(*log, batch, kNow);
+    if (i % 8 == 7) REQUIRE(log->Sync().ok());
+  }
+  REQUIRE(log->Sync().ok());
+  auto files = LogFiles(tmp.path());
+  REQUIRE(files.size() == 3);
+  const std::string oldest = tmp.path() + "/" + files[0];
+  const std::string active = tmp.path() + "/" + files[2];
+  const uint64_t oldest_size = std::filesystem::file_size(oldest);
+  const uint64_t active_size = std::filesystem::file_size(active);
+  REQUIRE(active_size > (3 << 20));
+  // Sealed and outside the window: gone from the cache, all of it.
+  CHECK(ResidentPages(oldest, 0, oldest_size) == 0);
+  // The active segment: its newest 3 MiB stay, what came before them went.
+  const uint64_t window_start = active_size - (3 << 20);
+  CHECK(ResidentPages(active, 0, window_start / 4096 * 4096) == 0);
+  CHECK(ResidentPages(active, (window_start + 4095) / 4096 * 4096, active_size) >=
+        (3 << 20) / 4096 - 1);
+  // Dropped data reads back the same (from disk).
+  CHECK(ReadAll(*log, 0).size() == 320);
+
+  SUBCASE("a negative window leaves the cache alone") {
+    TempDir other;
+    env.page_cache_tail_bytes = -1;
+    auto kept = PartitionLog::Open(other.path(), "t-0", config, env, kNow);
+    REQUIRE(kept);
+    for (int i = 0; i < 80; ++i) AppendCopy(**kept, batch, kNow);
+    REQUIRE((*kept)->Sync().ok());
+    const std::string path = other.path() + "/" + LogFiles(other.path())[0];
+    const uint64_t size = std::filesystem::file_size(path);
+    CHECK(ResidentPages(path, 0, size) == (size + 4095) / 4096);
   }
 }
 
