@@ -1,7 +1,7 @@
 """`kpk broker run --config redpanda.yaml`: the file alone configures the node (data directory,
 node id, listeners as redpanda.yaml writes them, advertised address, admin, developer mode) and
-the cluster properties (auto-creation, default partitions, retention, segment size), keys kpk
-does not know are ignored, flags override the file, bad files are usage errors (exit 2), and
+the cluster properties (auto-creation, default partitions, retention, segment size), kpk's
+page_cache_tail_bytes, keys kpk does not know are ignored, flags override the file, bad files are usage errors (exit 2), and
 SIGINT as well as SIGTERM stop it cleanly (exit 0)."""
 import json
 import os
@@ -102,6 +102,15 @@ class Proc:
         self.stdout.close()
 
 
+def resident_bytes(partition_dir):
+    """Bytes of the partition's .log files in the page cache (fincore, from util-linux)."""
+    logs = [os.path.join(partition_dir, n) for n in os.listdir(partition_dir) if
+            n.endswith(".log")]
+    out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", *logs],
+                         capture_output=True, text=True, timeout=20, check=True).stdout
+    return sum(int(line) for line in out.split())
+
+
 def node_config(admin):
     with urllib.request.urlopen(f"http://{admin}/v1/node_config", timeout=5) as r:
         return json.loads(r.read())
@@ -163,6 +172,34 @@ def main():
                 # The file's data dir held "auto"; this one does not.
                 assert m["topics"] == [], m["topics"]
             assert p.stop() == 0
+
+        # page_cache_tail_bytes: a synced partition keeps only its newest bytes in the page
+        # cache (1 MiB here); the default (16 MiB) keeps all of a few MiB.
+        for tail, most_resident, least_resident in ((1 << 20, 1.5 * (1 << 20), 0),
+                                                    (None, None, 5.5 * (1 << 20))):
+            data4 = os.path.join(work, f"data-tail-{tail}")
+            kafka4, admin4 = free_port(), free_port()
+            config4 = os.path.join(work, "tail.yaml")
+            with open(config4, "w") as f:
+                f.write(f"redpanda:\n  data_directory: {data4}\n")
+                if tail is not None:
+                    f.write(f"  page_cache_tail_bytes: {tail}\n")
+            with Proc(["--config", config4, "--kafka-addr", f"127.0.0.1:{kafka4}",
+                       "--admin-addr", f"127.0.0.1:{admin4}"], f"127.0.0.1:{admin4}", log) as p:
+                p.ready()
+                with Conn(f"127.0.0.1:{kafka4}") as c:
+                    kwire.create_topic(c, "tail")
+                    for i in range(24):  # 6 MiB, acks=-1: every batch synced
+                        kwire.produce(c, "tail", 0, [(b"k", bytes([65 + i % 26]) * (256 << 10))])
+                    resident = resident_bytes(os.path.join(data4, "topics", "tail", "0"))
+                    if most_resident is not None:
+                        assert resident <= most_resident, (tail, resident)
+                    assert resident >= least_resident, (tail, resident)
+                    # Dropped from the cache, not lost: every record reads back.
+                    records = kwire.fetch_all(c, "tail", 0)
+                    assert [r["value"][:1] for r in records] == \
+                        [bytes([65 + i % 26]) for i in range(24)]
+                assert p.stop() == 0
 
         # Bad configuration is a usage error, said on stderr.
         bad = os.path.join(work, "bad.yaml")
