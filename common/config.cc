@@ -90,9 +90,10 @@ Status ParseTimeoutInto(const ConfigValues& v, std::string_view key,
   if (raw == nullptr) return Status::OK();
   Result<std::chrono::nanoseconds> d = ParseDuration(Trim(*raw));
   if (!d) return Status::InvalidArgument(fmt::format("{}: {}", key, d.error().message()));
-  if (d->count() <= 0) {
-    return Status::InvalidArgument(fmt::format("{}: must be positive, got {}", key, *raw));
+  if (d->count() < 0) {
+    return Status::InvalidArgument(fmt::format("{}: must not be negative, got {}", key, *raw));
   }
+  if (d->count() == 0) return Status::OK();  // rpk writes 0s for "the default"
   *out = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   if (out->count() == 0) *out = std::chrono::milliseconds(1);
   return Status::OK();

@@ -13,7 +13,8 @@ void ToRecordView(const rd_kafka_message_t* msg, bool with_headers, RecordView* 
                     ? std::string_view()
                     : std::string_view(static_cast<const char*>(msg->payload), msg->len);
   view->partition = msg->partition;
-  view->offset = msg->offset;
+  // librdkafka's "no offset" (acks=0 deliveries) is -1001; -1 is the usual spelling of unknown.
+  view->offset = msg->offset < 0 ? -1 : msg->offset;
   rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
   view->timestamp_ms = rd_kafka_message_timestamp(msg, &tstype);
   view->timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? 0

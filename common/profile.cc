@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -172,10 +173,10 @@ Result<ProfileFile> LoadProfileFile(const std::string& path) {
     if (root.IsNull()) return file;
     if (!root.IsMap()) return Err(Status::Corruption(path + ": not a YAML mapping"));
     if (root["version"]) file.version = root["version"].as<int>();
-    if (file.version > kProfileFileVersion) {
+    if (file.version > kNewestRpkYamlVersion) {
       return Err(Status::InvalidArgument(
           fmt::format("{} has version {}, newer than this kpk understands ({}); please upgrade kpk",
-                      path, file.version, kProfileFileVersion)));
+                      path, file.version, kNewestRpkYamlVersion)));
     }
     if (root["current_profile"]) file.current_profile = ScalarText(root["current_profile"]);
     if (root["globals"]) file.globals = ValuesFrom(root["globals"], true);
@@ -194,7 +195,7 @@ Result<ProfileFile> LoadProfileFile(const std::string& path) {
 
 Status SaveProfileFile(const std::string& path, const ProfileFile& file) {
   YAML::Node root(YAML::NodeType::Map);
-  root["version"] = kProfileFileVersion;
+  root["version"] = std::max(file.version, kProfileFileVersion);
   root["current_profile"] = file.current_profile;
   YAML::Node list(YAML::NodeType::Sequence);
   for (const Profile& p : file.profiles) list.push_back(ProfileNode(p));

@@ -25,6 +25,10 @@
 namespace kpk {
 
 inline constexpr int kProfileFileVersion = 1;
+// rpk.yaml's versions up to this one keep the shape kpk reads (profiles with kafka_api and
+// admin_api, globals), so a user's rpk.yaml works with --config. A file keeps its version when
+// kpk saves it.
+inline constexpr int kNewestRpkYamlVersion = 7;
 
 struct Profile {
   std::string name;

@@ -98,7 +98,7 @@ void AppendRecordJson(std::string& out, const RecordView& r, bool pretty, bool m
   if (meta_only) {
     Key(out, pretty, 1, first, "value_size");
     out += std::to_string(r.value.size());
-  } else if (!r.value_null) {
+  } else if (!r.value.empty()) {  // rpk: `json:"value,omitempty"`, so tombstones too
     Key(out, pretty, 1, first, "value");
     AppendGoJsonString(out, r.value);
   }

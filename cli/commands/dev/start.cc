@@ -44,7 +44,7 @@ void PrintHowToConnect(const dev::Instance& instance, bool profile_created) {
   WriteStdout(text);
 }
 
-int Start(const StartOptions& o) {
+int Start(const StartOptions& o, const std::string& profile_file) {
   if (auto running = dev::RunningInstance()) {
     WriteStdout("Found a running dev broker:\n\n" + dev::StatusTable(running, true));
     return kExitOk;
@@ -58,7 +58,7 @@ int Start(const StartOptions& o) {
   if (!o.no_profile) {
     ProfileUpsert upsert{
         "dev", {instance->kafka_address}, {instance->admin_address}, "kpk dev broker", true};
-    Status s = UpsertProfile("", upsert);
+    Status s = UpsertProfile(profile_file, upsert);
     if (s.ok()) {
       profile_created = true;
     } else {
@@ -81,7 +81,7 @@ void RegisterDevStart(CLI::App& dev, Context& ctx) {
   cmd->add_flag("--no-profile", o->no_profile, "Do not create or update the \"dev\" profile");
   cmd->add_option("--timeout-ms", o->timeout_ms, "How long to wait for the broker to be ready")
       ->capture_default_str();
-  OnRun(cmd, ctx, [o] { return Start(*o); });
+  OnRun(cmd, ctx, [o, &ctx] { return Start(*o, ProfileFilePath(ctx)); });
 }
 
 }  // namespace kpk::cli

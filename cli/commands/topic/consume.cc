@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/core.h>
 
@@ -17,6 +18,7 @@
 #include "common/kafka_records.h"
 #include "common/log.h"
 #include "common/name_filter.h"
+#include "common/offset_spec.h"
 #include "common/record_formatter.h"
 #include "common/record_json.h"
 #include "common/text.h"
@@ -175,10 +177,58 @@ Result<std::vector<std::string>> ResolveTopics(const ConsumeOptions& opts,
 // Applies rebalances the way the protocol in use wants them. librdkafka's built-in handling
 // would do the same, except that with a cooperative protocol it then skips the LeaveGroup on
 // close (2.0), leaving the group looking busy until the session times out.
+// Where a group member starts on partitions the group has no committed offset for, when -o
+// says more than start or end (rpk passes any start through as franz-go's reset offset). One
+// consume per process, and the rebalance callback's opaque belongs to the client: a global.
+struct GroupStart {
+  OffsetSpec spec;
+  int timeout_ms = 0;
+};
+std::optional<GroupStart> g_group_start;
+
+// The offset -o names for one partition, or RD_KAFKA_OFFSET_INVALID if it cannot be looked up
+// (auto.offset.reset then decides).
+int64_t GroupStartOffset(rd_kafka_t* rk, const rd_kafka_topic_partition_t& p,
+                         const GroupStart& start) {
+  int64_t low = 0, high = 0;
+  rd_kafka_resp_err_t err =
+      rd_kafka_query_watermark_offsets(rk, p.topic, p.partition, &low, &high, start.timeout_ms);
+  if (err) return RD_KAFKA_OFFSET_INVALID;
+  int64_t from_ts = -1;
+  if (start.spec.from == OffsetSpec::From::kTimestamp) {
+    kafka::PartitionListPtr one = kafka::NewPartitionList(1);
+    rd_kafka_topic_partition_list_add(one.get(), p.topic, p.partition)->offset =
+        start.spec.from_value;
+    if (rd_kafka_offsets_for_times(rk, one.get(), start.timeout_ms) || one->elems[0].err) {
+      return RD_KAFKA_OFFSET_INVALID;
+    }
+    from_ts = one->elems[0].offset;
+  }
+  return ResolveOffsetRange(start.spec, low, high, from_ts).start;
+}
+
+// Partitions the group has committed offsets for resume there; the others start where -o says.
+void ApplyGroupStart(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  if (!g_group_start) return;
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk, parts, g_group_start->timeout_ms);
+  if (err) {
+    WriteStderr(
+        fmt::format("warning: unable to fetch committed offsets, starting where "
+                    "auto.offset.reset says: {}",
+                    kafka::ErrorText(err)));
+    return;
+  }
+  for (int i = 0; i < parts->cnt; ++i) {
+    rd_kafka_topic_partition_t& p = parts->elems[i];
+    if (p.offset < 0) p.offset = GroupStartOffset(rk, p, *g_group_start);
+  }
+}
+
 void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                  void* /*opaque*/) {
   const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   const bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+  if (assign) ApplyGroupStart(rk, parts);
   if (cooperative) {
     kafka::ErrorPtr e(assign ? rd_kafka_incremental_assign(rk, parts)
                              : rd_kafka_incremental_unassign(rk, parts));
@@ -275,21 +325,21 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
     return UsageError(
         "invalid flags: group consuming is not supported with consume-until-end offsets");
   }
-  if (group && !(spec->from_value == 0 && (spec->from == OffsetSpec::From::kStart ||
-                                           spec->from == OffsetSpec::From::kEnd))) {
-    return UsageError("invalid flags: group consuming starts at start or end (-o start|end)");
-  }
   auto props = ConsumerProperties(opts, spec->HasEnd());
   if (!props) return UsageError(props.error().message());
   if (group) {
     props->emplace_back("auto.offset.reset",
                         spec->from == OffsetSpec::From::kEnd ? "latest" : "earliest");
+    const bool plain = spec->from_value == 0 && (spec->from == OffsetSpec::From::kStart ||
+                                                 spec->from == OffsetSpec::From::kEnd);
+    if (!plain) g_group_start = GroupStart{*spec, 0};
   }
   kafka::ClientOptions client_opts{kafka::ClientKind::kConsumer, *props, [](rd_kafka_conf_t* c) {
                                      rd_kafka_conf_set_rebalance_cb(c, OnRebalance);
                                    }};
   std::optional<kafka::Client> client = OpenClient(ctx, client_opts);
   if (!client) return kExitFailure;
+  if (g_group_start) g_group_start->timeout_ms = static_cast<int>(client->timeout().count());
 
   Result<kafka::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());

@@ -58,7 +58,8 @@ struct DeliveryState {
     auto* self = static_cast<DeliveryState*>(msg->_private);
     if (msg->err) {
       ++self->failed;
-      Fail("produce record", kafka::ErrorName(msg->err) + ": " + rd_kafka_message_errstr(msg));
+      // Not rd_kafka_message_errstr: for a delivery report it returns the record's payload.
+      Fail("produce record", kafka::ErrorName(msg->err) + ": " + rd_kafka_err2str(msg->err));
       return;
     }
     ++self->delivered;
@@ -80,10 +81,14 @@ class TopicCache {
   // The topic handle, or an error if the topic does not exist (and may not be created).
   Result<rd_kafka_topic_t*> Get(const std::string& name) {
     if (auto it = handles_.find(name); it != handles_.end()) return it->second;
-    if (!allow_auto_create_ && !Exists(name)) {
-      return Err(
-          Status::NotFound(fmt::format("topic {} does not exist: {}", Quote(name),
-                                       kafka::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART))));
+    if (!allow_auto_create_) {
+      Result<bool> exists = Exists(name);
+      if (!exists) return Err(exists.error());
+      if (!*exists) {
+        return Err(Status::NotFound(
+            fmt::format("topic {} does not exist: {}", Quote(name),
+                        kafka::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART))));
+      }
     }
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(client_.get(), name.c_str(), nullptr);
     if (rkt == nullptr)
@@ -97,12 +102,13 @@ class TopicCache {
   }
 
  private:
-  bool Exists(const std::string& name) {
+  // Whether the cluster has the topic; an error if the cluster could not be asked.
+  Result<bool> Exists(const std::string& name) {
     if (known_.count(name)) return true;
     if (refreshed_.count(name)) return false;
-    refreshed_.insert(name);  // one metadata request per unknown name
     Result<kafka::ClusterMetadata> md = client_.Metadata();
-    if (!md) return false;
+    if (!md) return Err(md.error());
+    refreshed_.insert(name);  // one metadata request per unknown name
     for (const kafka::TopicInfo& t : md->topics) {
       if (!t.err) known_.insert(t.name);
     }

@@ -59,8 +59,9 @@ int RunTrim(const TrimOptions& opts, const Context& ctx) {
     auto yes = Confirm("Delete the records before these offsets?");
     if (!yes) return Fail("trim topic " + Quote(opts.topic), yes.error());
     if (!*yes) {
-      WriteStderr("trim cancelled");
-      return kExitFailure;
+      // As rpk: declining is a choice, not a failure.
+      WriteStdout("Trimming canceled.\n");
+      return kExitOk;
     }
   }
   auto results = kafka::DeleteRecords(*client, before);

@@ -17,7 +17,7 @@ from cli_harness import GROUPS, TIMESTAMPS, expect, expect_eq, main, needs
 from kpk_harness import KPK_BIN
 
 TOPICS = {"info": 3, "pc": 1, "multi": 3, "keys": 1, "tomb": 1, "offs": 1, "grp": 2,
-          "sig": 1, "pipe": 1, "ts": 1, "fmt": 1}
+          "sig": 1, "pipe": 1, "ts": 1, "fmt": 1, "gstart": 1}
 
 PRODUCED = re.compile(r"^Produced to partition (\d+) at offset (\d+) with timestamp (\d+)\.$")
 
@@ -112,7 +112,8 @@ def test_tombstones_and_empty_values(env):
     expect_eq(["value" in r for r in recs], [False, True, False], "tombstones have no value")
     produce_lines(env, "tomb", [""], "-o", "")
     last = json.loads(env.ok("topic", "consume", "tomb", "-o", "3:end").stdout)
-    expect_eq(last.get("value"), "", "empty value without -Z")
+    # rpk's JSON record tags value `omitempty`: an empty value is left out like a tombstone.
+    expect("value" not in last and last["offset"] == 3, last)
 
 
 def test_produce_input_and_output_formats(env):
@@ -203,6 +204,27 @@ def test_produce_reports_every_failure(env):
     expect_eq(result.stderr.count("unable to produce record: "), 2, result.stderr)
 
 
+@needs(GROUPS)  # the kpk broker: auto-creation off, so the record times out undelivered
+def test_failed_delivery_names_the_error_not_the_record(env):
+    result = env.kpk("topic", "produce", "never-created", "--allow-auto-topic-creation",
+                     "--delivery-timeout", "1s", input="secret-payload\n", timeout=20)
+    expect_eq(result.returncode, 1, "exit")
+    expect("unable to produce record: _MSG_TIMED_OUT: " in result.stderr, result.stderr)
+    expect("secret-payload" not in result.stderr, result.stderr)
+
+
+def test_produce_to_an_unreachable_broker_says_so(env):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = env.kpk("-X", f"brokers=127.0.0.1:{port}", "-X", "globals.dial_timeout=1s",
+                     "topic", "produce", "pc", input="x\n", brokers=False, timeout=20)
+    expect_eq(result.returncode, 1, "exit")
+    expect("does not exist" not in result.stderr, result.stderr)
+    expect(result.stderr.startswith('unable to produce to topic "pc": '), result.stderr)
+    expect("reachable" in result.stderr, result.stderr)
+
+
 def test_bad_flags_exit_2(env):
     for args in (["topic", "consume"], ["cluster", "info", "--format", "xml"],
                  ["-X", "nosuch=1", "cluster", "info"], ["topic", "consume", "pc", "-o", "bogus"],
@@ -250,6 +272,23 @@ def test_group_consume_commits_and_describe(env):
     doc = json.loads(env.ok("group", "describe", "cg1", "--format", "json").stdout)
     expect_eq(doc[0]["group"], "cg1", "json group")
     expect_eq(sum(p["lag"] for p in doc[0]["partitions"]), 0, "json lag")
+
+
+@needs(GROUPS)
+def test_group_consume_starts_new_groups_where_the_offset_says(env):
+    produce_lines(env, "gstart", [f"s{i}" for i in range(10)], "-o", "")
+    # A new group starts at -o; rpk passes any start offset through as the reset offset.
+    for offset, first in (("+3", "s3"), ("-2", "s8"), ("6", "s6")):
+        group = f"gs{offset}"
+        out = env.ok("topic", "consume", "gstart", "-g", group, "-o", offset, "-n", "1", "-f",
+                     "%v\n", timeout=40).stdout
+        expect_eq(out, first + "\n", f"-o {offset}")
+    # A group with committed offsets resumes from them, whatever -o says.
+    out = env.ok("topic", "consume", "gstart", "-g", "gs+3", "-o", "+1", "-n", "1", "-f", "%v\n",
+                 timeout=40).stdout
+    expect_eq(out, "s4\n", "resumed after the commit")
+    result = env.kpk("topic", "consume", "gstart", "-g", "gsx", "-o", "1:3", timeout=10)
+    expect_eq(result.returncode, 2, "an end offset with a group is a usage error")
 
 
 # --- configuration ------------------------------------------------------------------------

@@ -96,9 +96,14 @@ def main():
         assert stopped.returncode == 1 and re.search(r"^0\s+stopped\s+", stopped.stdout, re.M), \
             stopped
 
-        # Data survives a stop/start; purge removes it.
-        dev.kpk("dev", "start", "--any-port")
+        # Data survives a stop/start; purge removes it. With --config the dev profile goes
+        # into that file, not the default one.
+        other = f"{dev.home}/other.yaml"
+        dev.kpk("--config", other, "dev", "start", "--any-port")
         bootstrap = dev.instance()["kafka_address"]
+        assert bootstrap in open(other).read(), open(other).read()
+        default = open(f"{dev.home}/config/kpk/kpk.yaml").read()
+        assert bootstrap not in default or bootstrap == inst["kafka_address"], default
         got = kcat(bootstrap, "-C", "-t", "dev-auto", "-e", "-f", "%s\n").stdout.split()
         assert got == ["one", "two"], got
         dev.kpk("dev", "purge")

@@ -74,13 +74,17 @@ TEST_CASE("SASL mechanisms are validated and normalised") {
   CHECK_FALSE(ResolveConnection(layers).has_value());  // no user
 }
 
-TEST_CASE("timeouts take Go durations and must be positive") {
+TEST_CASE("timeouts take Go durations; 0s means the default, as rpk writes it") {
   ConfigLayers layers;
   layers.flags = {{"globals.dial_timeout", "1.5s"}, {"globals.command_timeout", "2m"}};
   ConnectionConfig cfg = MustResolve(layers);
   CHECK(cfg.dial_timeout.count() == 1500);
   CHECK(cfg.command_timeout.count() == 120000);
-  layers.flags = {{"globals.dial_timeout", "0s"}};
+  layers.flags = {{"globals.dial_timeout", "0s"}, {"globals.command_timeout", "0s"}};
+  cfg = MustResolve(layers);
+  CHECK(cfg.dial_timeout == ConnectionConfig{}.dial_timeout);
+  CHECK(cfg.command_timeout == ConnectionConfig{}.command_timeout);
+  layers.flags = {{"globals.dial_timeout", "-1s"}};
   CHECK_FALSE(ResolveConnection(layers).has_value());
   layers.flags = {{"globals.dial_timeout", "soon"}};
   CHECK_FALSE(ResolveConnection(layers).has_value());

@@ -107,6 +107,51 @@ TEST_CASE("set rejects unknown keys and invalid values; empty removes") {
   CHECK(p.description == "d");
 }
 
+TEST_CASE("an rpk.yaml as rpk writes it loads, and keeps its version when saved") {
+  TempDir dir;
+  std::string path = dir.File("rpk.yaml");
+  WriteText(path, R"(version: 6
+globals:
+    prompt: ""
+    no_default_cluster: false
+    command_timeout: 0s
+    dial_timeout: 0s
+    request_timeout_overhead: 0s
+    retry_timeout: 0s
+    fetch_max_wait: 0s
+    kafka_protocol_request_client_id: ""
+current_profile: local
+current_cloud_auth_org_id: ""
+current_cloud_auth_kind: ""
+profiles:
+    - name: local
+      description: rpk container cluster
+      prompt: ""
+      from_cloud: false
+      kafka_api:
+        brokers:
+            - 127.0.0.1:40495
+      admin_api:
+        addresses:
+            - 127.0.0.1:38871
+      schema_registry:
+        addresses:
+            - 127.0.0.1:39821
+cloud_auth: []
+)");
+  auto file = LoadProfileFile(path);
+  REQUIRE_MESSAGE(file.has_value(), file.error().ToString());
+  CHECK(file->version == 6);
+  CHECK(file->current_profile == "local");
+  REQUIRE(file->profiles.size() == 1);
+  CHECK(file->profiles[0].values.at("brokers") == "127.0.0.1:40495");
+  CHECK(file->profiles[0].values.at("admin.hosts") == "127.0.0.1:38871");
+  REQUIRE(SaveProfileFile(path, *file).ok());
+  auto again = LoadProfileFile(path);
+  REQUIRE(again.has_value());
+  CHECK(again->version == 6);
+}
+
 TEST_CASE("newer file versions are refused") {
   TempDir dir;
   std::string path = dir.File("kpk.yaml");
