@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <span>
+#include <string>
 
 #include "cli/command.h"
 #include "cli/commands/root.h"
@@ -44,7 +45,14 @@ int main(int argc, char** argv) {
     return kpk::cli::UsageError(flags.error().message());
   }
   if (!ctx.action) {
-    std::fputs(app.help().c_str(), stdout);
+    // A group without a verb (`kpk topic`) shows its help, as rpk does.
+    CLI::App* shown = &app;
+    std::string parents;
+    while (!shown->get_subcommands().empty()) {
+      parents += (parents.empty() ? "" : " ") + shown->get_name();
+      shown = shown->get_subcommands().front();
+    }
+    std::fputs(shown->help(parents).c_str(), stdout);
     return kpk::cli::kExitOk;
   }
   return ctx.action();

@@ -4,7 +4,7 @@ namespace kpk::cli {
 
 void RegisterBroker(CLI::App& root, Context& ctx) {
   CLI::App* broker = root.add_subcommand("broker", "Run the Kafka-compatible dev broker");
-  broker->require_subcommand(1);
+  broker->require_subcommand(0, 1);
   RegisterBrokerRun(*broker, ctx);
 }
 

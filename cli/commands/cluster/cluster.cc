@@ -4,7 +4,7 @@ namespace kpk::cli {
 
 void RegisterCluster(CLI::App& root, Context& ctx) {
   CLI::App* cluster = root.add_subcommand("cluster", "Interact with a Redpanda or Kafka cluster");
-  cluster->require_subcommand(1);
+  cluster->require_subcommand(0, 1);
   RegisterClusterInfo(cluster, ctx);
   RegisterClusterLogdirs(cluster, ctx);
 }

@@ -192,7 +192,7 @@ int RunDescribe(const LogdirsOptions& opts, const Context& ctx) {
 
 void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx) {
   CLI::App* logdirs = cluster->add_subcommand("logdirs", "Describe log directories on brokers");
-  logdirs->require_subcommand(1);
+  logdirs->require_subcommand(0, 1);
   auto opts = std::make_shared<LogdirsOptions>();
   CLI::App* describe = logdirs->add_subcommand("describe", "Describe log directories");
   describe->add_option("--topics", opts->topics, "Only these topics (comma separated)")

@@ -5,7 +5,7 @@ namespace kpk::cli {
 void RegisterGroup(CLI::App& root, Context& ctx) {
   CLI::App* group = root.add_subcommand("group", "Describe, list, seek and delete consumer groups");
   group->alias("g");
-  group->require_subcommand(1);
+  group->require_subcommand(0, 1);
   RegisterGroupList(group, ctx);
   RegisterGroupDescribe(group, ctx);
   RegisterGroupSeek(group, ctx);

@@ -4,7 +4,7 @@ namespace kpk::cli {
 
 void RegisterProfile(CLI::App& root, Context& ctx) {
   CLI::App* profile = root.add_subcommand("profile", "Manage kpk profiles (kpk.yaml)");
-  profile->require_subcommand(1);
+  profile->require_subcommand(0, 1);
   profile->footer(
       "Profiles live in $XDG_CONFIG_HOME/kpk/kpk.yaml (default ~/.config/kpk/kpk.yaml) or the\n"
       "file given with --config. Keys are the -X names (brokers, tls.ca, user, admin.hosts, ...)\n"

@@ -5,7 +5,7 @@ namespace kpk::cli {
 void RegisterTopic(CLI::App& root, Context& ctx) {
   CLI::App* topic =
       root.add_subcommand("topic", "Create, delete, produce to and consume from topics");
-  topic->require_subcommand(1);
+  topic->require_subcommand(0, 1);
   RegisterTopicCreate(topic, ctx);
   RegisterTopicList(topic, ctx);
   RegisterTopicDescribe(topic, ctx);

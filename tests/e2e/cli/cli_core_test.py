@@ -225,6 +225,14 @@ def test_produce_to_an_unreachable_broker_says_so(env):
     expect("reachable" in result.stderr, result.stderr)
 
 
+def test_a_group_without_a_verb_shows_its_help(env):
+    for group in (["topic"], ["group"], ["cluster", "logdirs"], ["profile"]):
+        result = env.kpk(*group, timeout=10)
+        expect_eq(result.returncode, 0, f"{group}: {result.stderr}")
+        expect_eq(result.stdout, env.kpk(*group, "--help", timeout=10).stdout, f"{group} help")
+        expect(f"Usage: kpk {' '.join(group)} " in result.stdout, result.stdout)
+
+
 def test_bad_flags_exit_2(env):
     for args in (["topic", "consume"], ["cluster", "info", "--format", "xml"],
                  ["-X", "nosuch=1", "cluster", "info"], ["topic", "consume", "pc", "-o", "bogus"],
