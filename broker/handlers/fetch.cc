@@ -7,7 +7,6 @@
 #include "broker/server/async_event.h"
 #include "broker/server/broker_state.h"
 #include "broker/server/partition_waiters.h"
-#include "broker/storage/segment.h"
 #include "broker/transactions/producer_states.h"
 
 namespace kpk::broker {
@@ -28,7 +27,7 @@ int64_t TruncateBefore(SharedBytes& records, int64_t end, int64_t fallback) {
   while (it.Next(&batch)) {
     if (LoadBigEndian<int64_t>(batch.data()) >= end) break;
     keep = static_cast<size_t>(batch.data() + batch.size() - records.data());
-    next = storage::NextOffsetAfterBatches(batch, next);
+    if (auto view = protocol::RecordBatchView::Parse(batch)) next = view->next_offset();
   }
   records.Truncate(keep);
   return next;

@@ -11,13 +11,13 @@ namespace kpk::broker {
 
 void ResponseWriter::Add(const Bytes& header, const ResponseBody& body) {
   pieces_.push_back({asio::buffer(header), {}});
+  has_files_ = has_files_ || body.has_file_pieces();
   body.ForEachPiece(
       [&](ByteSpan bytes) {
         pieces_.push_back({asio::buffer(bytes.data(), bytes.size()), {}});
       },
       [&](const FileRange& file) {
         pieces_.push_back({{}, file});
-        has_files_ = true;
       });
 }
 
@@ -27,7 +27,6 @@ Awaitable<asio::error_code> ResponseWriter::Send() {
   // segments as the records instead of as tiny packets of their own.
   const bool cork = has_files_;
   if (cork) SetCork(true);
-  gathered_.clear();
   for (const Piece& piece : pieces_) {
     if (piece.file.size == 0) {
       gathered_.push_back(piece.bytes);

@@ -149,7 +149,7 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs a
   auto bytes = ReadBatches(segment->log(), first.position, end, max_bytes);
   if (!bytes) return Err(bytes.error());
   result.records = std::move(*bytes);
-  result.next_offset = NextOffsetAfterBatches(result.records, offset);
+  result.next_offset = ScanWholeBatches(result.records, offset).next_offset;
   return result;
 }
 

@@ -73,8 +73,6 @@ struct ReadResult {
   int64_t next_offset = 0;
   int64_t high_watermark = 0;
   int64_t log_start_offset = 0;
-
-  size_t size() const { return file.size != 0 ? file.size : records.size(); }
 };
 
 // Reads of fewer bytes than this are copied even when a file range may be returned: a

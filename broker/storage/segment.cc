@@ -190,19 +190,6 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
 
 namespace {
 
-// The length of the whole batches at the start of `bytes`.
-size_t WholeBatchesPrefix(ByteSpan bytes) {
-  size_t pos = 0;
-  while (bytes.size() - pos >= bh::kLogOverhead) {
-    int32_t length = LoadBigEndian<int32_t>(bytes.data() + pos + bh::kBatchLength);
-    if (length < protocol::kMinBatchLengthV2) break;
-    size_t size = static_cast<size_t>(length) + bh::kLogOverhead;
-    if (size > bytes.size() - pos) break;
-    pos += size;
-  }
-  return pos;
-}
-
 // Reads the batch at `start` whole, however large.
 Result<SharedBytes> ReadFirstBatch(const File& file, uint64_t start, uint64_t end) {
   uint8_t header[bh::kLogOverhead];
@@ -230,26 +217,26 @@ Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, 
   auto got = file.ReadAt(start, out.writable());
   if (!got) return Err(got.error());
   out.Truncate(*got);
-  const size_t whole = WholeBatchesPrefix(out);
+  const size_t whole = ScanWholeBatches(out, 0).bytes;
   if (whole == 0) return ReadFirstBatch(file, start, end);  // larger than max_bytes alone
   out.Truncate(whole);
   return out;
 }
 
-int64_t NextOffsetAfterBatches(ByteSpan batches, int64_t fallback) {
-  int64_t next = fallback;
-  size_t pos = 0;
-  while (batches.size() - pos >= bh::kSize) {
-    const uint8_t* h = batches.data() + pos;
+WholeBatches ScanWholeBatches(ByteSpan bytes, int64_t none_offset) {
+  WholeBatches whole{0, none_offset};
+  while (bytes.size() - whole.bytes >= bh::kLogOverhead) {
+    const uint8_t* h = bytes.data() + whole.bytes;
     int32_t length = LoadBigEndian<int32_t>(h + bh::kBatchLength);
     if (length < protocol::kMinBatchLengthV2) break;
     size_t size = static_cast<size_t>(length) + bh::kLogOverhead;
-    if (size > batches.size() - pos) break;
-    next = LoadBigEndian<int64_t>(h + bh::kBaseOffset) +
-           LoadBigEndian<int32_t>(h + bh::kLastOffsetDelta) + 1;
-    pos += size;
+    if (size > bytes.size() - whole.bytes) break;
+    // A whole batch holds its full header, so the offsets are there to read.
+    whole.next_offset = LoadBigEndian<int64_t>(h + bh::kBaseOffset) +
+                        LoadBigEndian<int32_t>(h + bh::kLastOffsetDelta) + 1;
+    whole.bytes += size;
   }
-  return next;
+  return whole;
 }
 
 }  // namespace kpk::storage

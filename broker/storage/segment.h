@@ -149,7 +149,12 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
 // buffer can be handed on (to a Fetch response) without a copy.
 Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes);
 
-// The offset after the last of the whole batches in `batches`; `fallback` if there are none.
-int64_t NextOffsetAfterBatches(ByteSpan batches, int64_t fallback);
+// The whole batches at the start of `bytes` (framing only): how many bytes they take, and the
+// offset after the last of them (`none_offset` if there is none).
+struct WholeBatches {
+  size_t bytes;
+  int64_t next_offset;
+};
+WholeBatches ScanWholeBatches(ByteSpan bytes, int64_t none_offset);
 
 }  // namespace kpk::storage

@@ -174,9 +174,6 @@ Result<std::vector<std::string>> ResolveTopics(const ConsumeOptions& opts,
   return opts.topics;
 }
 
-// Applies rebalances the way the protocol in use wants them. librdkafka's built-in handling
-// would do the same, except that with a cooperative protocol it then skips the LeaveGroup on
-// close (2.0), leaving the group looking busy until the session times out.
 // Where a group member starts on partitions the group has no committed offset for, when -o
 // says more than start or end (rpk passes any start through as franz-go's reset offset). One
 // consume per process, and the rebalance callback's opaque belongs to the client: a global.
@@ -224,6 +221,9 @@ void ApplyGroupStart(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
   }
 }
 
+// Applies rebalances the way the protocol in use wants them. librdkafka's built-in handling
+// would do the same, except that with a cooperative protocol it then skips the LeaveGroup on
+// close (2.0), leaving the group looking busy until the session times out.
 void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                  void* /*opaque*/) {
   const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
@@ -330,16 +330,18 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
   if (group) {
     props->emplace_back("auto.offset.reset",
                         spec->from == OffsetSpec::From::kEnd ? "latest" : "earliest");
-    const bool plain = spec->from_value == 0 && (spec->from == OffsetSpec::From::kStart ||
-                                                 spec->from == OffsetSpec::From::kEnd);
-    if (!plain) g_group_start = GroupStart{*spec, 0};
   }
   kafka::ClientOptions client_opts{kafka::ClientKind::kConsumer, *props, [](rd_kafka_conf_t* c) {
                                      rd_kafka_conf_set_rebalance_cb(c, OnRebalance);
                                    }};
   std::optional<kafka::Client> client = OpenClient(ctx, client_opts);
   if (!client) return kExitFailure;
-  if (g_group_start) g_group_start->timeout_ms = static_cast<int>(client->timeout().count());
+  // Set before the first poll, which is where rebalances run.
+  const bool plain_start = spec->from_value == 0 && (spec->from == OffsetSpec::From::kStart ||
+                                                     spec->from == OffsetSpec::From::kEnd);
+  if (group && !plain_start) {
+    g_group_start = GroupStart{*spec, static_cast<int>(client->timeout().count())};
+  }
 
   Result<kafka::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
