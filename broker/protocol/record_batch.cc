@@ -73,8 +73,102 @@ Status ValidateRecordBatch(ByteSpan batch) {
   return Status::OK();
 }
 
-Status ValidateRecords(const RecordBatchView& batch) {
-  if (batch.is_compressed()) return Status::OK();
+namespace {
+
+// The record checks of RecordIterator::Next and ValidateRecords over raw pointers, with no
+// RecordView to fill: under a produce of 100-byte records, iterating them had been a fifth of
+// the broker's CPU. Accepts exactly what the iterator accepts (the fuzzer compares the two);
+// the iterator still words the error.
+class RecordScanner {
+ public:
+  RecordScanner(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
+
+  bool Scan(int32_t count) {
+    for (int32_t expected_delta = 0; expected_delta < count; ++expected_delta) {
+      int32_t length;
+      if (!Varint(&length) || length < 0 || end_ - p_ < length) return false;
+      if (!Body(p_ + length, expected_delta)) return false;
+    }
+    return p_ == end_;
+  }
+
+ private:
+  bool Body(const uint8_t* body_end, int32_t expected_delta) {
+    const uint8_t* outer_end = end_;
+    end_ = body_end;
+    int64_t timestamp_delta;
+    int32_t offset_delta;
+    int32_t header_count;
+    bool ok = Skip(1) && Varlong(&timestamp_delta) && Varint(&offset_delta) &&
+              offset_delta == expected_delta && NullableBytes() && NullableBytes() &&
+              Varint(&header_count) && header_count >= 0;
+    for (int32_t i = 0; ok && i < header_count; ++i) {
+      int32_t key_length;
+      ok = Varint(&key_length) && key_length >= 0 && Skip(key_length) && NullableBytes();
+    }
+    ok = ok && p_ == end_;
+    end_ = outer_end;
+    return ok;
+  }
+
+  bool Skip(int64_t n) {
+    if (end_ - p_ < n) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool NullableBytes() {
+    int32_t length;
+    return Varint(&length) && length >= -1 && (length == -1 || Skip(length));
+  }
+
+  // Unsigned LEB128 as ByteReader reads it: at most 10 bytes, the 10th holding only bit 63.
+  bool UnsignedVarlong(uint64_t* out) {
+    if (end_ - p_ >= 2) {
+      if (p_[0] < 0x80) {
+        *out = *p_++;
+        return true;
+      }
+      if (p_[1] < 0x80) {
+        *out = uint64_t{p_[0] & 0x7Fu} | uint64_t{p_[1]} << 7;
+        p_ += 2;
+        return true;
+      }
+    }
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
+      const uint8_t b = *p_++;
+      if (shift == 63 && b > 1) return false;
+      value |= uint64_t{b & 0x7Fu} << shift;
+      if (b < 0x80) {
+        *out = value;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool Varint(int32_t* out) {
+    uint64_t raw;
+    if (!UnsignedVarlong(&raw) || raw > UINT32_MAX) return false;
+    const auto v = static_cast<uint32_t>(raw);
+    *out = static_cast<int32_t>((v >> 1) ^ (~(v & 1) + 1));
+    return true;
+  }
+
+  bool Varlong(int64_t* out) {
+    uint64_t raw;
+    if (!UnsignedVarlong(&raw)) return false;
+    *out = static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+    return true;
+  }
+
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+// The iterator's account of why a batch failed RecordScanner.
+Status DescribeInvalidRecords(const RecordBatchView& batch) {
   RecordIterator it(batch);
   RecordView record;
   int32_t expected_delta = 0;
@@ -85,7 +179,20 @@ Status ValidateRecords(const RecordBatchView& batch) {
     }
     ++expected_delta;
   }
-  return it.status();
+  if (!it.status().ok()) return it.status();
+  return Status::InvalidArgument("malformed records");
+}
+
+}  // namespace
+
+Status ValidateRecords(const RecordBatchView& batch) {
+  if (batch.is_compressed()) return Status::OK();
+  const ByteSpan records = batch.records_data();
+  const int32_t count = batch.record_count();
+  if (count >= 0 && RecordScanner(records.data(), records.data() + records.size()).Scan(count)) {
+    return Status::OK();
+  }
+  return DescribeInvalidRecords(batch);
 }
 
 namespace {

@@ -83,13 +83,13 @@ void Flusher::TakeSyncWork() {
       i = round_next_++;
     }
     // Each index is taken once, so results[i] has a single writer.
-    (*round_results_)[i] = (*round_logs_)[i]->Sync();
+    (*round_results_)[i] = (*round_logs_)[i]->SyncData();
   }
 }
 
 void Flusher::SyncAll(const std::vector<PartitionLog*>& logs, std::vector<Status>& results) {
   if (logs.size() == 1 || helpers_.empty()) {
-    for (size_t i = 0; i < logs.size(); ++i) results[i] = logs[i]->Sync();
+    for (size_t i = 0; i < logs.size(); ++i) results[i] = logs[i]->SyncData();
     return;
   }
   {
@@ -160,6 +160,7 @@ void Flusher::RunRound(std::vector<Request>& batch) {
     r.done(status);
     ++callbacks;
   }
+  for (PartitionLog* log : logs) log->TidyAfterSync();
   std::lock_guard lock(mu_);
   stats_.syncs += syncs;
   stats_.requests += callbacks;

@@ -4,9 +4,10 @@
 // A producer's acks=-1 response may only be sent once its batch is on disk. Rather than fsync
 // per request, the network layer appends, then asks the Flusher to call it back once the
 // partition is durable up to the end of that append. The flusher thread takes every request
-// queued so far, syncs each partition they name once (PartitionLog::Sync), then runs their
-// callbacks. Requests that arrive while it is syncing wait for the next round, so under load
-// one fsync serves everything that queued during the previous one.
+// queued so far, syncs each partition they name once (PartitionLog::SyncData), runs their
+// callbacks, and only then does the logs' bookkeeping (TidyAfterSync), which no one waits for.
+// Requests that arrive while it is syncing wait for the next round, so under load one fsync
+// serves everything that queued during the previous one.
 //
 // When a round has several partitions to sync, the flusher thread hands them to a few helper
 // threads and syncs alongside them. ext4 folds concurrent fdatasyncs into one journal commit:
@@ -38,7 +39,7 @@ class Flusher {
 
   struct Stats {
     uint64_t rounds = 0;    // wake-ups that found work
-    uint64_t syncs = 0;     // PartitionLog::Sync calls
+    uint64_t syncs = 0;     // PartitionLog::SyncData calls
     uint64_t requests = 0;  // callbacks run
   };
 

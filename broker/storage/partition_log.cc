@@ -243,6 +243,12 @@ Result<std::optional<TimestampAndOffset>> PartitionLog::MaxTimestamp() const {
 }
 
 Status PartitionLog::Sync() {
+  Status s = SyncData();
+  TidyAfterSync();
+  return s;
+}
+
+Status PartitionLog::SyncData() {
   std::lock_guard sync_lock(sync_mu_);
   std::vector<std::shared_ptr<Segment>> sealed;
   std::shared_ptr<Segment> active;
@@ -291,9 +297,16 @@ Status PartitionLog::Sync() {
     Warn("fsync failed, refusing further appends until restart: " + s.ToString());
     return health();
   }
-  if (env_.sync) (void)WriteRecoveryPoint(target);
-  if (env_.sync && env_.page_cache_tail_bytes >= 0) DropColdPages(active, active_size);
+  if (env_.sync) tidy_ = {target, std::move(active), active_size};
   return Status::OK();
+}
+
+void PartitionLog::TidyAfterSync() {
+  std::lock_guard sync_lock(sync_mu_);
+  if (!tidy_.active) return;
+  (void)WriteRecoveryPoint(tidy_.durable_offset);
+  if (env_.page_cache_tail_bytes >= 0) DropColdPages(tidy_.active, tidy_.active_size);
+  tidy_ = {};
 }
 
 void PartitionLog::DropColdPages(const std::shared_ptr<Segment>& active, uint64_t durable_size) {

@@ -137,6 +137,11 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   // An fsync failure is sticky (health() turns kIOError): after one, Linux may have dropped the
   // dirty pages, so nothing written since can be acknowledged.
   Status Sync();
+  // Sync() in two steps, so a caller can answer its waiters between them: SyncData() makes the
+  // data durable and advances durable_offset(); TidyAfterSync() then writes the recovery point
+  // and drops cold pages for it (bookkeeping nobody waits for).
+  Status SyncData();
+  void TidyAfterSync();
   // Sync(), then save the active segment's index and the recovery point so the next open
   // needs no scan. Call when appends have stopped. The log is still readable afterwards.
   Status Close();
@@ -194,8 +199,15 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   bool deleted_ = false;
   Status health_;
 
-  // Serializes Sync and Close and guards the recovery-point file.
+  // Serializes Sync and Close and guards the recovery-point file and tidy_.
   std::mutex sync_mu_;
+  // What the last SyncData made durable, for TidyAfterSync; `active` is null when done.
+  struct Tidy {
+    int64_t durable_offset = 0;
+    std::shared_ptr<Segment> active;
+    uint64_t active_size = 0;
+  };
+  Tidy tidy_;
   std::unique_ptr<File> recovery_point_file_;
   int64_t recovery_point_written_ = -1;
   // Serializes DeleteRecordsBefore's checkpoint writes.

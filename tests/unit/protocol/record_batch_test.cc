@@ -44,6 +44,34 @@ int CountRecords(const RecordBatchView& view, Status* s) {
   return n;
 }
 
+// ValidateRecords' verdict spelled out with the record iterator.
+bool IteratorAccepts(const RecordBatchView& view) {
+  RecordIterator it(view);
+  RecordView r;
+  int32_t expected_delta = 0;
+  while (it.Next(&r)) {
+    if (r.offset_delta != expected_delta++) return false;
+  }
+  return it.status().ok();
+}
+
+// A batch of one record whose body is `body` as given (length prefix added), resealed.
+Bytes BatchWithRecordBody(const Bytes& body) {
+  RecordBatchBuilder b;
+  b.Add(1000, std::nullopt, AsBytes(std::string("v")));
+  Bytes bytes = b.Build();
+  bytes.resize(batch_header::kRecords);
+  ByteWriter w;
+  w.WriteVarint(static_cast<int32_t>(body.size()));
+  Bytes prefix = w.Take();
+  bytes.insert(bytes.end(), prefix.begin(), prefix.end());
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  StoreBigEndian<int32_t>(bytes.data() + batch_header::kBatchLength,
+                          static_cast<int32_t>(bytes.size() - batch_header::kLogOverhead));
+  Reseal(bytes);
+  return bytes;
+}
+
 Bytes SampleBatch() {
   RecordBatchBuilder b;
   const std::string v1 = "value-1", k2 = "key-2", hv = "header-value";
@@ -371,6 +399,7 @@ TEST_CASE("random damage to resealed records fails cleanly") {
     REQUIRE(view);
     Status s;
     CountRecords(*view, &s);
+    REQUIRE(ValidateRecords(*view).ok() == IteratorAccepts(*view));
     if (s.ok()) {
       ++decoded_ok;
     } else {
@@ -379,6 +408,36 @@ TEST_CASE("random damage to resealed records fails cleanly") {
   }
   CHECK(rejected > 0);
   CHECK(decoded_ok + rejected == 20000);
+}
+
+TEST_CASE("ValidateRecords reads varints exactly as the record iterator does") {
+  // attributes, timestampDelta, offsetDelta, key length, value length, "v", header count
+  const Bytes minimal = {0x00, 0x00, 0x00, 0x01, 0x02, 'v', 0x00};
+  // The same fields in over-long encodings, which ByteReader accepts while the value fits.
+  const Bytes padded = {0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x80,
+                        0x80, 0x80, 0x80, 0x00, 0x01, 0x82, 0x80, 0x00, 'v',  0x80, 0x00};
+  // A 10th varlong byte above 1, and an offset delta beyond 32 bits.
+  const Bytes long_varlong = {0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                              0xFF, 0xFF, 0x02, 0x00, 0x01, 0x02, 'v',  0x00};
+  const Bytes wide_delta = {0x00, 0x00, 0x80, 0x80, 0x80, 0x80, 0x20, 0x01, 0x02, 'v', 0x00};
+  // Key length -2, a negative header count, and a header key running past the record.
+  const Bytes bad_key = {0x00, 0x00, 0x00, 0x03, 0x02, 'v', 0x00};
+  const Bytes bad_headers = {0x00, 0x00, 0x00, 0x01, 0x02, 'v', 0x01};
+  const Bytes long_header_key = {0x00, 0x00, 0x00, 0x01, 0x02, 'v', 0x02, 0x08, 'k', 0x01};
+  const Bytes header_ok = {0x00, 0x00, 0x00, 0x01, 0x02, 'v', 0x02, 0x02, 'k', 0x01};
+  struct Case {
+    const Bytes* body;
+    bool valid;
+  } cases[] = {{&minimal, true},          {&padded, true},   {&long_varlong, false},
+               {&wide_delta, false},      {&bad_key, false}, {&bad_headers, false},
+               {&long_header_key, false}, {&header_ok, true}};
+  for (const Case& c : cases) {
+    Bytes bytes = BatchWithRecordBody(*c.body);
+    auto view = RecordBatchView::Parse(bytes);
+    REQUIRE(view);
+    CHECK(IteratorAccepts(*view) == c.valid);
+    CHECK(ValidateRecords(*view).ok() == c.valid);
+  }
 }
 
 }  // namespace
