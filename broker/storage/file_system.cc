@@ -59,6 +59,8 @@ class PosixFile final : public File {
     return Status::OK();
   }
 
+  void StartWriteback() override { (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE); }
+
   Result<uint64_t> Size() const override {
     struct stat st;
     if (::fstat(fd_, &st) != 0) return Err(Status::FromErrno(errno, "stat " + path()));

@@ -35,6 +35,9 @@ class File {
   virtual Status Truncate(uint64_t size) = 0;
   // fdatasync: the file's data (and the size needed to read it back) reach the disk.
   virtual Status Sync() = 0;
+  // Starts writing the file's dirty data to disk without waiting for it (a hint: Sync() still
+  // waits, and reports any failure). Lets one thread have many files written at once.
+  virtual void StartWriteback() {}
   virtual Result<uint64_t> Size() const = 0;
   // Tells the kernel that [offset, offset + size) of the file, already durable, need not stay
   // in the page cache. Pages only partly in the range stay. A hint: nothing can fail.

@@ -6,10 +6,7 @@
 
 namespace kpk::storage {
 
-Flusher::Flusher(int sync_threads) {
-  for (int i = 1; i < sync_threads; ++i) helpers_.emplace_back([this] { RunHelper(); });
-  thread_ = std::thread([this] { Run(); });
-}
+Flusher::Flusher() : thread_([this] { Run(); }) {}
 
 Flusher::~Flusher() { Stop(); }
 
@@ -48,64 +45,13 @@ void Flusher::Stop() {
     work_cv_.notify_one();
   }
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-  {
-    std::lock_guard lock(round_mu_);
-    helpers_stop_ = true;
-    round_cv_.notify_all();
-  }
-  for (std::thread& helper : helpers_) {
-    if (helper.joinable()) helper.join();
-  }
-}
-
-void Flusher::RunHelper() {
-  uint64_t seen = 0;
-  while (true) {
-    {
-      std::unique_lock lock(round_mu_);
-      round_cv_.wait(lock, [&] { return helpers_stop_ || round_id_ != seen; });
-      if (helpers_stop_) return;
-      seen = round_id_;
-      ++round_busy_;
-    }
-    TakeSyncWork();
-    std::lock_guard lock(round_mu_);
-    if (--round_busy_ == 0) round_done_cv_.notify_all();
-  }
-}
-
-void Flusher::TakeSyncWork() {
-  while (true) {
-    size_t i;
-    {
-      std::lock_guard lock(round_mu_);
-      if (round_logs_ == nullptr || round_next_ >= round_logs_->size()) return;
-      i = round_next_++;
-    }
-    // Each index is taken once, so results[i] has a single writer.
-    (*round_results_)[i] = (*round_logs_)[i]->SyncData();
-  }
 }
 
 void Flusher::SyncAll(const std::vector<PartitionLog*>& logs, std::vector<Status>& results) {
-  if (logs.size() == 1 || helpers_.empty()) {
-    for (size_t i = 0; i < logs.size(); ++i) results[i] = logs[i]->SyncData();
-    return;
+  if (logs.size() > 1) {
+    for (PartitionLog* log : logs) log->StartWriteback();
   }
-  {
-    std::lock_guard lock(round_mu_);
-    round_logs_ = &logs;
-    round_results_ = &results;
-    round_next_ = 0;
-    ++round_id_;
-    round_cv_.notify_all();
-  }
-  TakeSyncWork();
-  std::unique_lock lock(round_mu_);
-  // All logs are taken once round_next_ reaches the end; wait for helpers still syncing one.
-  round_done_cv_.wait(lock, [&] { return round_busy_ == 0; });
-  round_logs_ = nullptr;
-  round_results_ = nullptr;
+  for (size_t i = 0; i < logs.size(); ++i) results[i] = logs[i]->SyncData();
 }
 
 Flusher::Stats Flusher::stats() const {

@@ -9,10 +9,12 @@
 // Requests that arrive while it is syncing wait for the next round, so under load one fsync
 // serves everything that queued during the previous one.
 //
-// When a round has several partitions to sync, the flusher thread hands them to a few helper
-// threads and syncs alongside them. ext4 folds concurrent fdatasyncs into one journal commit:
-// on the 2-core dev machine 8 files took 40-50 ms per round one after another and 2.5-8 ms in
-// parallel. Callbacks still all run on the flusher thread.
+// When a round has several partitions, the flusher first starts the writeback of all of them
+// (File::StartWriteback) and only then waits on each in turn. The disk then gets every file's
+// data at once, and the waits after the first find their data written and their metadata in
+// the same journal commit. On the 2-core dev machine, 8 files x 128 KiB per round took 0.74-0.79
+// ms of CPU per MB that way, against 1.04-1.30 with one fdatasync per file on 4 threads, in
+// about the same time per round (2.1-2.3 ms against 2.0-2.8 ms).
 #pragma once
 
 #include <condition_variable>
@@ -43,9 +45,8 @@ class Flusher {
     uint64_t requests = 0;  // callbacks run
   };
 
-  // Starts the flusher thread and sync_threads - 1 helpers (at least 1 thread in all).
-  explicit Flusher(int sync_threads = kDefaultSyncThreads);
-  static constexpr int kDefaultSyncThreads = 4;
+  // Starts the flusher thread.
+  Flusher();
   // Stop()s.
   ~Flusher();
   Flusher(const Flusher&) = delete;
@@ -73,11 +74,8 @@ class Flusher {
 
   void Run();
   void RunRound(std::vector<Request>& batch);
-  // Syncs every log, using the helpers when there is more than one.
-  void SyncAll(const std::vector<PartitionLog*>& logs, std::vector<Status>& results);
-  void RunHelper();
-  // Syncs logs from the current parallel round until none are left.
-  void TakeSyncWork();
+  // Syncs every log: writeback of all of them first, then the waits.
+  static void SyncAll(const std::vector<PartitionLog*>& logs, std::vector<Status>& results);
 
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
@@ -88,18 +86,6 @@ class Flusher {
   bool stopping_ = false;
   bool stopped_ = false;
   Stats stats_;
-
-  // A parallel round: helpers take logs by index until none are left.
-  std::mutex round_mu_;
-  std::condition_variable round_cv_;
-  std::condition_variable round_done_cv_;
-  uint64_t round_id_ = 0;
-  const std::vector<PartitionLog*>* round_logs_ = nullptr;
-  std::vector<Status>* round_results_ = nullptr;
-  size_t round_next_ = 0;
-  int round_busy_ = 0;  // helpers still working on the current round
-  bool helpers_stop_ = false;
-  std::vector<std::thread> helpers_;
 
   std::thread thread_;
 };

@@ -301,6 +301,19 @@ Status PartitionLog::SyncData() {
   return Status::OK();
 }
 
+void PartitionLog::StartWriteback() {
+  std::vector<std::shared_ptr<Segment>> segments;
+  {
+    std::lock_guard lock(mu_);
+    if (deleted_ || !env_.sync) return;
+    segments = unsynced_sealed_;
+    segments.push_back(segments_.back());
+  }
+  for (const auto& segment : segments) {
+    if (!segment->removed()) segment->log().StartWriteback();
+  }
+}
+
 void PartitionLog::TidyAfterSync() {
   std::lock_guard sync_lock(sync_mu_);
   if (!tidy_.active) return;

@@ -142,6 +142,8 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   // and drops cold pages for it (bookkeeping nobody waits for).
   Status SyncData();
   void TidyAfterSync();
+  // Starts writing what SyncData() would sync without waiting for it (File::StartWriteback).
+  void StartWriteback();
   // Sync(), then save the active segment's index and the recovery point so the next open
   // needs no scan. Call when appends have stopped. The log is still readable afterwards.
   Status Close();

@@ -40,6 +40,13 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
+def cpu_ticks():
+    """(stolen, total) CPU ticks of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:9]]
+    return fields[7], sum(fields)
+
+
 def load_average():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -481,7 +488,8 @@ def markdown(results, args):
     """The report; a section whose scenario did not run (--only) is left out."""
     lines = []
     lines.append(f"Run: {results['date']}, load average before/after: {results['load_before']} /"
-                 f" {results['load_after']}, repeats: {args.repeats} (median shown)"
+                 f" {results['load_after']}, CPU time stolen by the hypervisor:"
+                 f" {results.get('steal_percent', '?')}%, repeats: {args.repeats} (median shown)"
                  + (f", throughput record counts x{results['produce_scale']}"
                     if results.get("produce_scale", 1.0) != 1.0 else "") + ".")
     core = {"throughput", "e2e", "produce_latency", "startup", "crash"} & set(results)
@@ -682,6 +690,7 @@ def main():
     tails = {100: 30_000, 1024: 3_000}
     passes = {1: 20, 8: 4}
 
+    ticks_before = cpu_ticks()
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "load_before": load_average(),
                "produce_scale": args.produce_scale}
     started = time.monotonic()
@@ -726,6 +735,8 @@ def main():
         results["crash"] = crash_scenario(load, args.crash_rounds, duration_s=6 * scale + 2,
                                           rate=5000, partitions=2)
     results["load_after"] = load_average()
+    stolen, total = (after - before for after, before in zip(cpu_ticks(), ticks_before))
+    results["steal_percent"] = round(100.0 * stolen / max(total, 1), 1)
     results["seconds"] = round(time.monotonic() - started, 1)
     if args.json:
         with open(args.json, "w") as f:

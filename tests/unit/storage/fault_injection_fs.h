@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "broker/storage/file_system.h"
 
@@ -63,8 +64,12 @@ class FaultInjectionFileSystem final : public FileSystem {
 
   uint64_t file_syncs() const { return file_syncs_; }
   uint64_t dir_syncs() const { return dir_syncs_; }
-  // The most fdatasyncs that were ever in progress at the same time.
-  int max_concurrent_syncs() const { return max_concurrent_syncs_; }
+  // "writeback <path>" and "sync <path>" for every File::StartWriteback and fdatasync of a
+  // file, in the order they happened.
+  std::vector<std::string> sync_events() {
+    std::lock_guard lock(mu_);
+    return sync_events_;
+  }
 
   Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) override;
   Status CreateDir(const std::string& path) override {
@@ -96,20 +101,23 @@ class FaultInjectionFileSystem final : public FileSystem {
   // Called by files: how much of an n-byte write fits.
   size_t Reserve(size_t n);
   void RecordSynced(const std::string& path, uint64_t size);
+  void RecordSyncEvent(std::string event) {
+    std::lock_guard lock(mu_);
+    sync_events_.push_back(std::move(event));
+  }
 
   FileSystem* base_;
   std::atomic<int64_t> space_left_{-1};
   std::atomic<bool> fail_sync_{false};
   std::atomic<int64_t> sync_delay_ms_{0};
   std::atomic<bool> fail_truncate_{false};
-  std::atomic<int> concurrent_syncs_{0};
-  std::atomic<int> max_concurrent_syncs_{0};
   std::atomic<bool> crashed_{false};
   std::atomic<uint64_t> file_syncs_{0};
   std::atomic<uint64_t> dir_syncs_{0};
   std::mutex mu_;
   std::string crash_before_rename_;
   std::map<std::string, uint64_t> synced_sizes_;  // path -> size at its last fdatasync
+  std::vector<std::string> sync_events_;
 };
 
 class FaultFile final : public File {
@@ -139,20 +147,21 @@ class FaultFile final : public File {
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
     if (fs_->fail_sync_) return Status::FromErrno(EIO, "fdatasync " + path());
     ++fs_->file_syncs_;
-    int now = ++fs_->concurrent_syncs_;
-    for (int seen = fs_->max_concurrent_syncs_; now > seen;) {
-      if (fs_->max_concurrent_syncs_.compare_exchange_weak(seen, now)) break;
-    }
+    fs_->RecordSyncEvent("sync " + path());
     if (int64_t ms = fs_->sync_delay_ms_; ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
     Status s = base_->Sync();
-    --fs_->concurrent_syncs_;
     if (s.ok()) {
       auto size = base_->Size();
       if (size) fs_->RecordSynced(path(), *size);
     }
     return s;
+  }
+  void StartWriteback() override {
+    if (fs_->crashed_) return;
+    fs_->RecordSyncEvent("writeback " + path());
+    base_->StartWriteback();
   }
   Result<uint64_t> Size() const override { return base_->Size(); }
 

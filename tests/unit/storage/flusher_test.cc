@@ -166,30 +166,46 @@ TEST_CASE("many producer threads share fsyncs (group commit under concurrency)")
   for (const auto& log : logs) CHECK(log->durable_offset() == log->log_end_offset());
 }
 
-TEST_CASE("a round syncs its partitions in parallel") {
+TEST_CASE("a round starts every partition's writeback before it waits on any") {
   TempDir tmp;
   FaultInjectionFileSystem fs;
   std::vector<std::shared_ptr<PartitionLog>> logs;
   for (int p = 0; p < 4; ++p) logs.push_back(OpenLog(tmp.path() + "/" + std::to_string(p), &fs));
-  fs.SetSyncDelay(50ms);
-  Flusher flusher(4);
+  Flusher flusher;
   Waiter waiter;
+  // Held in the fdatasync of another log, the flusher lets the four requests below queue for
+  // one round.
+  auto holder = OpenLog(tmp.path() + "/holder", &fs);
+  AppendCopy(*holder, MakeBatch(1, 10, kNow), kNow);
+  fs.SetSyncDelay(100ms);
+  flusher.ScheduleSync(holder);
+  std::this_thread::sleep_for(20ms);
+  const size_t events_before = fs.sync_events().size();
   for (const auto& log : logs) {
     int64_t base = AppendCopy(*log, MakeBatch(1, 10, kNow), kNow);
     flusher.RequestDurable(log, base + 1, waiter.Callback(base + 1, log));
   }
   REQUIRE(waiter.WaitFor(4));
   CHECK(waiter.ok() == 4);
-  CHECK(fs.max_concurrent_syncs() >= 2);
   for (const auto& log : logs) CHECK(log->durable_offset() == 1);
+  const std::vector<std::string> events = fs.sync_events();
+  std::vector<std::string> round(events.begin() + static_cast<std::ptrdiff_t>(events_before),
+                                 events.end());
+  REQUIRE(round.size() == 8);
+  for (size_t i = 0; i < round.size(); ++i) {
+    CHECK_MESSAGE(round[i].starts_with(i < 4 ? "writeback " : "sync "), round[i]);
+  }
 
-  FaultInjectionFileSystem serial_fs;
-  auto log = OpenLog(tmp.path() + "/serial", &serial_fs);
-  Flusher single(1);
+  // A round with one partition just syncs it.
+  auto log = OpenLog(tmp.path() + "/single", &fs);
+  fs.SetSyncDelay(0ms);
+  const size_t single_before = fs.sync_events().size();
   AppendCopy(*log, MakeBatch(1, 10, kNow), kNow);
-  single.RequestDurable(log, 1, waiter.Callback(1, log));
+  flusher.RequestDurable(log, 1, waiter.Callback(1, log));
   REQUIRE(waiter.WaitFor(5));
-  CHECK(serial_fs.max_concurrent_syncs() == 1);
+  const std::vector<std::string> after = fs.sync_events();
+  REQUIRE(after.size() == single_before + 1);
+  CHECK(after.back().starts_with("sync "));
 }
 
 TEST_CASE("a failed fsync fails the waiters and every later append") {
