@@ -122,10 +122,9 @@ class FirstAnswer(threading.Thread):
 # Servers
 
 class KpkTarget:
-    name = "kpk"
-
     def __init__(self, developer_mode=False):
         from kpk_harness import Broker
+        self.name = "kpk-nosync" if developer_mode else "kpk"
         self.broker = Broker(developer_mode=developer_mode)
 
     def start(self, topic, partitions, load):
@@ -227,9 +226,11 @@ def throughput_scenario(load, size, partitions, count, tail, passes, repeats, de
                 produce["server_cpu_ms_per_mb"] = (cpu1 - cpu0) * 1e3 / (
                     produce["delivered"] * size / 1e6)
                 consume["server_cpu_ms_per_mb"] = (cpu2 - cpu1) * 1e3 / (consume["bytes"] / 1e6)
-                if t.name == "kpk":
+                # Developer-mode rows ("kpk-nosync") stand in kpk's column.
+                side = "mock" if t.name == "mock" else "kpk"
+                if side == "kpk":
                     rss.append(rss_kib(t.pid))
-                results[t.name].append({"produce": produce, "consume": consume})
+                results[side].append({"produce": produce, "consume": consume})
                 log(f"  {t.name:4} {size}B x{partitions}p: produce {produce['mb_per_s']:.1f} MB/s"
                     f" ({produce['records_per_s']:.0f}/s, {produce['failed']} failed),"
                     f" consume {consume['mb_per_s']:.1f} MB/s; server CPU"
@@ -350,10 +351,32 @@ def idempotent_scenario(load, repeats, count, size=1024, partitions=8):
     return out
 
 
-def latency_scenario(load, mode, args, repeats):
-    results = {"kpk": [], "mock": []}
+def fsync_probe(samples=2000, interval_s=0.001):
+    """p50/p99 (ms) of a 100-byte append + fdatasync on the disk under the benchmark's temp
+    dir, one every `interval_s`: what one acks=all record costs the disk at this moment."""
+    times = []
+    with tempfile.TemporaryDirectory(prefix="kpk-bench-fsync-") as d:
+        fd = os.open(os.path.join(d, "probe"), os.O_CREAT | os.O_WRONLY, 0o644)
+        try:
+            for _ in range(samples):
+                t0 = time.perf_counter()
+                os.write(fd, b"x" * 100)
+                os.fdatasync(fd)
+                times.append((time.perf_counter() - t0) * 1e3)
+                time.sleep(interval_s)
+        finally:
+            os.close(fd)
+    times.sort()
+    return {"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99) - 1]}
+
+
+def latency_scenario(load, mode, args, repeats, with_nosync=False):
+    """With with_nosync, kpk also runs in developer_mode (no fsync): what is left of its
+    latency then is the machine's scheduling, not the disk."""
+    results = {"kpk": [], "mock": []} | ({"kpk-nosync": []} if with_nosync else {})
     for rep in range(repeats):
-        order = [KpkTarget(), MockTarget()]
+        order = [KpkTarget(), MockTarget()] + ([KpkTarget(developer_mode=True)]
+                                               if with_nosync else [])
         if rep % 2:
             order.reverse()
         for target in order:
@@ -361,7 +384,7 @@ def latency_scenario(load, mode, args, repeats):
             with running(target, topic, 1, load) as t:
                 r = load.run(mode, t.bootstrap, topic, 1, args)
                 results[t.name].append(r)
-                log(f"  {t.name:4} {mode}: p50 {r['p50_us']:.0f} us, p99 {r['p99_us']:.0f} us,"
+                log(f"  {t.name:10} {mode}: p50 {r['p50_us']:.0f} us, p99 {r['p99_us']:.0f} us,"
                     f" max {r['max_us']:.0f} us ({r['samples']} samples)")
     return {
         "mode": mode, "runs": results,
@@ -525,6 +548,13 @@ def markdown(results, args):
         row("produce p99, acks=all, linger 0, 1,000 msg/s (ms)", k, m, "< 1 ms", k < 1, digits=3)
         k50, m50 = pl["p50_us"]["kpk"] / 1e3, pl["p50_us"]["mock"] / 1e3
         row("produce p50 (ms)", k50, m50, "-", True, digits=3)
+        if "kpk-nosync" in pl["p99_us"]:
+            row("produce p99, same load, kpk in developer_mode (no fsync) (ms)",
+                pl["p99_us"]["kpk-nosync"] / 1e3, m, "-", True, digits=3)
+        if "fsync_probe" in pl:
+            probe = pl["fsync_probe"]
+            lines.append(f"| disk: 100-byte append + fdatasync, 1 per ms, p50 / p99 (ms) |"
+                         f" {probe['p50_ms']:.3f} / {probe['p99_ms']:.3f} | | | - | |")
     if "startup" in results:
         st = results["startup"]
         row("startup: spawn to first answered ApiVersions (ms)", st["kpk"], st["mock"],
@@ -722,7 +752,10 @@ def main():
         log("produce latency")
         results["produce_latency"] = latency_scenario(
             load, "produce-latency", ["--count", n_lat, "--rate", "1000", "--size", "100",
-                                      "--acks", "all", "--linger-ms", "0"], args.repeats)
+                                      "--acks", "all", "--linger-ms", "0"], args.repeats,
+            with_nosync=True)
+        results["produce_latency"]["fsync_probe"] = fsync_probe()
+        log(f"  fdatasync probe: {results['produce_latency']['fsync_probe']}")
     if "groups" in only:
         log("group consume: 3 consumers vs 1, 1 KiB x 8 partitions")
         results["groups"] = groups_scenario(load, args.repeats, consumers=3, per_partition=3_000,
