@@ -50,6 +50,19 @@ Result<RecordBatchView> RecordBatchView::Parse(ByteSpan data) {
   return view;
 }
 
+Result<RecordBatchView> RecordBatchView::ParseHeader(ByteSpan header) {
+  if (header.size() < batch_header::kSize) {
+    return Err(Status::Corruption(Msg("record batch header of ", header.size(),
+                                      " bytes is shorter than ", batch_header::kSize)));
+  }
+  RecordBatchView view(header);
+  if (view.magic() != kMagicV2) {
+    return Err(Status::InvalidArgument(
+        Msg("record batch magic ", int{view.magic()}, " is not supported (only 2)")));
+  }
+  return view;
+}
+
 uint32_t RecordBatchView::ComputeCrc() const {
   return crc32c::Value(data_.data() + batch_header::kCrcStart,
                        data_.size() - batch_header::kCrcStart);

@@ -85,6 +85,9 @@ class RecordBatchView {
   // Checks only what every accessor needs: at least a full header, magic 2, and batchLength
   // matching data.size(). Use ValidateRecordBatch for the CRC and the counts.
   static Result<RecordBatchView> Parse(ByteSpan data);
+  // A view of a batch's header alone, for walks that read no records: at least a full header
+  // and magic 2. data() and records_data() then hold only the bytes given.
+  static Result<RecordBatchView> ParseHeader(ByteSpan header);
 
   int64_t base_offset() const { return Load<int64_t>(batch_header::kBaseOffset); }
   int32_t batch_length() const { return Load<int32_t>(batch_header::kBatchLength); }

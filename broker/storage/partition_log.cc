@@ -153,6 +153,55 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs a
   return result;
 }
 
+Status PartitionLog::ScanBatches(
+    const std::function<bool(const BatchHeader&)>& want_whole,
+    const std::function<Status(ByteSpan bytes, bool whole)>& visit) const {
+  struct Range {
+    std::shared_ptr<Segment> segment;
+    uint64_t start;
+    uint64_t end;
+  };
+  std::vector<Range> ranges;
+  int64_t start_offset;
+  {
+    std::lock_guard lock(mu_);
+    start_offset = log_start_offset_;
+    for (const auto& segment : segments_) {
+      if (segment->empty() || segment->next_offset() <= start_offset) continue;
+      ranges.push_back({segment, segment->index().LookupOffset(start_offset), segment->size()});
+    }
+  }
+  // Big enough for a run of small batches, small next to a large one.
+  constexpr size_t kHeaderChunk = 16 * 1024;
+  for (const Range& r : ranges) {
+    BatchScanner scanner(r.segment->log(), r.start, r.end, kHeaderChunk);
+    while (true) {
+      const BatchScanner::Step step = scanner.Next(false);
+      if (step == BatchScanner::Step::kEnd) break;
+      if (step == BatchScanner::Step::kIOError) return scanner.io_status();
+      if (step != BatchScanner::Step::kBatch) {
+        return Status::Corruption("unreadable batch at byte " +
+                                  std::to_string(scanner.next_position()) + " of " +
+                                  r.segment->FilePath(format::kLogSuffix));
+      }
+      const BatchHeader& header = scanner.header();
+      if (header.next_offset() <= start_offset) continue;
+      Status s;
+      if (want_whole(header)) {
+        Bytes whole(header.size);
+        auto n = r.segment->log().ReadAt(header.position, whole);
+        if (!n) return n.error();
+        if (*n != whole.size()) return Status::Corruption("short read of a batch in " + name_);
+        s = visit(whole, true);
+      } else {
+        s = visit(scanner.header_bytes(), false);
+      }
+      if (!s.ok()) return s;
+    }
+  }
+  return Status::OK();
+}
+
 namespace {
 
 // Narrows a batch-level answer to the first record with timestamp >= `timestamp` (or, with

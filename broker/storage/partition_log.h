@@ -115,6 +115,13 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   // so that finding it reads nothing; copied bytes fill max_bytes with whole batches.
   Result<ReadResult> Read(int64_t offset, size_t max_bytes, ReadAs as = ReadAs::kBytes) const;
 
+  // Hands `visit` every batch from the one holding the log start offset to the log end, in
+  // order: its header alone (protocol::batch_header::kSize bytes, whole = false), or all of it
+  // where `want_whole` says so. Reads little more than the headers otherwise, so a walk over a
+  // log of large batches costs a small share of reading it. Stops at the first error.
+  Status ScanBatches(const std::function<bool(const BatchHeader&)>& want_whole,
+                     const std::function<Status(ByteSpan bytes, bool whole)>& visit) const;
+
   // The first offset whose batch has maxTimestamp >= timestamp (for uncompressed CreateTime
   // batches refined to the first such record), or nullopt if there is none (ListOffsets).
   Result<std::optional<TimestampAndOffset>> OffsetForTimestamp(int64_t timestamp) const;

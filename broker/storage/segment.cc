@@ -59,6 +59,10 @@ ByteSpan BatchScanner::batch() const {
   return ByteSpan(buf_).subspan(header_.position - buf_pos_, header_.size);
 }
 
+ByteSpan BatchScanner::header_bytes() const {
+  return ByteSpan(buf_).subspan(header_.position - buf_pos_, bh::kSize);
+}
+
 Result<std::shared_ptr<Segment>> Segment::Create(FileSystem& fs, const std::string& dir,
                                                  int64_t base_offset) {
   std::string path = JoinPath(dir, format::SegmentFileName(base_offset, format::kLogSuffix));

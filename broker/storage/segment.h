@@ -54,6 +54,9 @@ class BatchScanner {
   const BatchHeader& header() const { return header_; }
   // The current batch's bytes; valid after Next(true) returned kBatch, until the next call.
   ByteSpan batch() const;
+  // The current batch's header (its first protocol::batch_header::kSize bytes); valid after
+  // Next() returned kBatch, until the next call.
+  ByteSpan header_bytes() const;
   // Where the batch after the current one starts (the scan's position).
   uint64_t next_position() const { return next_; }
   const Status& io_status() const { return io_status_; }

@@ -120,25 +120,19 @@ void PartitionProducerState::Apply(const protocol::RecordBatchView& batch) {
 }
 
 Status PartitionProducerState::Rebuild(const storage::PartitionLog& log) {
-  constexpr size_t kChunk = 1 << 20;
-  int64_t offset = log.log_start_offset();
-  // Bounded by the log's size: each pass advances past at least one batch.
-  while (offset < log.log_end_offset()) {
-    auto read = log.Read(offset, kChunk);
-    if (!read) return read.error();
-    if (read->records.empty()) break;
-    protocol::RecordSetIterator batches(read->records);
-    ByteSpan bytes;
-    int64_t next = offset;
-    while (batches.Next(&bytes)) {
-      auto batch = protocol::RecordBatchView::Parse(bytes);
-      if (!batch) return batch.error();
-      Apply(*batch);
-      next = batch->next_offset();
-    }
-    if (next <= offset) break;
-    offset = next;
-  }
+  // Every field Apply() needs is in a batch's header, except a control batch's marker: only
+  // those are read whole. A first read_committed fetch on a large log used to read all of it.
+  auto is_control = [](const storage::BatchHeader& header) {
+    return (header.attributes & protocol::batch_attributes::kControl) != 0;
+  };
+  Status s = log.ScanBatches(is_control, [this](ByteSpan bytes, bool whole) {
+    auto batch = whole ? protocol::RecordBatchView::Parse(bytes)
+                       : protocol::RecordBatchView::ParseHeader(bytes);
+    if (!batch) return batch.error();
+    Apply(*batch);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
   TrimBefore(log.log_start_offset());
   return Status::OK();
 }

@@ -63,6 +63,8 @@ class FaultInjectionFileSystem final : public FileSystem {
   bool crashed() const { return crashed_; }
 
   uint64_t file_syncs() const { return file_syncs_; }
+  // Bytes that reads of files returned.
+  uint64_t bytes_read() const { return bytes_read_; }
   uint64_t dir_syncs() const { return dir_syncs_; }
   // "writeback <path>" and "sync <path>" for every File::StartWriteback and fdatasync of a
   // file, in the order they happened.
@@ -113,6 +115,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   std::atomic<bool> fail_truncate_{false};
   std::atomic<bool> crashed_{false};
   std::atomic<uint64_t> file_syncs_{0};
+  std::atomic<uint64_t> bytes_read_{0};
   std::atomic<uint64_t> dir_syncs_{0};
   std::mutex mu_;
   std::string crash_before_rename_;
@@ -136,7 +139,9 @@ class FaultFile final : public File {
     return Status::OK();
   }
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
-    return base_->ReadAt(offset, out);
+    auto n = base_->ReadAt(offset, out);
+    if (n) fs_->bytes_read_ += *n;
+    return n;
   }
   Status Truncate(uint64_t size) override {
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
