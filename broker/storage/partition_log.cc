@@ -156,12 +156,7 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs a
 Status PartitionLog::ScanBatches(
     const std::function<bool(const BatchHeader&)>& want_whole,
     const std::function<Status(ByteSpan bytes, bool whole)>& visit) const {
-  struct Range {
-    std::shared_ptr<Segment> segment;
-    uint64_t start;
-    uint64_t end;
-  };
-  std::vector<Range> ranges;
+  std::vector<SegmentRange> ranges;
   int64_t start_offset;
   {
     std::lock_guard lock(mu_);
@@ -173,7 +168,7 @@ Status PartitionLog::ScanBatches(
   }
   // Big enough for a run of small batches, small next to a large one.
   constexpr size_t kHeaderChunk = 16 * 1024;
-  for (const Range& r : ranges) {
+  for (const SegmentRange& r : ranges) {
     BatchScanner scanner(r.segment->log(), r.start, r.end, kHeaderChunk);
     while (true) {
       const BatchScanner::Step step = scanner.Next(false);
@@ -234,12 +229,7 @@ Result<TimestampAndOffset> NarrowToRecord(const File& file, const BatchHeader& b
 
 Result<std::optional<TimestampAndOffset>> PartitionLog::OffsetForTimestamp(
     int64_t timestamp) const {
-  struct Candidate {
-    std::shared_ptr<Segment> segment;
-    uint64_t start;
-    uint64_t end;
-  };
-  std::vector<Candidate> candidates;
+  std::vector<SegmentRange> candidates;
   int64_t min_offset;
   {
     std::lock_guard lock(mu_);
@@ -250,7 +240,7 @@ Result<std::optional<TimestampAndOffset>> PartitionLog::OffsetForTimestamp(
       candidates.push_back({segment, segment->index().LookupTimestamp(timestamp), segment->size()});
     }
   }
-  for (const Candidate& c : candidates) {
+  for (const SegmentRange& c : candidates) {
     auto batch = FindBatchByTimestamp(c.segment->log(), c.start, c.end, timestamp, min_offset);
     if (!batch) return Err(batch.error());
     if (!*batch) continue;

@@ -177,6 +177,13 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
  private:
   PartitionLog(std::string dir, std::string name, const LogConfig& config, LogEnv env);
 
+  // A byte range of one segment, copied under mu_ for a read done without it.
+  struct SegmentRange {
+    std::shared_ptr<Segment> segment;
+    uint64_t start;
+    uint64_t end;
+  };
+
   // Recovery (log_recovery.cc).
   Status Recover(int64_t now_ms);
   Status RecoverSegments(const std::vector<int64_t>& bases, int64_t recovery_point);
