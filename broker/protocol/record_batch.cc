@@ -180,8 +180,10 @@ class RecordScanner {
   const uint8_t* end_;
 };
 
-// The iterator's account of why a batch failed RecordScanner.
-Status DescribeInvalidRecords(const RecordBatchView& batch) {
+}  // namespace
+
+Status CheckRecordsByIterator(const RecordBatchView& batch) {
+  if (batch.is_compressed()) return Status::OK();
   RecordIterator it(batch);
   RecordView record;
   int32_t expected_delta = 0;
@@ -192,11 +194,8 @@ Status DescribeInvalidRecords(const RecordBatchView& batch) {
     }
     ++expected_delta;
   }
-  if (!it.status().ok()) return it.status();
-  return Status::InvalidArgument("malformed records");
+  return it.status();
 }
-
-}  // namespace
 
 Status ValidateRecords(const RecordBatchView& batch) {
   if (batch.is_compressed()) return Status::OK();
@@ -205,7 +204,8 @@ Status ValidateRecords(const RecordBatchView& batch) {
   if (count >= 0 && RecordScanner(records.data(), records.data() + records.size()).Scan(count)) {
     return Status::OK();
   }
-  return DescribeInvalidRecords(batch);
+  Status why = CheckRecordsByIterator(batch);
+  return why.ok() ? Status::InvalidArgument("malformed records") : why;
 }
 
 namespace {

@@ -150,6 +150,10 @@ Status ValidateRecordBatch(ByteSpan batch);
 // well-formed records with offset deltas 0, 1, 2, ... and nothing after them (kInvalidArgument
 // otherwise). Compressed batches are accepted unexamined: they are stored as-is.
 Status ValidateRecords(const RecordBatchView& batch);
+// The same checks made by walking RecordIterator: slower, but it says which record is wrong
+// and how. ValidateRecords words its errors with it, and tests hold the two to the same
+// verdict.
+Status CheckRecordsByIterator(const RecordBatchView& batch);
 
 // A record header: a non-null string key and a nullable value.
 struct RecordHeaderView {

@@ -183,11 +183,12 @@ Status PartitionLog::ScanBatches(
       if (header.next_offset() <= start_offset) continue;
       Status s;
       if (want_whole(header)) {
-        Bytes whole(header.size);
-        auto n = r.segment->log().ReadAt(header.position, whole);
-        if (!n) return n.error();
-        if (*n != whole.size()) return Status::Corruption("short read of a batch in " + name_);
-        s = visit(whole, true);
+        auto whole = ReadBatch(r.segment->log(), header);
+        if (!whole) return whole.error();
+        if (whole->size() != header.size) {
+          return Status::Corruption("short read of a batch in " + name_);
+        }
+        s = visit(*whole, true);
       } else {
         s = visit(scanner.header_bytes(), false);
       }
@@ -208,10 +209,9 @@ Result<TimestampAndOffset> NarrowToRecord(const File& file, const BatchHeader& b
   bool log_append_time = batch.attributes & protocol::batch_attributes::kLogAppendTime;
   bool compressed = batch.attributes & protocol::batch_attributes::kCompressionMask;
   if (log_append_time || compressed) return coarse;
-  Bytes bytes(batch.size);
-  auto n = file.ReadAt(batch.position, bytes);
-  if (!n) return Err(n.error());
-  auto view = RecordBatchView::Parse(ByteSpan(bytes).first(*n));
+  auto bytes = ReadBatch(file, batch);
+  if (!bytes) return Err(bytes.error());
+  auto view = RecordBatchView::Parse(*bytes);
   if (!view) return coarse;
   protocol::RecordIterator it(*view);
   protocol::RecordView record;

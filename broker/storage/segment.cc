@@ -214,6 +214,14 @@ Result<SharedBytes> ReadFirstBatch(const File& file, uint64_t start, uint64_t en
 
 }  // namespace
 
+Result<Bytes> ReadBatch(const File& file, const BatchHeader& header) {
+  Bytes bytes(header.size);
+  auto n = file.ReadAt(header.position, bytes);
+  if (!n) return Err(n.error());
+  bytes.resize(*n);
+  return bytes;
+}
+
 Result<SharedBytes> ReadBatches(const File& file, uint64_t start, uint64_t end, size_t max_bytes) {
   if (start >= end) return SharedBytes{};
   auto out =

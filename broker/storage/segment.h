@@ -147,6 +147,9 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
                                                         uint64_t end, int64_t timestamp,
                                                         int64_t min_offset);
 
+// The bytes of the batch `header` describes; fewer if the file ends first.
+Result<Bytes> ReadBatch(const File& file, const BatchHeader& header);
+
 // Reads whole batches starting at `start` (a batch boundary) and ending at or before `end`:
 // as many as fit in max_bytes, but always the first one even if it is larger (KIP-74). The
 // buffer can be handed on (to a Fetch response) without a copy.

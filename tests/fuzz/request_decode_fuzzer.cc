@@ -6,7 +6,7 @@
 // again gives an equal message, and encoding that gives the same bytes. Every Produce records
 // field, and the raw input itself, also go through the record batch splitter, validator and
 // record iterator, which must agree with each other (ValidateRecords' own scanner must accept
-// exactly what the iterator accepts).
+// exactly what CheckRecordsByIterator accepts).
 //
 // ASan/UBSan catch reads past the input and undefined behaviour; the checks below abort on
 // logic errors so libFuzzer records them as findings.
@@ -45,25 +45,13 @@ void WalkValidRecords(const RecordBatchView& view) {
   if (count != view.record_count()) Finding("record count differs from the records iterated");
 }
 
-// ValidateRecords' verdict spelled out with the record iterator, which it must match.
-bool IteratorAcceptsRecords(const RecordBatchView& view) {
-  if (view.is_compressed()) return true;
-  RecordIterator it(view);
-  RecordView record;
-  int32_t expected_delta = 0;
-  while (it.Next(&record)) {
-    if (record.offset_delta != expected_delta++) return false;
-  }
-  return it.status().ok();
-}
-
 void CheckBatch(ByteSpan batch) {
   (void)ValidateRecordBatch(batch);
   auto view = RecordBatchView::Parse(batch);
   if (!view) return;
   // Records are checked whatever the CRC says: random input almost never has a valid one.
   const Status valid = ValidateRecords(*view);
-  if (valid.ok() != IteratorAcceptsRecords(*view)) {
+  if (valid.ok() != CheckRecordsByIterator(*view).ok()) {
     Finding("ValidateRecords and the record iterator disagree");
   }
   if (valid.ok() && !view->is_compressed()) WalkValidRecords(*view);
