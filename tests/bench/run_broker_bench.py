@@ -18,6 +18,7 @@ every wait and subprocess is bounded. Results go to stdout as a Markdown table (
 import argparse
 import contextlib
 import json
+import mmap
 import os
 import random
 import shutil
@@ -370,6 +371,33 @@ def fsync_probe(samples=2000, interval_s=0.001):
     return {"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99) - 1]}
 
 
+def write_bandwidth_probe(total_mib=256, sync_every_mib=2, repeats=3):
+    """MB/s of sequential writes to the disk under the benchmark's temp dir, in 1 MiB writes:
+    buffered with an fdatasync every `sync_every_mib` (what a broker's group commit does under
+    a heavy acks=all load), and O_DIRECT (the device's own ceiling). No broker that persists
+    what it acknowledges can produce faster than the first for long."""
+    block = mmap.mmap(-1, 1 << 20)  # page-aligned, as O_DIRECT needs
+    block.write(b"x" * (1 << 20))
+    out = {"buffered_mb_s": [], "direct_mb_s": []}
+    with tempfile.TemporaryDirectory(prefix="kpk-bench-disk-") as d:
+        for _ in range(repeats):
+            for key, flags in (("buffered_mb_s", 0), ("direct_mb_s", os.O_DIRECT)):
+                path = os.path.join(d, "probe")
+                fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | flags, 0o644)
+                try:
+                    t0 = time.perf_counter()
+                    for i in range(total_mib):
+                        os.write(fd, block)
+                        if not flags and (i + 1) % sync_every_mib == 0:
+                            os.fdatasync(fd)
+                    os.fdatasync(fd)
+                    out[key].append(total_mib * (1 << 20) / 1e6 / (time.perf_counter() - t0))
+                finally:
+                    os.close(fd)
+                    os.unlink(path)
+    return {k: median(v) for k, v in out.items()}
+
+
 def latency_scenario(load, mode, args, repeats, with_nosync=False):
     """With with_nosync, kpk also runs in developer_mode (no fsync): what is left of its
     latency then is the machine's scheduling, not the disk."""
@@ -531,6 +559,11 @@ def markdown(results, args):
         k, m = s["produce_mb_s"]["kpk"], s["produce_mb_s"]["mock"]
         row(f"produce {s['size']} B, {s['partitions']} part., acks=all, linger 5 ms (MB/s)", k, m,
             ">= 1.0x", ratio(k, m) is not None and ratio(k, m) >= 1.0)
+    if "disk_write" in results:
+        disk = results["disk_write"]
+        lines.append(f"| disk: 1 MiB writes + fdatasync every 2 MiB / O_DIRECT (MB/s) |"
+                     f" {fmt(disk['buffered_mb_s'], 0)} / {fmt(disk['direct_mb_s'], 0)} | | |"
+                     " - | |")
     for s in throughput:
         k, m = s["consume_mb_s"]["kpk"], s["consume_mb_s"]["mock"]
         row(f"consume {s['size']} B, {s['partitions']} part. (MB/s)", k, m, ">= 1.0x",
@@ -735,6 +768,8 @@ def main():
             results["throughput"].append(throughput_scenario(
                 load, size, partitions, counts[size], tails[size], passes[partitions],
                 args.repeats, developer_mode=False))
+        results["disk_write"] = write_bandwidth_probe()
+        log(f"  disk write probe: {results['disk_write']}")
     if "devmode" in only:
         results["developer_mode"] = []
         for size, partitions in shapes:
