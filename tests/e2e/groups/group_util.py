@@ -38,6 +38,10 @@ class Recorder:
         self.current = set()
         self.assignments = []
         self.revocations = []
+        # Assignments taken away without a revoke (librdkafka's "lost"): the member was fenced.
+        self.lost = []
+        # (partition, offset) of records whose commit the coordinator refused.
+        self.refused_commits = set()
         self.foreign = []  # records from partitions not assigned to it at the time
         self.errors = []
 
@@ -50,6 +54,16 @@ class Recorder:
         with self.lock:
             self.current = (self.current - set(partitions)) if incremental else set()
             self.revocations.append(sorted(partitions))
+
+    def lost_all(self, partitions, incremental=False):
+        with self.lock:
+            self.current = (self.current - set(partitions)) if incremental else set()
+            self.lost.append(sorted(partitions))
+
+    def commit_refused(self, partition, offset, why):
+        with self.lock:
+            self.refused_commits.add((partition, offset))
+            self.errors.append(f"commit {partition}@{offset}: {why}")
 
     def record(self, partition, offset):
         with self.lock:
@@ -89,9 +103,13 @@ class RdkafkaConsumer(threading.Thread):
     def _on_revoke(self, consumer, partitions):
         self.rec.revoked([p.partition for p in partitions], self.incremental)
 
+    def _on_lost(self, consumer, partitions):
+        self.rec.lost_all([p.partition for p in partitions], self.incremental)
+
     def run(self):
         deadline = time.monotonic() + CONSUMER_TIME_LIMIT
-        self.consumer.subscribe([self.topic], on_assign=self._on_assign, on_revoke=self._on_revoke)
+        self.consumer.subscribe([self.topic], on_assign=self._on_assign, on_revoke=self._on_revoke,
+                                on_lost=self._on_lost)
         try:
             while not self.stop_event.is_set() and time.monotonic() < deadline:
                 msg = self.consumer.poll(0.05)
@@ -104,7 +122,7 @@ class RdkafkaConsumer(threading.Thread):
                 try:
                     self.consumer.commit(message=msg, asynchronous=False)
                 except KafkaException as e:
-                    self.rec.errors.append(f"commit {msg.partition()}@{msg.offset()}: {e}")
+                    self.rec.commit_refused(msg.partition(), msg.offset(), e)
         finally:
             self.consumer.close()
 
@@ -182,11 +200,16 @@ def total_records(recorders):
 
 
 def check_no_duplicates(recorders):
+    """Each record consumed once; only a record whose commit was refused may come again (the
+    group hands out what is not committed: at least once)."""
+    refused = set()
+    for r in recorders:
+        refused |= r.refused_commits
     seen = {}
     for r in recorders:
         for key in r.snapshot()[1]:
-            assert key not in seen, f"{key} consumed by {seen[key]} and by {r.name}"
-            seen[key] = r.name
+            assert key not in seen or key in refused, f"{key} consumed by {seen[key]} and by {r.name}"
+            seen.setdefault(key, r.name)
     return seen
 
 
