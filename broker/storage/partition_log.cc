@@ -173,12 +173,7 @@ Status PartitionLog::ScanBatches(
     while (true) {
       const BatchScanner::Step step = scanner.Next(false);
       if (step == BatchScanner::Step::kEnd) break;
-      if (step == BatchScanner::Step::kIOError) return scanner.io_status();
-      if (step != BatchScanner::Step::kBatch) {
-        return Status::Corruption("unreadable batch at byte " +
-                                  std::to_string(scanner.next_position()) + " of " +
-                                  r.segment->FilePath(format::kLogSuffix));
-      }
+      if (step != BatchScanner::Step::kBatch) return scanner.failure();
       const BatchHeader& header = scanner.header();
       if (header.next_offset() <= start_offset) continue;
       Status s;

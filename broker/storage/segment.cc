@@ -59,6 +59,11 @@ ByteSpan BatchScanner::batch() const {
   return ByteSpan(buf_).subspan(header_.position - buf_pos_, header_.size);
 }
 
+Status BatchScanner::failure() const {
+  if (!io_status_.ok()) return io_status_;
+  return Status::Corruption(file_.path() + ": malformed batch at byte " + std::to_string(next_));
+}
+
 ByteSpan BatchScanner::header_bytes() const {
   return ByteSpan(buf_).subspan(header_.position - buf_pos_, bh::kSize);
 }
@@ -154,18 +159,10 @@ Result<std::optional<BatchHeader>> FindBatchByOffset(const File& file, uint64_t 
                                                      int64_t offset) {
   BatchScanner scanner(file, start, end, 16 * 1024);
   while (true) {
-    switch (scanner.Next(false)) {
-      case BatchScanner::Step::kBatch:
-        if (scanner.header().next_offset() > offset) return scanner.header();
-        break;
-      case BatchScanner::Step::kEnd:
-        return std::nullopt;
-      case BatchScanner::Step::kIOError:
-        return Err(scanner.io_status());
-      default:
-        return Err(Status::Corruption(file.path() + ": malformed batch at byte " +
-                                      std::to_string(scanner.next_position())));
-    }
+    const BatchScanner::Step step = scanner.Next(false);
+    if (step == BatchScanner::Step::kEnd) return std::nullopt;
+    if (step != BatchScanner::Step::kBatch) return Err(scanner.failure());
+    if (scanner.header().next_offset() > offset) return scanner.header();
   }
 }
 
@@ -174,21 +171,11 @@ Result<std::optional<BatchHeader>> FindBatchByTimestamp(const File& file, uint64
                                                         int64_t min_offset) {
   BatchScanner scanner(file, start, end, 16 * 1024);
   while (true) {
-    switch (scanner.Next(false)) {
-      case BatchScanner::Step::kBatch:
-        if (scanner.header().max_timestamp >= timestamp &&
-            scanner.header().next_offset() > min_offset) {
-          return scanner.header();
-        }
-        break;
-      case BatchScanner::Step::kEnd:
-        return std::nullopt;
-      case BatchScanner::Step::kIOError:
-        return Err(scanner.io_status());
-      default:
-        return Err(Status::Corruption(file.path() + ": malformed batch at byte " +
-                                      std::to_string(scanner.next_position())));
-    }
+    const BatchScanner::Step step = scanner.Next(false);
+    if (step == BatchScanner::Step::kEnd) return std::nullopt;
+    if (step != BatchScanner::Step::kBatch) return Err(scanner.failure());
+    const BatchHeader& header = scanner.header();
+    if (header.max_timestamp >= timestamp && header.next_offset() > min_offset) return header;
   }
 }
 

@@ -60,6 +60,9 @@ class BatchScanner {
   // Where the batch after the current one starts (the scan's position).
   uint64_t next_position() const { return next_; }
   const Status& io_status() const { return io_status_; }
+  // Why Next() returned neither kBatch nor kEnd: the read error, or a Corruption naming the
+  // file and the byte where the malformed batch starts.
+  Status failure() const;
 
  private:
   // Makes [pos, pos + n) available in buf_; false on a short read or an error.

@@ -1,11 +1,13 @@
 // Test doubles for storage: a temporary directory that cleans itself up, and a FileSystem that
 // wraps the real one to count fsyncs, inject failures (ENOSPC part way through a write, failed
-// fsyncs, a failed rename) and simulate a machine crash by dropping what was never synced.
+// fsyncs, a failed rename), hold writes to chosen files, and simulate a machine crash by
+// dropping what was never synced.
 #pragma once
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -51,6 +53,22 @@ class FaultInjectionFileSystem final : public FileSystem {
   void SetFailTruncate(bool fail) { fail_truncate_ = fail; }
   // Every fdatasync takes at least this long, like a slow disk.
   void SetSyncDelay(std::chrono::milliseconds delay) { sync_delay_ms_ = delay.count(); }
+  // Writes to files whose path ends with `suffix` wait until ReleaseWrites() (10 s at most).
+  void HoldWritesTo(std::string suffix) {
+    std::lock_guard lock(mu_);
+    held_suffix_ = std::move(suffix);
+    holding_ = true;
+  }
+  void ReleaseWrites() {
+    std::lock_guard lock(mu_);
+    holding_ = false;
+    hold_cv_.notify_all();
+  }
+  // Writes so far to files whose path ends with the last HoldWritesTo suffix.
+  int held_path_writes() {
+    std::lock_guard lock(mu_);
+    return held_path_writes_;
+  }
   // The next rename of a path containing `fragment` fails, and from then on every mutating call
   // fails too: the process "died" just before the rename.
   void CrashBeforeRenameOf(std::string fragment) {
@@ -103,6 +121,12 @@ class FaultInjectionFileSystem final : public FileSystem {
   // Called by files: how much of an n-byte write fits.
   size_t Reserve(size_t n);
   void RecordSynced(const std::string& path, uint64_t size);
+  void WaitIfHeld(const std::string& path) {
+    std::unique_lock lock(mu_);
+    if (held_suffix_.empty() || !path.ends_with(held_suffix_)) return;
+    hold_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return !holding_; });
+    ++held_path_writes_;
+  }
   void RecordSyncEvent(std::string event) {
     std::lock_guard lock(mu_);
     sync_events_.push_back(std::move(event));
@@ -121,6 +145,10 @@ class FaultInjectionFileSystem final : public FileSystem {
   std::string crash_before_rename_;
   std::map<std::string, uint64_t> synced_sizes_;  // path -> size at its last fdatasync
   std::vector<std::string> sync_events_;
+  std::condition_variable hold_cv_;
+  std::string held_suffix_;
+  bool holding_ = false;
+  int held_path_writes_ = 0;
 };
 
 class FaultFile final : public File {
@@ -129,6 +157,7 @@ class FaultFile final : public File {
       : File(base->path()), fs_(fs), base_(std::move(base)) {}
 
   Status WriteAt(uint64_t offset, ByteSpan data) override {
+    fs_->WaitIfHeld(path());
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
     size_t fits = fs_->Reserve(data.size());
     if (fits > 0) {

@@ -294,80 +294,14 @@ TEST_CASE("acknowledged data survives a machine crash; unsynced data may not") {
   CHECK(AppendCopy(**log, MakeBatch(1, 1, kNow), kNow) == end);
 }
 
-// Passes everything to the real file system, except that between Hold() and Release() (or for
-// at most 10 s) writes to recovery-point files wait.
-class GatedCheckpointFileSystem final : public FileSystem {
- public:
-  void Hold() {
-    std::lock_guard lock(mu_);
-    held_ = true;
-  }
-  void Release() {
-    std::lock_guard lock(mu_);
-    held_ = false;
-    cv_.notify_all();
-  }
-  int checkpoint_writes() const { return checkpoint_writes_; }
-
-  Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) override {
-    auto file = base_->Open(path, mode);
-    if (!file) return file;
-    return std::unique_ptr<File>(new GatedFile(this, std::move(*file)));
-  }
-  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
-  Result<std::vector<std::string>> ListDir(const std::string& path) override {
-    return base_->ListDir(path);
-  }
-  Status RemoveFile(const std::string& path) override { return base_->RemoveFile(path); }
-  Status RemoveAll(const std::string& path) override { return base_->RemoveAll(path); }
-  Status Rename(const std::string& from, const std::string& to) override {
-    return base_->Rename(from, to);
-  }
-  Status SyncDir(const std::string& path) override { return base_->SyncDir(path); }
-  bool Exists(const std::string& path) override { return base_->Exists(path); }
-
- private:
-  class GatedFile final : public File {
-   public:
-    GatedFile(GatedCheckpointFileSystem* fs, std::unique_ptr<File> base)
-        : File(base->path()), fs_(fs), base_(std::move(base)) {}
-    Status WriteAt(uint64_t offset, ByteSpan data) override {
-      if (path().ends_with(format::kRecoveryPointFileName)) fs_->WaitWhileHeld();
-      return base_->WriteAt(offset, data);
-    }
-    Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
-      return base_->ReadAt(offset, out);
-    }
-    Status Truncate(uint64_t size) override { return base_->Truncate(size); }
-    Status Sync() override { return base_->Sync(); }
-    Result<uint64_t> Size() const override { return base_->Size(); }
-
-   private:
-    GatedCheckpointFileSystem* fs_;
-    std::unique_ptr<File> base_;
-  };
-
-  void WaitWhileHeld() {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, 10s, [&] { return !held_; });
-    ++checkpoint_writes_;
-  }
-
-  FileSystem* base_ = DefaultFileSystem();
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool held_ = false;
-  std::atomic<int> checkpoint_writes_{0};
-};
-
 TEST_CASE("waiters are answered before the recovery point is written") {
   TempDir tmp;
-  GatedCheckpointFileSystem fs;
+  FaultInjectionFileSystem fs;
   auto log = OpenLog(tmp.path(), &fs);
   Flusher flusher;
   Waiter waiter;
-  fs.Hold();
-  const int writes_before = fs.checkpoint_writes();
+  fs.HoldWritesTo(std::string(format::kRecoveryPointFileName));
+  const int writes_before = fs.held_path_writes();
   int64_t end = AppendCopy(*log, MakeBatch(5, 100, kNow), kNow) + 5;
   flusher.RequestDurable(log, end, waiter.Callback(end, log));
   // The flusher is now held in the recovery-point write; the waiter must already have its
@@ -375,9 +309,9 @@ TEST_CASE("waiters are answered before the recovery point is written") {
   CHECK(waiter.WaitFor(1, 2s));
   CHECK(waiter.ok() == 1);
   CHECK(log->durable_offset() == end);
-  fs.Release();
+  fs.ReleaseWrites();
   flusher.Drain();
-  CHECK(fs.checkpoint_writes() > writes_before);
+  CHECK(fs.held_path_writes() > writes_before);
   auto checkpoint =
       ReadWholeFile(fs, tmp.path() + "/" + std::string(format::kRecoveryPointFileName));
   REQUIRE(checkpoint);
