@@ -42,13 +42,18 @@ struct PartitionRead {
 
 PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
                             const Request::FetchPartition& wanted, size_t budget,
-                            bool read_committed) {
+                            bool oversize_first, bool read_committed) {
   PartitionRead result;
   Response::PartitionData& out = result.data;
   out.partition_index = wanted.partition;
+  // librdkafka rejects the whole response over one null record set, so every answer, errors
+  // included, carries an empty one (as Kafka's does).
+  out.records.emplace();
+  out.aborted_transactions.emplace();
   auto log = state.topics().Partition(topic, wanted.partition);
   if (!log) {
     out.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
+    out.high_watermark = out.last_stable_offset = out.log_start_offset = -1;
     return result;
   }
   // read_committed needs the producer state (rebuilt on first use after a restart); otherwise
@@ -60,8 +65,6 @@ PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
   out.last_stable_offset =
       producers ? producers->LastStableOffset(out.high_watermark) : out.high_watermark;
   out.log_start_offset = log->log_start_offset();
-  out.aborted_transactions.emplace();
-  out.records.emplace();  // clients reject a null record set; "nothing" is an empty one
   const int64_t visible_end = read_committed ? out.last_stable_offset : out.high_watermark;
   if (budget == 0 || wanted.fetch_offset == visible_end) return result;
   const size_t limit =
@@ -69,7 +72,8 @@ PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
   // Cutting at the last stable offset needs the batches in memory.
   const bool cut = read_committed && visible_end < out.high_watermark;
   auto read = log->Read(wanted.fetch_offset, limit,
-                        cut ? storage::ReadAs::kBytes : storage::ReadAs::kFileRangeIfLarge);
+                        cut ? storage::ReadAs::kBytes : storage::ReadAs::kFileRangeIfLarge,
+                        oversize_first);
   if (!read) {
     out.error_code =
         ToInt(read.error().code() == Status::Code::kNotFound ? ErrorCode::kOffsetOutOfRange
@@ -113,12 +117,13 @@ FetchRead ReadAll(BrokerState& state, const Request& request, Response& response
     t.topic_id = topic.topic_id;
     for (const auto& p : topic.partitions) {
       // KIP-74: until some data is gathered a partition may return one whole batch even past
-      // max_bytes (storage always returns at least one); after that only what remains.
+      // max_bytes and partition_max_bytes; after that only whole batches within what remains.
       const size_t total = result.bytes;
-      const size_t budget = total == 0 ? std::max<size_t>(max_bytes, 1)
+      const bool first_data = total == 0;
+      const size_t budget = first_data ? std::max<size_t>(max_bytes, 1)
                                        : (total >= max_bytes ? 0 : max_bytes - total);
-      auto read =
-          ReadPartition(state, topic.topic, p, budget, request.isolation_level == kReadCommitted);
+      auto read = ReadPartition(state, topic.topic, p, budget, first_data,
+                                request.isolation_level == kReadCommitted);
       if (read.data.records) result.bytes += read.data.records->size();
       result.short_of_end = result.short_of_end || read.short_of_end;
       t.partitions.push_back(std::move(read.data));

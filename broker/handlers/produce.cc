@@ -77,28 +77,34 @@ ErrorCode ErrorForAppend(const Status& s) {
   }
 }
 
+// Kafka answers a failed partition with offsets of -1, not 0 (which is a real offset).
+PartitionResponse Failed(int32_t index, ErrorCode code) {
+  PartitionResponse r;
+  r.index = index;
+  r.error_code = ToInt(code);
+  r.base_offset = -1;
+  return r;
+}
+
 // Appends one partition's batches; `durable` gets what must reach the disk before an acks=-1
 // answer.
 PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetadata& topic,
                                   const protocol::ProduceRequest::PartitionProduceData& data,
                                   std::optional<DurableTarget>& durable) {
-  PartitionResponse r;
-  r.index = data.index;
   auto log = ctx.state.topics().Partition(topic.name, data.index);
-  if (!log) {
-    r.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
-    return r;
-  }
+  if (!log) return Failed(data.index, ErrorCode::kUnknownTopicOrPartition);
   Validated v = data.records ? ValidateBatches(*data.records, ctx.version,
                                                MaxMessageBytes(topic, ctx.state.config().cluster))
                              : Validated{ErrorCode::kCorruptMessage, "null record set", {}};
   if (v.error != ErrorCode::kNone) {
     KPK_LOG_DEBUG("rejecting produce to {}-{} from {}: {}", topic.name, data.index, ctx.client_host,
                   v.message);
-    r.error_code = ToInt(v.error);
+    PartitionResponse r = Failed(data.index, v.error);
     r.error_message = v.message;
     return r;
   }
+  PartitionResponse r;
+  r.index = data.index;
   const int64_t now = NowMs();
   for (size_t i = 0; i < v.batches.size(); ++i) {
     auto view = protocol::RecordBatchView::Parse(v.batches[i]);
@@ -138,6 +144,7 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
     durable = DurableTarget{log, appended->last_offset + 1};
   }
   r.log_start_offset = log->log_start_offset();
+  if (r.error_code != 0) r.base_offset = r.log_start_offset = -1;
   ctx.state.waiters().Notify({topic.name, data.index});
   return r;
 }
@@ -156,10 +163,9 @@ Awaitable<ProduceHandler::Response> ProduceHandler::Handle(RequestContext& ctx,
     auto topic = ctx.state.topics().Find(topic_data.name);
     for (const auto& data : topic_data.partition_data) {
       if (!valid_acks || !topic) {
-        auto& r = topic_response.partition_responses.emplace_back();
-        r.index = data.index;
-        r.error_code = ToInt(valid_acks ? ErrorCode::kUnknownTopicOrPartition
-                                        : ErrorCode::kInvalidRequiredAcks);
+        topic_response.partition_responses.push_back(
+            Failed(data.index, valid_acks ? ErrorCode::kUnknownTopicOrPartition
+                                          : ErrorCode::kInvalidRequiredAcks));
         continue;
       }
       std::optional<DurableTarget> target;

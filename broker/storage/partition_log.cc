@@ -97,7 +97,8 @@ std::shared_ptr<Segment> PartitionLog::SegmentForOffsetLocked(int64_t offset) co
   return it == segments_.begin() ? segments_.front() : *std::prev(it);
 }
 
-Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs as) const {
+Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs as,
+                                      bool oversize_first) const {
   ReadResult result;
   result.next_offset = offset;
   std::shared_ptr<Segment> segment;
@@ -123,6 +124,7 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs a
   if (!batch) return Err(batch.error());
   if (!*batch) return result;
   const BatchHeader& first = **batch;
+  if (!oversize_first && first.size > max_bytes) return result;
   if (as == ReadAs::kFileRangeIfLarge && segment->log().native_fd() >= 0) {
     // KIP-74: the first batch whole, then as far as a known boundary within max_bytes.
     uint64_t range_end = first.position + first.size;

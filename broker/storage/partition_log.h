@@ -108,12 +108,15 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   // segment.bytes (MESSAGE_TOO_LARGE).
   Result<AppendResult> Append(std::span<uint8_t> batch, int64_t now_ms);
 
-  // Whole batches from the one holding `offset`, up to max_bytes but at least one batch
-  // (KIP-74), from a single segment, never past the high watermark. kNotFound when offset is
+  // Whole batches from the one holding `offset`, up to max_bytes, from a single segment, never
+  // past the high watermark. The first batch comes even if it alone exceeds max_bytes when
+  // `oversize_first` (KIP-74: the first partition of a fetch to return data), and otherwise
+  // nothing does. kNotFound when offset is
   // outside [log start, log end] (OFFSET_OUT_OF_RANGE). A file range ends at the last batch
   // boundary the index knows within max_bytes (index points are index.interval.bytes apart),
   // so that finding it reads nothing; copied bytes fill max_bytes with whole batches.
-  Result<ReadResult> Read(int64_t offset, size_t max_bytes, ReadAs as = ReadAs::kBytes) const;
+  Result<ReadResult> Read(int64_t offset, size_t max_bytes, ReadAs as = ReadAs::kBytes,
+                          bool oversize_first = true) const;
 
   // Hands `visit` every batch from the one holding the log start offset to the log end, in
   // order: its header alone (protocol::batch_header::kSize bytes, whole = false), or all of it

@@ -130,6 +130,34 @@ def test_max_bytes_whole_batches(b):
         assert [r["offset"] for r in recs] == [1, 2] and len(data) == 2 * size, recs
 
 
+def test_max_bytes_across_partitions(b):
+    """KIP-74: only the first partition to return data may exceed max_bytes; after it each
+    partition adds whole batches within what remains, or nothing."""
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "widebatches", partitions=4)
+        batch = kwire.build_batch([(b"k%d" % i, bytes([66 + i]) * 100_000) for i in range(6)])
+        size = len(batch)
+        for p in range(4):
+            for _ in range(2):
+                r = c.request(kwire.API_PRODUCE, 7, kwire.produce_request("widebatches", p, batch))
+                assert r["responses"][0]["partition_responses"][0]["error_code"] == 0
+        wanted = [("widebatches", p, 0) for p in range(4)]
+        for max_bytes, part_max, expect in ((1_000_000, 1 << 20, [1, 0, 0, 0]),
+                                            (size * 3 // 2, size // 2, [1, 0, 0, 0]),
+                                            (size * 5 // 2, 1 << 20, [1, 1, 0, 0]),
+                                            (size * 5 // 2, size // 2, [1, 0, 0, 0]),
+                                            (size * 8, size * 2, [2, 2, 2, 2]),
+                                            (1, 1, [1, 0, 0, 0])):
+            body = fetch(c, wanted, max_bytes=max_bytes, partition_max_bytes=part_max)
+            counts, total = [], 0
+            for p in range(4):
+                data = kwire.fetch_partition(body, "widebatches", p)["records"]
+                counts.append(len(kwire.read_records(data)[0]))
+                total += len(data)
+            assert counts == expect, (max_bytes, part_max, counts)
+            assert total <= max(max_bytes, size), (max_bytes, total)
+
+
 def test_offset_out_of_range(b):
     with Conn(b.bootstrap) as c:
         hwm = kwire.list_offset(c, T, 0, -1)["offset"]
@@ -184,6 +212,10 @@ def test_several_partitions(b):
                 pos += struct.unpack(">i", data[pos + 8:pos + 12])[0] + 12
             missing = kwire.fetch_partition(body, "multi", 9)
             assert missing["error_code"] == kwire.UNKNOWN_TOPIC_OR_PARTITION, missing
+            # An empty record set, never a null one (librdkafka rejects the whole response
+            # over it), and -1 for what an unknown partition does not have, as in Kafka.
+            assert missing["records"] == b"", missing
+            assert missing["high_watermark"] == -1 and missing.get("log_start_offset", -1) == -1, missing
 
 
 def test_concurrent_fetchers(b):
@@ -280,6 +312,7 @@ def main():
             kwire.produce(c, T, 0, [(b"a", b"1"), (b"b", b"2")])
         for test in (test_long_poll_wakeup, test_max_wait_respected, test_min_bytes,
                      test_min_bytes_across_segments, test_max_bytes_whole_batches,
+                     test_max_bytes_across_partitions,
                      test_offset_out_of_range, test_several_partitions,
                      test_large_fetches_sent_from_segment_files, test_concurrent_fetchers):
             t = time.monotonic()
