@@ -47,6 +47,32 @@ void AdminServer::Routes() {
   });
 }
 
+namespace {
+
+// The log cleaner's progress, with names after Kafka's LogCleaner metrics.
+void CleanerMetrics(const storage::CleanerTotals& t, std::string& out) {
+  auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
+    out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+  };
+  metric("kpk_log_cleaner_rounds_total", "counter", "Rounds of the log cleaner", t.rounds);
+  metric("kpk_log_cleaner_cleaned_partitions_total", "counter", "Partitions compacted",
+         t.partitions_cleaned);
+  metric("kpk_log_cleaner_failures_total", "counter", "Compactions that failed", t.failures);
+  metric("kpk_log_cleaner_read_bytes_total", "counter", "Bytes the cleaner read", t.bytes_read);
+  metric("kpk_log_cleaner_written_bytes_total", "counter", "Bytes the cleaner wrote",
+         t.bytes_written);
+  metric("kpk_log_cleaner_removed_bytes_total", "counter", "Bytes compaction freed",
+         t.bytes_removed);
+  metric("kpk_log_cleaner_removed_records_total", "counter", "Records compaction removed",
+         t.records_removed);
+  metric("kpk_log_cleaner_last_dirty_ratio", "gauge",
+         "Dirty share of the partition cleaned last, before its clean", t.last_dirty_ratio);
+  metric("kpk_log_cleaner_last_clean_timestamp_seconds", "gauge",
+         "Wall-clock time of the last clean", static_cast<double>(t.last_clean_ms) / 1000);
+}
+
+}  // namespace
+
 std::string AdminServer::MetricsText() const {
   std::string out;
   auto counter = [&out](const char* name, const char* help, uint64_t value) {
@@ -62,6 +88,7 @@ std::string AdminServer::MetricsText() const {
   counter("kpk_kafka_connections_accepted_total", "Kafka connections accepted",
           metrics_.connections_accepted.load());
   counter("kpk_storage_fsyncs_total", "fdatasync calls", metrics_.fsyncs.load());
+  if (cleaner_totals_) CleanerMetrics(cleaner_totals_(), out);
   out += fmt::format(
       "# HELP kpk_kafka_connections Open Kafka connections\n"
       "# TYPE kpk_kafka_connections gauge\nkpk_kafka_connections {}\n",

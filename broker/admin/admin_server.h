@@ -10,6 +10,7 @@
 #include <string>
 
 #include "broker/server/broker_config.h"
+#include "broker/storage/log_cleaner.h"
 #include "common/status.h"
 
 namespace kpk::broker {
@@ -39,6 +40,10 @@ class AdminServer {
   void Start();
   void Stop();
   void SetReady(bool ready) { ready_ = ready; }
+  // Where /metrics reads the log cleaner's totals; set before Start().
+  void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
+    cleaner_totals_ = std::move(totals);
+  }
 
  private:
   void Routes();
@@ -47,6 +52,7 @@ class AdminServer {
   const BrokerConfig& config_;
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
+  std::function<storage::CleanerTotals()> cleaner_totals_;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

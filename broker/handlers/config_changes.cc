@@ -27,7 +27,7 @@ std::string JoinList(const std::vector<std::string>& items) {
 
 std::string EffectiveValue(const std::vector<ConfigEntry>& entries, const std::string& name) {
   for (const auto& e : entries) {
-    if (e.name == name) return e.value;
+    if (e.name == name) return e.value.value_or("");
   }
   return "";
 }
@@ -67,14 +67,30 @@ ChangeOutcome ChangeTopic(BrokerState& state, const std::string& name,
   return {outcome.error, outcome.message};
 }
 
-ChangeOutcome ChangeBroker(BrokerState& state, const std::vector<ConfigChange>& changes,
-                           bool replace_all, bool validate_only) {
-  std::vector<ConfigChange> all = changes;
+ChangeOutcome ChangeBroker(BrokerState& state, const std::string& resource_name,
+                           const std::vector<ConfigChange>& changes, bool replace_all,
+                           bool validate_only) {
+  // Kafka keeps per-broker configs apart from the cluster-wide defaults (empty name): none can
+  // be set at that level, and deleting or replacing one there leaves the broker's own alone.
+  const bool cluster_default = resource_name.empty();
+  std::vector<ConfigChange> all;
+  for (const auto& c : changes) {
+    if (cluster_default && IsPerBrokerConfig(c.name)) {
+      if (c.op == ConfigOp::kDelete) continue;
+      return {ErrorCode::kInvalidRequest,
+              "Cannot update these configs at default cluster level, broker id must be "
+              "specified: " +
+                  c.name};
+    }
+    all.push_back(c);
+  }
   if (replace_all) {
     for (const auto& [name, value] : state.broker_overrides()) {
       bool named = std::any_of(changes.begin(), changes.end(),
                                [&](const ConfigChange& c) { return c.name == name; });
-      if (!named) all.push_back({name, ConfigOp::kDelete, std::nullopt});
+      if (!named && !(cluster_default && IsPerBrokerConfig(name))) {
+        all.push_back({name, ConfigOp::kDelete, std::nullopt});
+      }
     }
   }
   for (const auto& c : all) {
@@ -100,7 +116,7 @@ ChangeOutcome ApplyConfigChanges(BrokerState& state, int8_t resource_type,
     return ChangeTopic(state, resource_name, changes, replace_all, validate_only);
   }
   if (resource_type == kResourceBroker && IsThisBroker(resource_name, state.config().node_id)) {
-    return ChangeBroker(state, changes, replace_all, validate_only);
+    return ChangeBroker(state, resource_name, changes, replace_all, validate_only);
   }
   return {ErrorCode::kInvalidRequest, "Unsupported resource " + resource_name};
 }

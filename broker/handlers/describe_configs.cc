@@ -22,6 +22,7 @@ Response::DescribeConfigsResourceResult ToResult(const ConfigEntry& e, const Req
   r.name = e.name;
   r.value = e.value;
   r.read_only = e.read_only;
+  r.is_sensitive = e.sensitive;
   r.is_default = e.source == ConfigSource::kDefault;
   r.config_source = static_cast<int8_t>(e.source);
   r.config_type = static_cast<int8_t>(e.type);

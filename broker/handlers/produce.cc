@@ -7,6 +7,7 @@
 #include "broker/server/durability.h"
 #include "broker/server/log.h"
 #include "broker/server/partition_waiters.h"
+#include "broker/storage/compacted_batch.h"
 #include "broker/transactions/producer_states.h"
 
 namespace kpk::broker {
@@ -86,6 +87,37 @@ PartitionResponse Failed(int32_t index, ErrorCode code) {
   return r;
 }
 
+// Kafka's LogValidator: a compacted topic keeps records by key, so one without a key could
+// never be read back as anyone's latest value. The whole request for the partition fails.
+std::optional<PartitionResponse> RejectKeyless(const Validated& v, int32_t index,
+                                               const std::string& topic) {
+  for (size_t i = 0; i < v.batches.size(); ++i) {
+    auto view = protocol::RecordBatchView::Parse(v.batches[i]);
+    if (view->is_control()) continue;
+    auto opened = storage::OpenedBatch::Open(*view);
+    bool keyless = !opened;
+    std::string message = opened ? "" : opened.error().message();
+    if (opened) {
+      Status s = opened->ForEach(
+          [&](const protocol::RecordView& r, ByteSpan) { keyless = keyless || !r.key; });
+      if (!s.ok()) keyless = true, message = s.message();
+    }
+    if (!keyless) continue;
+    PartitionResponse r = Failed(index, ErrorCode::kInvalidRecord);
+    if (message.empty()) {
+      message =
+          fmt::format("Compacted topic cannot accept message without key in topic partition {}-{}.",
+                      topic, index);
+    }
+    r.error_message = message;
+    protocol::ProduceResponse::BatchIndexAndErrorMessage error;
+    error.batch_index = static_cast<int32_t>(i);
+    r.record_errors.push_back(std::move(error));
+    return r;
+  }
+  return std::nullopt;
+}
+
 // Appends one partition's batches; `durable` gets what must reach the disk before an acks=-1
 // answer.
 PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetadata& topic,
@@ -102,6 +134,13 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
     PartitionResponse r = Failed(data.index, v.error);
     r.error_message = v.message;
     return r;
+  }
+  if (log->config().cleanup_compact) {
+    if (auto rejected = RejectKeyless(v, data.index, topic.name)) {
+      KPK_LOG_DEBUG("rejecting produce to {}-{} from {}: {}", topic.name, data.index,
+                    ctx.client_host, *rejected->error_message);
+      return *rejected;
+    }
   }
   PartitionResponse r;
   r.index = data.index;

@@ -10,11 +10,14 @@
 #include "broker/handlers/add_partitions_to_txn.h"
 #include "broker/handlers/alter_configs.h"
 #include "broker/handlers/api_versions.h"
+#include "broker/handlers/create_acls.h"
 #include "broker/handlers/create_partitions.h"
 #include "broker/handlers/create_topics.h"
+#include "broker/handlers/delete_acls.h"
 #include "broker/handlers/delete_groups.h"
 #include "broker/handlers/delete_records.h"
 #include "broker/handlers/delete_topics.h"
+#include "broker/handlers/describe_acls.h"
 #include "broker/handlers/describe_cluster.h"
 #include "broker/handlers/describe_configs.h"
 #include "broker/handlers/describe_groups.h"
@@ -142,6 +145,9 @@ constexpr auto kHandlers = SortedByKey(std::array{
     Make<AlterConfigsHandler>("AlterConfigs"),
     Make<IncrementalAlterConfigsHandler>("IncrementalAlterConfigs"),
     Make<DescribeClusterHandler>("DescribeCluster"),
+    Make<DescribeAclsHandler>("DescribeAcls"),
+    Make<CreateAclsHandler>("CreateAcls"),
+    Make<DeleteAclsHandler>("DeleteAcls"),
     Make<DescribeLogDirsHandler>("DescribeLogDirs"),
     Make<OffsetForLeaderEpochHandler>("OffsetForLeaderEpoch"),
     Make<DeleteGroupsHandler>("DeleteGroups"),

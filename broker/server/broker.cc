@@ -98,6 +98,8 @@ Status Broker::Start() {
   bound.kafka_api.port = impl_->kafka.port();
   bound.admin.port = impl_->admin.port();
   impl_->kafka.Start();
+  storage::LogManager& logs = impl_->state.logs();
+  impl_->admin.SetCleanerTotals([&logs] { return logs.cleaner().totals(); });
   impl_->admin.Start();
   impl_->ScheduleRetention();
   asio::co_spawn(impl_->io, impl_->state.transactions().Recover(), asio::detached);

@@ -76,6 +76,13 @@ void ReadClusterProperties(const YAML::Node& rp, ClusterProperties& c) {
   ReadIf(rp, "transaction_max_timeout_ms", c.transaction_max_timeout_ms);
   // kpk's own key (Redpanda has no equivalent): tests shorten it to see retention at work.
   ReadIf(rp, "retention_check_interval_ms", c.retention_check_interval_ms);
+  ReadIf(rp, "min_cleanable_dirty_ratio", c.min_cleanable_dirty_ratio);
+  ReadIf(rp, "delete_retention_ms", c.delete_retention_ms);
+  ReadIf(rp, "min_compaction_lag_ms", c.min_compaction_lag_ms);
+  ReadIf(rp, "max_compaction_lag_ms", c.max_compaction_lag_ms);
+  ReadIf(rp, "log_compaction_interval_ms", c.log_compaction_interval_ms);
+  // kpk's own key, after Kafka's log.cleaner.io.max.bytes.per.second.
+  ReadIf(rp, "log_cleaner_io_max_bytes_per_second", c.log_cleaner_io_max_bytes_per_second);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -34,9 +35,18 @@ struct ClusterProperties {
   std::string log_message_timestamp_type = "CreateTime";
   int32_t group_min_session_timeout_ms = 6000;
   int32_t group_max_session_timeout_ms = 300000;
-  int32_t group_initial_rebalance_delay_ms = 0;
+  // Kafka's and Redpanda's default: consumers started together join one first generation
+  // instead of rebalancing once per arrival. `kpk dev start` sets 0, as Redpanda's dev mode does.
+  int32_t group_initial_rebalance_delay_ms = 3000;
   int64_t transaction_max_timeout_ms = 15 * 60 * 1000;
   int64_t retention_check_interval_ms = 5000;
+  // Log compaction: the defaults of the topic configs of the same Kafka names, and the cleaner.
+  double min_cleanable_dirty_ratio = 0.5;
+  int64_t delete_retention_ms = 86400000;
+  int64_t min_compaction_lag_ms = 0;
+  int64_t max_compaction_lag_ms = std::numeric_limits<int64_t>::max();
+  int64_t log_compaction_interval_ms = 10000;       // Redpanda's default; Kafka's backoff is 15 s
+  int64_t log_cleaner_io_max_bytes_per_second = 0;  // 0: unlimited, as in Kafka
 };
 
 struct BrokerConfig {

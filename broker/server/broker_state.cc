@@ -51,6 +51,12 @@ storage::LogConfig BrokerState::StorageDefaults() const {
   c.timestamp_type = config_.cluster.log_message_timestamp_type == "LogAppendTime"
                          ? protocol::TimestampType::kLogAppendTime
                          : protocol::TimestampType::kCreateTime;
+  c.cleanup_delete = config_.cluster.log_cleanup_policy.find("delete") != std::string::npos;
+  c.cleanup_compact = config_.cluster.log_cleanup_policy.find("compact") != std::string::npos;
+  c.min_cleanable_dirty_ratio = config_.cluster.min_cleanable_dirty_ratio;
+  c.delete_retention_ms = config_.cluster.delete_retention_ms;
+  c.min_compaction_lag_ms = config_.cluster.min_compaction_lag_ms;
+  c.max_compaction_lag_ms = config_.cluster.max_compaction_lag_ms;
   return c;
 }
 
@@ -68,6 +74,9 @@ Status BrokerState::Open() {
   options.page_cache_tail_bytes = config_.page_cache_tail_bytes;
   options.defaults = StorageDefaults();
   options.warn = [](std::string_view line) { KPK_LOG_WARN("{}", line); };
+  options.cleaner.interval_ms = config_.cluster.log_compaction_interval_ms;
+  options.cleaner.io_max_bytes_per_second = config_.cluster.log_cleaner_io_max_bytes_per_second;
+  options.cleaner.info = [](std::string_view line) { KPK_LOG_INFO("{}", line); };
   auto logs = storage::LogManager::Open(std::move(options));
   if (!logs) return logs.error();
   logs_ = std::move(*logs);
@@ -131,6 +140,8 @@ Status BrokerState::SetBrokerConfig(std::string_view name, const std::optional<s
   // Topics without their own override follow the broker's defaults (log.retention.ms,
   // log.segment.bytes, log.message.timestamp.type, ...) from now on, not only after a restart.
   logs_->SetDefaults(StorageDefaults());
+  logs_->cleaner().SetInterval(config_.cluster.log_compaction_interval_ms);
+  logs_->cleaner().SetIoLimit(config_.cluster.log_cleaner_io_max_bytes_per_second);
   if (value) {
     broker_overrides_[std::string(name)] = *value;
   } else {

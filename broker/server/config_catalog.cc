@@ -8,6 +8,8 @@
 
 #include <fmt/core.h>
 
+#include "broker/server/metadata_version.h"
+
 namespace kpk::broker {
 namespace {
 
@@ -22,7 +24,24 @@ struct TopicConfigSpec {
   int64_t max = kLongMax;
   std::vector<std::string_view> allowed = {};  // for strings and list items; empty: anything
   const char* doc = "";
+  bool kafka_version = false;  // must be a Kafka MetadataVersion string ("2.8", "3.0-IV1")
 };
+
+// As Java prints a double ("0.5", "0.25", "1.0").
+std::string FormatRatio(double ratio) {
+  std::string text = fmt::format("{}", ratio);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+bool ParseRatio(std::string_view text, double* out) {
+  std::string v(text);
+  char* end = nullptr;
+  double value = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !(value >= 0 && value <= 1)) return false;
+  *out = value;
+  return true;
+}
 
 std::function<std::string(const ClusterProperties&)> Fixed(std::string v) {
   return [v](const ClusterProperties&) { return v; };
@@ -45,7 +64,13 @@ const std::vector<TopicConfigSpec>& TopicSpecs() {
          0,
          {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"},
          "Compression for the topic; 'producer' keeps what the producer sent."},
-        {"delete.retention.ms", ConfigType::kLong, Fixed("86400000"), 0},
+        {"delete.retention.ms",
+         ConfigType::kLong,
+         [](const ClusterProperties& c) { return std::to_string(c.delete_retention_ms); },
+         0,
+         kLongMax,
+         {},
+         "How long tombstones and transaction markers stay in a compacted topic."},
         {"file.delete.delay.ms", ConfigType::kLong, Fixed("60000"), 0},
         {"flush.messages", ConfigType::kLong, Fixed(std::to_string(kLongMax)), 1},
         {"flush.ms", ConfigType::kLong, Fixed(std::to_string(kLongMax)), 0},
@@ -56,7 +81,13 @@ const std::vector<TopicConfigSpec>& TopicSpecs() {
          kIntMax,
          {},
          "How often an offset index entry is added, in bytes of log."},
-        {"max.compaction.lag.ms", ConfigType::kLong, Fixed(std::to_string(kLongMax)), 1},
+        {"max.compaction.lag.ms",
+         ConfigType::kLong,
+         [](const ClusterProperties& c) { return std::to_string(c.max_compaction_lag_ms); },
+         1,
+         kLongMax,
+         {},
+         "The longest a record may stay uncompacted."},
         {"max.message.bytes",
          ConfigType::kInt,
          [](const ClusterProperties& c) { return std::to_string(c.kafka_batch_max_bytes); },
@@ -65,6 +96,14 @@ const std::vector<TopicConfigSpec>& TopicSpecs() {
          {},
          "The largest record batch size allowed."},
         {"message.downconversion.enable", ConfigType::kBoolean, Fixed("true")},
+        // Kafka 3.9 validates, stores and shows it, and ignores it: since 3.0 (KIP-724) the
+        // record format follows the inter-broker protocol. Old tools and Terraform configs
+        // still set it.
+        {.name = "message.format.version",
+         .type = ConfigType::kString,
+         .default_value = Fixed("3.0-IV1"),
+         .doc = "Deprecated and ignored, as in Kafka 3.x: records are always written in format v2.",
+         .kafka_version = true},
         {"message.timestamp.after.max.ms", ConfigType::kLong, Fixed(std::to_string(kLongMax)), 0},
         {"message.timestamp.before.max.ms", ConfigType::kLong, Fixed(std::to_string(kLongMax)), 0},
         {"message.timestamp.difference.max.ms", ConfigType::kLong, Fixed(std::to_string(kLongMax)),
@@ -76,8 +115,20 @@ const std::vector<TopicConfigSpec>& TopicSpecs() {
          0,
          {"CreateTime", "LogAppendTime"},
          "Whether record timestamps are the producer's or the broker's."},
-        {"min.cleanable.dirty.ratio", ConfigType::kDouble, Fixed("0.5")},
-        {"min.compaction.lag.ms", ConfigType::kLong, Fixed("0"), 0},
+        {"min.cleanable.dirty.ratio",
+         ConfigType::kDouble,
+         [](const ClusterProperties& c) { return FormatRatio(c.min_cleanable_dirty_ratio); },
+         0,
+         0,
+         {},
+         "The share of not yet compacted bytes at which a compacted log is cleaned."},
+        {"min.compaction.lag.ms",
+         ConfigType::kLong,
+         [](const ClusterProperties& c) { return std::to_string(c.min_compaction_lag_ms); },
+         0,
+         kLongMax,
+         {},
+         "The shortest a record stays uncompacted."},
         {"min.insync.replicas", ConfigType::kInt, Fixed("1"), 1, kIntMax},
         {"preallocate", ConfigType::kBoolean, Fixed("false")},
         {"retention.bytes",
@@ -152,7 +203,17 @@ Status CheckAllowed(const TopicConfigSpec& spec, std::string_view item, std::str
   return Invalid(spec.name, value, fmt::format("String must be one of: {}", allowed));
 }
 
+bool IsDouble(std::string_view value) {
+  std::string v(value);
+  char* end = nullptr;
+  std::strtod(v.c_str(), &end);
+  return !v.empty() && end == v.c_str() + v.size();
+}
+
 Status ValidateAgainst(const TopicConfigSpec& spec, std::string_view value) {
+  if (spec.kafka_version && !IsKafkaMetadataVersion(value)) {
+    return Invalid(spec.name, value, fmt::format("Version {} is not a valid version", value));
+  }
   switch (spec.type) {
     case ConfigType::kInt:
     case ConfigType::kLong: {
@@ -165,14 +226,8 @@ Status ValidateAgainst(const TopicConfigSpec& spec, std::string_view value) {
     }
     case ConfigType::kBoolean:
       return ParseBool(value) ? Status::OK() : Invalid(spec.name, value, "Expected true or false");
-    case ConfigType::kDouble: {
-      char* end = nullptr;
-      std::string v(value);
-      std::strtod(v.c_str(), &end);
-      return (!v.empty() && end == v.c_str() + v.size())
-                 ? Status::OK()
-                 : Invalid(spec.name, value, "Not a number");
-    }
+    case ConfigType::kDouble:
+      return IsDouble(value) ? Status::OK() : Invalid(spec.name, value, "Not a number");
     case ConfigType::kList: {
       size_t start = 0;
       while (start <= value.size()) {
@@ -198,9 +253,15 @@ struct BrokerConfigSpec {
   const char* name;
   ConfigType type;
   bool dynamic;
-  std::function<std::string(const BrokerConfig&)> get;
+  std::function<std::optional<std::string>(const BrokerConfig&)> get;
   // Parses and stores `value` into `cluster`; null for read-only configs.
   std::function<Status(std::string_view value, ClusterProperties& cluster)> set;
+  // Kept only as the broker's persisted override, as Kafka keeps it: nothing in kpk reads it,
+  // and `get` gives Kafka's default.
+  bool stored_only = false;
+  bool per_broker = false;
+  bool sensitive = false;
+  ConfigSource source_when_unset = ConfigSource::kStaticBroker;
 };
 
 template <typename T>
@@ -214,6 +275,34 @@ std::function<Status(std::string_view, ClusterProperties&)> SetNumber(T ClusterP
     c.*field = static_cast<T>(*n);
     return Status::OK();
   };
+}
+
+// A broker config Kafka 3.9 accepts through AlterConfigs but kpk has no use for (it has no SASL):
+// the value is checked as Kafka's ConfigDef parses its type, then only stored and shown.
+BrokerConfigSpec StoredOnly(const char* name, ConfigType type,
+                            std::optional<std::string> kafka_default, bool sensitive = false) {
+  auto check = [name, type](std::string_view v, ClusterProperties&) -> Status {
+    using Short = std::numeric_limits<int16_t>;
+    auto n = ParseLong(v);
+    const char* type_name = nullptr;
+    if (type == ConfigType::kLong && !n) type_name = "LONG";
+    if (type == ConfigType::kShort && !(n && *n >= Short::min() && *n <= Short::max())) {
+      type_name = "SHORT";
+    }
+    if (type == ConfigType::kDouble && !IsDouble(v)) type_name = "DOUBLE";
+    if (type_name == nullptr) return Status::OK();
+    return Invalid(name, v, fmt::format("Not a number of type {}", type_name));
+  };
+  auto get = [kafka_default](const BrokerConfig&) { return kafka_default; };
+  return {.name = name,
+          .type = type,
+          .dynamic = true,
+          .get = get,
+          .set = check,
+          .stored_only = true,
+          .per_broker = true,
+          .sensitive = sensitive,
+          .source_when_unset = ConfigSource::kDefault};
 }
 
 const std::vector<BrokerConfigSpec>& BrokerSpecs() {
@@ -258,6 +347,13 @@ const std::vector<BrokerConfigSpec>& BrokerSpecs() {
        }},
       {"log.dirs", ConfigType::kString, false,
        [](const BrokerConfig& b) { return b.data_directory; }, nullptr},
+      // Ignored by Kafka 3.x (KIP-724) and not dynamic there either.
+      {.name = "log.message.format.version",
+       .type = ConfigType::kString,
+       .dynamic = false,
+       .get = [](const BrokerConfig&) { return std::string("3.0-IV1"); },
+       .set = nullptr,
+       .source_when_unset = ConfigSource::kDefault},
       {"log.message.timestamp.type", ConfigType::kString, true,
        [](const BrokerConfig& b) { return b.cluster.log_message_timestamp_type; },
        [](std::string_view v, C& c) -> Status {
@@ -277,12 +373,62 @@ const std::vector<BrokerConfigSpec>& BrokerSpecs() {
       {"log.segment.bytes", ConfigType::kInt, true,
        [](const BrokerConfig& b) { return std::to_string(b.cluster.log_segment_size); },
        SetNumber(&C::log_segment_size, 14)},
+      // The log cleaner, with Kafka's names.
+      {"log.cleaner.backoff.ms", ConfigType::kLong, true,
+       [](const BrokerConfig& b) { return std::to_string(b.cluster.log_compaction_interval_ms); },
+       SetNumber(&C::log_compaction_interval_ms, 1)},
+      {"log.cleaner.delete.retention.ms", ConfigType::kLong, true,
+       [](const BrokerConfig& b) { return std::to_string(b.cluster.delete_retention_ms); },
+       SetNumber(&C::delete_retention_ms, 0)},
+      {"log.cleaner.io.max.bytes.per.second", ConfigType::kDouble, true,
+       [](const BrokerConfig& b) {
+         const int64_t limit = b.cluster.log_cleaner_io_max_bytes_per_second;
+         return limit > 0 ? FormatRatio(static_cast<double>(limit)) : "1.7976931348623157E308";
+       },
+       [](std::string_view v, C& c) -> Status {
+         std::string text(v);
+         char* end = nullptr;
+         double value = std::strtod(text.c_str(), &end);
+         if (text.empty() || end != text.c_str() + text.size() || !(value > 0)) {
+           return Status::InvalidArgument(fmt::format("Invalid value {}", v));
+         }
+         c.log_cleaner_io_max_bytes_per_second = value >= 9.2e18 ? 0 : static_cast<int64_t>(value);
+         return Status::OK();
+       }},
+      {"log.cleaner.max.compaction.lag.ms", ConfigType::kLong, true,
+       [](const BrokerConfig& b) { return std::to_string(b.cluster.max_compaction_lag_ms); },
+       SetNumber(&C::max_compaction_lag_ms, 1)},
+      {"log.cleaner.min.cleanable.ratio", ConfigType::kDouble, true,
+       [](const BrokerConfig& b) { return FormatRatio(b.cluster.min_cleanable_dirty_ratio); },
+       [](std::string_view v, C& c) -> Status {
+         if (!ParseRatio(v, &c.min_cleanable_dirty_ratio)) {
+           return Status::InvalidArgument(fmt::format("Invalid value {}", v));
+         }
+         return Status::OK();
+       }},
+      {"log.cleaner.min.compaction.lag.ms", ConfigType::kLong, true,
+       [](const BrokerConfig& b) { return std::to_string(b.cluster.min_compaction_lag_ms); },
+       SetNumber(&C::min_compaction_lag_ms, 0)},
       {"message.max.bytes", ConfigType::kInt, true,
        [](const BrokerConfig& b) { return std::to_string(b.cluster.kafka_batch_max_bytes); },
        SetNumber(&C::kafka_batch_max_bytes, 0)},
       {"num.partitions", ConfigType::kInt, true,
        [](const BrokerConfig& b) { return std::to_string(b.cluster.default_topic_partitions); },
        SetNumber(&C::default_topic_partitions, 1)},
+      // The SASL settings of Kafka's DynamicListenerConfig, in the order of its list.
+      StoredOnly("sasl.mechanism.inter.broker.protocol", ConfigType::kString, "GSSAPI"),
+      StoredOnly("sasl.jaas.config", ConfigType::kPassword, std::nullopt, /*sensitive=*/true),
+      StoredOnly("sasl.enabled.mechanisms", ConfigType::kList, "GSSAPI"),
+      StoredOnly("sasl.kerberos.service.name", ConfigType::kString, std::nullopt),
+      StoredOnly("sasl.kerberos.kinit.cmd", ConfigType::kString, "/usr/bin/kinit"),
+      StoredOnly("sasl.kerberos.ticket.renew.window.factor", ConfigType::kDouble, "0.8"),
+      StoredOnly("sasl.kerberos.ticket.renew.jitter", ConfigType::kDouble, "0.05"),
+      StoredOnly("sasl.kerberos.min.time.before.relogin", ConfigType::kLong, "60000"),
+      StoredOnly("sasl.kerberos.principal.to.local.rules", ConfigType::kList, "DEFAULT"),
+      StoredOnly("sasl.login.refresh.window.factor", ConfigType::kDouble, "0.8"),
+      StoredOnly("sasl.login.refresh.window.jitter", ConfigType::kDouble, "0.05"),
+      StoredOnly("sasl.login.refresh.min.period.seconds", ConfigType::kShort, "60"),
+      StoredOnly("sasl.login.refresh.buffer.seconds", ConfigType::kShort, "300"),
       {"transaction.max.timeout.ms", ConfigType::kInt, true,
        [](const BrokerConfig& b) { return std::to_string(b.cluster.transaction_max_timeout_ms); },
        SetNumber(&C::transaction_max_timeout_ms, 1)},
@@ -338,14 +484,29 @@ std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
   for (const auto& spec : BrokerSpecs()) {
     ConfigEntry e;
     e.name = spec.name;
-    e.value = spec.get(config);
     e.type = spec.type;
     e.read_only = !spec.dynamic;
-    e.source = dynamic_overrides.count(spec.name) ? ConfigSource::kDynamicDefaultBroker
-                                                  : ConfigSource::kStaticBroker;
+    e.sensitive = spec.sensitive;
+    auto it = dynamic_overrides.find(spec.name);
+    if (it == dynamic_overrides.end()) {
+      e.value = spec.get(config);
+      e.source = spec.source_when_unset;
+    } else {
+      e.value = spec.stored_only ? std::optional(it->second) : spec.get(config);
+      e.source =
+          spec.per_broker ? ConfigSource::kDynamicBroker : ConfigSource::kDynamicDefaultBroker;
+    }
+    if (spec.sensitive) e.value.reset();
     out.push_back(std::move(e));
   }
+  std::sort(out.begin(), out.end(),
+            [](const ConfigEntry& a, const ConfigEntry& b) { return a.name < b.name; });
   return out;
+}
+
+bool IsPerBrokerConfig(std::string_view name) {
+  return std::any_of(BrokerSpecs().begin(), BrokerSpecs().end(),
+                     [name](const BrokerConfigSpec& s) { return s.per_broker && name == s.name; });
 }
 
 Status ApplyBrokerConfig(std::string_view name, const std::optional<std::string>& value,
@@ -359,7 +520,8 @@ Status ApplyBrokerConfig(std::string_view name, const std::optional<std::string>
     // Reset: copy the static value back through the same setter.
     BrokerConfig statics;
     statics.cluster = static_values;
-    return spec.set(spec.get(statics), cluster);
+    std::optional<std::string> original = spec.get(statics);
+    return original ? spec.set(*original, cluster) : Status::OK();
   }
   return Status::InvalidArgument(fmt::format("Unknown broker config name: {}", name));
 }

@@ -41,11 +41,12 @@ enum class ConfigSource : int8_t {
 
 struct ConfigEntry {
   std::string name;
-  std::string value;
+  std::optional<std::string> value;  // null: no value (Kafka's null default) or sensitive
   ConfigSource source = ConfigSource::kDefault;
   ConfigType type = ConfigType::kString;
   bool read_only = false;
   std::string documentation;
+  bool sensitive = false;  // a password: Kafka never returns its value
 };
 
 using ConfigOverrides = std::map<std::string, std::string, std::less<>>;
@@ -65,6 +66,10 @@ bool IsListConfig(std::string_view name);
 // The broker's configs (resource type BROKER), in Kafka's names, with their current values.
 std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
                                                const ConfigOverrides& dynamic_overrides);
+
+// Whether Kafka takes `name` only for one broker (resource name its id), never as the cluster-wide
+// default (resource name ""): listener and SASL settings.
+bool IsPerBrokerConfig(std::string_view name);
 
 // Applies one broker config change (AlterConfigs on the broker). Only dynamic ones may change;
 // others are kInvalidArgument. An empty optional resets to the static value.

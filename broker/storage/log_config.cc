@@ -1,6 +1,8 @@
 #include "broker/storage/log_config.h"
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace kpk::storage {
@@ -26,6 +28,47 @@ Status ParseInt(const ConfigMap& configs, std::string_view key, int64_t min, int
   return Status::OK();
 }
 
+Status ParseCleanupPolicy(const ConfigMap& configs, LogConfig& c) {
+  auto it = configs.find(config_keys::kCleanupPolicy);
+  if (it == configs.end()) return Status::OK();
+  bool del = false;
+  bool compact = false;
+  std::string_view rest = it->second;
+  while (true) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == "delete") {
+      del = true;
+    } else if (item == "compact") {
+      compact = true;
+    } else if (!item.empty()) {
+      return Status::InvalidArgument("config cleanup.policy=" + it->second +
+                                     " names neither delete nor compact");
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  c.cleanup_delete = del;
+  c.cleanup_compact = compact;
+  return Status::OK();
+}
+
+Status ParseRatio(const ConfigMap& configs, std::string_view key, double* out) {
+  auto it = configs.find(key);
+  if (it == configs.end()) return Status::OK();
+  char* end = nullptr;
+  double value = std::strtod(it->second.c_str(), &end);
+  if (it->second.empty() || end != it->second.c_str() + it->second.size() || !(value >= 0) ||
+      value > 1) {
+    return Status::InvalidArgument("config " + std::string(key) + "=" + it->second +
+                                   " is not a number in [0, 1]");
+  }
+  *out = value;
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<LogConfig> LogConfig::FromConfigs(const ConfigMap& configs, const LogConfig& defaults) {
@@ -42,6 +85,18 @@ Result<LogConfig> LogConfig::FromConfigs(const ConfigMap& configs, const LogConf
     s = ParseInt(configs, config_keys::kRetentionBytes, kInt64Min, kInt64Max, &c.retention_bytes);
   }
   if (s.ok()) s = ParseInt(configs, config_keys::kIndexIntervalBytes, 0, kInt32Max, &interval);
+  if (s.ok()) s = ParseCleanupPolicy(configs, c);
+  if (s.ok())
+    s = ParseRatio(configs, config_keys::kMinCleanableDirtyRatio, &c.min_cleanable_dirty_ratio);
+  if (s.ok()) {
+    s = ParseInt(configs, config_keys::kMinCompactionLagMs, 0, kInt64Max, &c.min_compaction_lag_ms);
+  }
+  if (s.ok()) {
+    s = ParseInt(configs, config_keys::kMaxCompactionLagMs, 1, kInt64Max, &c.max_compaction_lag_ms);
+  }
+  if (s.ok()) {
+    s = ParseInt(configs, config_keys::kDeleteRetentionMs, 0, kInt64Max, &c.delete_retention_ms);
+  }
   if (!s.ok()) return Err(s);
   c.index_interval_bytes = static_cast<int32_t>(interval);
   if (auto it = configs.find(config_keys::kMessageTimestampType); it != configs.end()) {
@@ -64,6 +119,15 @@ ConfigMap LogConfig::ToConfigs() const {
   m.emplace(config_keys::kRetentionMs, std::to_string(retention_ms));
   m.emplace(config_keys::kRetentionBytes, std::to_string(retention_bytes));
   m.emplace(config_keys::kIndexIntervalBytes, std::to_string(index_interval_bytes));
+  std::string policy = cleanup_delete ? "delete" : "";
+  if (cleanup_compact) policy += policy.empty() ? "compact" : ",compact";
+  m.emplace(config_keys::kCleanupPolicy, policy);
+  char ratio[32];
+  std::snprintf(ratio, sizeof ratio, "%g", min_cleanable_dirty_ratio);
+  m.emplace(config_keys::kMinCleanableDirtyRatio, ratio);
+  m.emplace(config_keys::kMinCompactionLagMs, std::to_string(min_compaction_lag_ms));
+  m.emplace(config_keys::kMaxCompactionLagMs, std::to_string(max_compaction_lag_ms));
+  m.emplace(config_keys::kDeleteRetentionMs, std::to_string(delete_retention_ms));
   m.emplace(
       config_keys::kMessageTimestampType,
       timestamp_type == protocol::TimestampType::kLogAppendTime ? "LogAppendTime" : "CreateTime");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@ inline constexpr std::string_view kRetentionMs = "retention.ms";
 inline constexpr std::string_view kRetentionBytes = "retention.bytes";
 inline constexpr std::string_view kIndexIntervalBytes = "index.interval.bytes";
 inline constexpr std::string_view kMessageTimestampType = "message.timestamp.type";
+inline constexpr std::string_view kCleanupPolicy = "cleanup.policy";
+inline constexpr std::string_view kMinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
+inline constexpr std::string_view kMinCompactionLagMs = "min.compaction.lag.ms";
+inline constexpr std::string_view kMaxCompactionLagMs = "max.compaction.lag.ms";
+inline constexpr std::string_view kDeleteRetentionMs = "delete.retention.ms";
 }  // namespace config_keys
 
 // Consumers read near the end of a log: the newest data is what they ask for, from the page
@@ -41,6 +47,15 @@ struct LogConfig {
   int64_t retention_bytes = -1;        // negative: no size limit
   int32_t index_interval_bytes = 4096;
   protocol::TimestampType timestamp_type = protocol::TimestampType::kCreateTime;
+  // cleanup.policy: "delete" (retention trims the front), "compact" (the log cleaner keeps the
+  // newest record per key), or both.
+  bool cleanup_delete = true;
+  bool cleanup_compact = false;
+  // The log cleaner's settings, as Kafka names and defaults them.
+  double min_cleanable_dirty_ratio = 0.5;
+  int64_t min_compaction_lag_ms = 0;
+  int64_t max_compaction_lag_ms = std::numeric_limits<int64_t>::max();
+  int64_t delete_retention_ms = 86400000;  // tombstones and spent markers are kept this long
 
   // `defaults` with the keys storage knows overridden from `configs`. kInvalidArgument names
   // the key whose value is malformed or out of range.

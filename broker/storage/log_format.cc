@@ -51,4 +51,33 @@ std::optional<int64_t> DecodeCheckpoint(ByteSpan data) {
   return value;
 }
 
+Bytes EncodeCleaningSwap(const CleaningSwap& swap) {
+  ByteWriter w(kCleaningSize);
+  w.WriteUint32(kCleaningMagic);
+  w.WriteUint8(kCheckpointVersion);
+  w.WriteInt64(swap.base);
+  w.WriteInt64(swap.end);
+  w.WriteUint8(swap.has_output ? 1 : 0);
+  w.WriteUint32(MaskCrc(crc32c::Value(w.buffer())));
+  return w.Take();
+}
+
+std::optional<CleaningSwap> DecodeCleaningSwap(ByteSpan data) {
+  if (data.size() != kCleaningSize) return std::nullopt;
+  ByteReader r(data);
+  uint32_t magic = r.ReadUint32();
+  uint8_t version = r.ReadUint8();
+  CleaningSwap swap;
+  swap.base = r.ReadInt64();
+  swap.end = r.ReadInt64();
+  uint8_t has_output = r.ReadUint8();
+  uint32_t crc = UnmaskCrc(r.ReadUint32());
+  if (!r.ok() || magic != kCleaningMagic || version != kCheckpointVersion || has_output > 1 ||
+      swap.base > swap.end || crc != crc32c::Value(data.data(), kCleaningSize - 4)) {
+    return std::nullopt;
+  }
+  swap.has_output = has_output == 1;
+  return swap;
+}
+
 }  // namespace kpk::storage::format

@@ -11,6 +11,9 @@
 //       00000000000000000000.timeindex         sparse time index (written when sealed)
 //       recovery-point                         checkpoint: offsets below it are on disk
 //       log-start-offset                       checkpoint: set by DeleteRecords
+//       cleaner-offset                         checkpoint: the log cleaner's first dirty offset
+//       00000000000000000000.log.cleaned       a cleaned segment being written (compaction)
+//       cleaning                               the swap in progress: which segments it replaces
 //   <data_dir>/tmp/                            topics being created; emptied on startup
 //   <data_dir>/trash/                          topics being deleted; emptied on startup
 //
@@ -81,6 +84,27 @@ inline constexpr uint8_t kCheckpointVersion = 1;
 inline constexpr size_t kCheckpointSize = 17;
 inline constexpr std::string_view kRecoveryPointFileName = "recovery-point";
 inline constexpr std::string_view kLogStartOffsetFileName = "log-start-offset";
+inline constexpr std::string_view kCleanerOffsetFileName = "cleaner-offset";
+
+// Log compaction writes a group of segments' cleaned replacement as `<base>.log.cleaned`, then
+// commits the swap by writing the `cleaning` file atomically:
+//   cleaning := magic: u32 = "KPKS" | version: u8 = 1 | base: i64 | end: i64 | has_output: u8 |
+//               crc: u32          -- masked CRC32C of the 22 bytes before
+// It says that the segments with base offsets in [base, end) are replaced by the cleaned file
+// (or, without output, simply removed). Recovery finishes a swap it finds; a `.cleaned` file
+// without one is an abandoned clean and is deleted.
+inline constexpr std::string_view kCleanedSuffix = ".cleaned";
+inline constexpr std::string_view kCleaningFileName = "cleaning";
+inline constexpr uint32_t kCleaningMagic = 0x4b504b53;  // "KPKS"
+inline constexpr size_t kCleaningSize = 26;
+
+struct CleaningSwap {
+  int64_t base = 0;
+  int64_t end = 0;
+  bool has_output = false;
+};
+Bytes EncodeCleaningSwap(const CleaningSwap& swap);
+std::optional<CleaningSwap> DecodeCleaningSwap(ByteSpan data);
 
 // CRCs stored in kpk's own files are masked (as leveldb does) so that a file which embeds data
 // carrying its own CRC does not produce accidental matches. Never applied to Kafka batch CRCs.

@@ -50,6 +50,10 @@ LogManager::LogManager(StorageOptions options)
   env_.schedule_sync = [flusher](std::shared_ptr<PartitionLog> log) {
     if (auto f = flusher.lock()) f->ScheduleSync(std::move(log));
   };
+  CleanerOptions cleaner = options_.cleaner;
+  if (!cleaner.warn) cleaner.warn = options_.warn;
+  if (!cleaner.info) cleaner.info = options_.warn;
+  cleaner_ = std::make_unique<LogCleaner>([this] { return AllLogs(); }, std::move(cleaner));
 }
 
 LogManager::~LogManager() { (void)Close(); }
@@ -70,6 +74,7 @@ Result<std::unique_ptr<LogManager>> LogManager::Open(StorageOptions options) {
     manager->flusher_->Stop();
     return Err(s);
   }
+  manager->cleaner_->Start();
   return manager;
 }
 
@@ -411,6 +416,7 @@ Status LogManager::Close() {
     if (closed_) return Status::OK();
     closed_ = true;
   }
+  cleaner_->Stop();
   flusher_->Stop();
   Status result;
   for (const auto& log : AllLogs()) {

@@ -11,6 +11,8 @@
 //   ... periodically: (*storage)->ApplyRetention(NowMs());
 //   ... at shutdown:  (*storage)->Close();
 //
+// The log cleaner compacts topics with cleanup.policy=compact on its own thread.
+//
 // Admin operations (create/delete topics, add partitions, alter configs) write and fsync
 // metadata, so they take milliseconds; run them where that is acceptable.
 #pragma once
@@ -26,6 +28,7 @@
 
 #include "broker/storage/file_system.h"
 #include "broker/storage/flusher.h"
+#include "broker/storage/log_cleaner.h"
 #include "broker/storage/log_config.h"
 #include "broker/storage/partition_log.h"
 #include "broker/storage/topic_metadata.h"
@@ -46,6 +49,8 @@ struct StorageOptions {
   int64_t page_cache_tail_bytes = kDefaultPageCacheTailBytes;
   // Receives recovery reports and background failures. Null: stderr.
   std::function<void(std::string_view)> warn;
+  // The log cleaner's settings (its info and warn default to `warn`). It starts with Open().
+  CleanerOptions cleaner;
 };
 
 // Thread-safe.
@@ -88,6 +93,8 @@ class LogManager {
   std::shared_ptr<PartitionLog> GetLog(std::string_view topic, int32_t partition) const;
 
   Flusher& flusher() { return *flusher_; }
+  // Compacts the topics whose cleanup.policy includes compact, on its own thread.
+  LogCleaner& cleaner() { return *cleaner_; }
 
   // Runs retention on every partition; call it periodically (Kafka: every 5 minutes).
   void ApplyRetention(int64_t now_ms);
@@ -119,6 +126,7 @@ class LogManager {
   FileSystem& fs_;
   LogEnv env_;
   std::shared_ptr<Flusher> flusher_;
+  std::unique_ptr<LogCleaner> cleaner_;
 
   // Serializes admin operations (they do file I/O); never held by the data path.
   std::mutex admin_mu_;

@@ -90,13 +90,16 @@ Status PartitionLog::Recover(int64_t now_ms) {
   FileSystem& fs = *env_.fs;
   Status s = fs.CreateDir(dir_);
   if (!s.ok()) return s;
+  s = FinishInterruptedCleaning();
+  if (!s.ok()) return s;
   auto names = fs.ListDir(dir_);
   if (!names) return names.error();
   std::set<int64_t> bases;
   std::vector<std::pair<int64_t, std::string>> index_files;
   for (const std::string& name : *names) {
-    if (name.ends_with(format::kTempSuffix)) {
-      (void)fs.RemoveFile(JoinPath(dir_, name));  // an interrupted temp + rename
+    if (name.ends_with(format::kTempSuffix) || name.ends_with(format::kCleanedSuffix)) {
+      // An interrupted temp + rename, or a clean abandoned before its swap was committed.
+      (void)fs.RemoveFile(JoinPath(dir_, name));
     } else if (auto base = format::ParseSegmentFileName(name, format::kLogSuffix)) {
       bases.insert(*base);
     } else if (auto b = format::ParseSegmentFileName(name, format::kOffsetIndexSuffix)) {
@@ -113,6 +116,11 @@ Status PartitionLog::Recover(int64_t now_ms) {
   auto start_checkpoint =
       ReadCheckpoint(fs, JoinPath(dir_, format::kLogStartOffsetFileName), &invalid);
   if (invalid) Warn("ignoring an unreadable log-start-offset checkpoint");
+  auto cleaner_checkpoint =
+      ReadCheckpoint(fs, JoinPath(dir_, format::kCleanerOffsetFileName), &invalid);
+  if (invalid) Warn("ignoring an unreadable cleaner-offset checkpoint; the next clean reads all");
+  cleaner_offset_.store(cleaner_checkpoint.value_or(0), std::memory_order_relaxed);
+  persisted_cleaner_offset_ = cleaner_checkpoint.value_or(0);
   std::string recovery_point_path = JoinPath(dir_, format::kRecoveryPointFileName);
   auto recovery_point = ReadCheckpoint(fs, recovery_point_path, &invalid);
   if (invalid) Warn("ignoring an unreadable recovery-point checkpoint; checking every segment");
@@ -165,10 +173,36 @@ Status PartitionLog::Recover(int64_t now_ms) {
   return Status::OK();
 }
 
+Status PartitionLog::FinishInterruptedCleaning() {
+  FileSystem& fs = *env_.fs;
+  const std::string path = JoinPath(dir_, format::kCleaningFileName);
+  if (!fs.Exists(path)) return Status::OK();
+  auto data = ReadWholeFile(fs, path);
+  if (!data) return data.error();
+  // Written atomically, so a file that does not decode was damaged after the fact: the swap it
+  // described cannot be known, and every file is kept.
+  auto swap = format::DecodeCleaningSwap(*data);
+  if (!swap) {
+    Warn("ignoring an unreadable compaction swap file; keeping every segment");
+    return fs.RemoveFile(path);
+  }
+  Status s = FinishCleaningSwap(fs, dir_, *swap);
+  if (s.ok()) s = fs.SyncDir(dir_);
+  if (s.ok()) s = fs.RemoveFile(path);
+  if (s.ok()) {
+    Warn("finished a compaction swap interrupted by a crash (segments " +
+         std::to_string(swap->base) + " to " + std::to_string(swap->end) + ")");
+  }
+  return s;
+}
+
 Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t recovery_point) {
   FileSystem& fs = *env_.fs;
   for (size_t i = 0; i < bases.size(); ++i) {
-    if (i > 0 && bases[i] != segments_.back()->next_offset()) {
+    // Compaction leaves gaps, but only below the cleaner offset (written before its swaps).
+    const int64_t expected_base = i > 0 ? segments_.back()->next_offset() : 0;
+    const bool compaction_gap = bases[i] > expected_base && bases[i] <= cleaner_offset();
+    if (i > 0 && bases[i] != expected_base && !compaction_gap) {
       int64_t expected = segments_.back()->next_offset();
       std::string what = "segment " + format::SegmentFileName(bases[i], format::kLogSuffix) +
                          " does not follow on from offset " + std::to_string(expected);
@@ -178,8 +212,7 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
              ", refusing appends, keeping every file");
         return Status::OK();
       }
-      // Only a tail truncated in an earlier segment leaves such a gap; what follows it was
-      // written after the torn data and never acknowledged.
+      // Past the recovery point this is a segment left over by a crash: unacknowledged.
       for (size_t j = i; j < bases.size(); ++j) {
         auto orphan = Segment::Open(fs, dir_, bases[j]);
         if (orphan) (void)(*orphan)->RemoveFiles(fs);
@@ -215,7 +248,10 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
         problem = "incomplete batch";
       } else if (step == BatchScanner::Step::kBadHeader) {
         problem = "invalid batch header";
-      } else if (scanner.header().base_offset != segment->next_offset()) {
+      } else if (scanner.header().base_offset != segment->next_offset() &&
+                 (scanner.header().base_offset < segment->next_offset() ||
+                  scanner.header().base_offset > cleaner_offset())) {
+        // Offsets skip forward only where compaction dropped whole batches.
         problem = "batch has offset " + std::to_string(scanner.header().base_offset) + " where " +
                   std::to_string(segment->next_offset()) + " was expected";
       } else if (scanner.header().last_offset_delta < 0) {
@@ -253,6 +289,16 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
     if (s.ok() && env_.sync) s = segment->log().Sync();
     if (!s.ok()) return s;
     *file_size = at;
+    if (i + 1 < bases.size()) {
+      // Later segments hold only writes made after the torn ones: never acknowledged.
+      for (size_t j = i + 1; j < bases.size(); ++j) {
+        auto orphan = Segment::Open(fs, dir_, bases[j]);
+        if (orphan) (void)(*orphan)->RemoveFiles(fs);
+      }
+      dir_dirty_ = true;
+      Warn("deleted " + std::to_string(bases.size() - i - 1) + " segment(s) after a torn tail");
+      break;
+    }
   }
   if (segments_.back()->next_offset() < recovery_point) {
     Warn("the log ends at offset " + std::to_string(segments_.back()->next_offset()) +

@@ -52,11 +52,14 @@ Result<int64_t> PartitionLog::DeleteRecordsBefore(int64_t offset) {
 }
 
 Result<int> PartitionLog::ApplyRetention(int64_t now_ms) {
+  std::lock_guard admin_lock(admin_mu_);
   std::vector<std::shared_ptr<Segment>> doomed;
   bool rolled = false;
   {
     std::lock_guard lock(mu_);
     if (deleted_) return 0;
+    // A compact-only topic keeps every segment but those below the log start.
+    const bool by_time_and_size = config_.cleanup_delete;
     // As Kafka does: delete the longest prefix of segments each of which is wholly below the
     // log start, older than retention.ms, or not needed to keep retention.bytes.
     int64_t excess = config_.retention_bytes >= 0
@@ -66,13 +69,16 @@ Result<int> PartitionLog::ApplyRetention(int64_t now_ms) {
     for (; n < segments_.size(); ++n) {
       const Segment& segment = *segments_[n];
       bool last = n + 1 == segments_.size();
-      if (segment.empty()) break;
+      if (segment.empty() && last) break;
       bool below_start = !last && segments_[n + 1]->base_offset() <= log_start_offset_;
+      // Compaction can leave a sealed segment empty; it has no time of its own.
+      if (segment.empty() && by_time_and_size) continue;
       int64_t newest = segment.index().max_timestamp();
       // A segment without usable timestamps is never expired by time.
-      bool expired =
-          config_.retention_ms >= 0 && newest >= 0 && now_ms - newest > config_.retention_ms;
-      bool over_size = excess >= 0 && excess - static_cast<int64_t>(segment.size()) >= 0;
+      bool expired = by_time_and_size && config_.retention_ms >= 0 && newest >= 0 &&
+                     now_ms - newest > config_.retention_ms;
+      bool over_size =
+          by_time_and_size && excess >= 0 && excess - static_cast<int64_t>(segment.size()) >= 0;
       if (!below_start && !expired && !over_size) break;
       if (excess >= 0) excess -= segment.size();
     }

@@ -62,7 +62,11 @@ bool PartitionLog::ShouldRollLocked(const RecordBatchView& batch, int64_t now_ms
   const Segment& active = *segments_.back();
   if (active.empty()) return false;
   if (static_cast<int64_t>(active.size() + batch.size()) > config_.segment_bytes) return true;
-  if (now_ms - active.roll_clock_ms() >= config_.segment_ms) return true;
+  // A compacted topic's records must reach a sealed segment within max.compaction.lag.ms.
+  const int64_t max_age = config_.cleanup_compact
+                              ? std::min(config_.segment_ms, config_.max_compaction_lag_ms)
+                              : config_.segment_ms;
+  if (now_ms - active.roll_clock_ms() >= max_age) return true;
   // Index entries hold offsets relative to the segment base in 32 bits.
   int64_t next_relative =
       active.next_offset() + batch.last_offset_delta() + 1 - active.base_offset();
@@ -94,7 +98,10 @@ std::shared_ptr<Segment> PartitionLog::SegmentForOffsetLocked(int64_t offset) co
   auto it = std::upper_bound(
       segments_.begin(), segments_.end(), offset,
       [](int64_t o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
-  return it == segments_.begin() ? segments_.front() : *std::prev(it);
+  if (it != segments_.begin()) --it;
+  // An offset compaction removed from the end of a segment is read from the next one.
+  while (offset >= (*it)->next_offset() && std::next(it) != segments_.end()) ++it;
+  return *it;
 }
 
 Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs as,

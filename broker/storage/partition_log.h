@@ -10,6 +10,7 @@
 // under it and then pread without it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +23,7 @@
 
 #include "broker/storage/file_system.h"
 #include "broker/storage/log_config.h"
+#include "broker/storage/log_format.h"
 #include "broker/storage/segment.h"
 #include "common/bytes.h"
 #include "common/shared_bytes.h"
@@ -84,6 +86,30 @@ struct TimestampAndOffset {
   int64_t offset = 0;
 };
 
+// What one pass of the log cleaner did to a partition.
+struct CleaningStats {
+  // The offsets whose duplicates were removed: [log start, end_offset); those from
+  // first_dirty_offset on had not been cleaned before.
+  int64_t first_dirty_offset = 0;
+  int64_t end_offset = 0;
+  double dirty_ratio = 0;  // before the pass
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+  uint64_t bytes_before = 0;  // of the segments cleaned
+  uint64_t bytes_after = 0;
+  int64_t records_read = 0;
+  int64_t records_removed = 0;
+  size_t segments_before = 0;
+  size_t segments_after = 0;
+};
+
+struct CleanerLimits {
+  // Memory for the keys of the dirty section; a pass cleans fewer segments when they do not fit.
+  size_t offset_map_bytes = 128u << 20;
+  // Called with each chunk of bytes read or written; may sleep to hold the cleaner's I/O rate.
+  std::function<void(uint64_t bytes)> throttle;
+};
+
 // Every batch is stamped with this partitionLeaderEpoch: one node, never re-elected.
 inline constexpr int32_t kLeaderEpoch = 0;
 
@@ -141,6 +167,19 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   // Starts a new segment now if the active one is not empty.
   Status Roll(int64_t now_ms);
 
+  // Log compaction (log_compaction.cc), for the LogCleaner's thread. If cleanup.policy includes
+  // compact and the log is due (the dirty share of its cleanable bytes reached
+  // min.cleanable.dirty.ratio, a record waited max.compaction.lag.ms, or a kept tombstone or
+  // marker outlived delete.retention.ms), rewrites its sealed, durable segments older than
+  // min.compaction.lag.ms and below the first open transaction: only the newest record of each
+  // key stays, tombstones and transaction markers go after delete.retention.ms, aborted
+  // transactional records go, and each producer's last batch stays (empty if need be) so its
+  // sequence survives a restart. Offsets keep their gaps. Appends and reads go on meanwhile; a
+  // crash at any point leaves either the old segments or the new ones. nullopt: nothing due.
+  Result<std::optional<CleaningStats>> Compact(int64_t now_ms, const CleanerLimits& limits);
+  // Offsets below this have been cleaned (persisted in `cleaner-offset`).
+  int64_t cleaner_offset() const { return cleaner_offset_.load(std::memory_order_relaxed); }
+
   // Makes everything appended so far durable: saves and fsyncs sealed segments, fdatasyncs the
   // active one, fsyncs the directory if files were created, then advances durable_offset() and
   // the recovery point. Concurrent calls are serialized; a call with nothing to do is cheap.
@@ -189,6 +228,8 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
 
   // Recovery (log_recovery.cc).
   Status Recover(int64_t now_ms);
+  // Completes or abandons a compaction swap interrupted by a crash.
+  Status FinishInterruptedCleaning();
   Status RecoverSegments(const std::vector<int64_t>& bases, int64_t recovery_point);
   void Warn(std::string_view message) const;
 
@@ -197,6 +238,13 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   Status RollLocked(int64_t now_ms);
   std::shared_ptr<Segment> SegmentForOffsetLocked(int64_t offset) const;
   Status WriteRecoveryPoint(int64_t offset);
+
+  // Compaction (log_compaction.cc).
+  struct CleaningPlan;
+  struct CleanedGroup;
+  std::optional<CleaningPlan> PlanCleaning(int64_t now_ms);
+  Result<bool> CommitCleanedGroup(CleanedGroup& group);
+  Status WriteCleanerOffset(int64_t offset);
   // Under sync_mu_, after a successful sync that made `active` durable up to `durable_size`
   // bytes: drops from the page cache what lies beyond page_cache_tail_bytes from that end.
   void DropColdPages(const std::shared_ptr<Segment>& active, uint64_t durable_size);
@@ -229,8 +277,22 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   Tidy tidy_;
   std::unique_ptr<File> recovery_point_file_;
   int64_t recovery_point_written_ = -1;
-  // Serializes DeleteRecordsBefore's checkpoint writes.
+  // Serializes DeleteRecordsBefore's checkpoint writes and every removal of segment files
+  // (retention, compaction swaps).
   std::mutex admin_mu_;
+  // One compaction at a time; guards next_cleaning_due_ms_.
+  std::mutex clean_mu_;
+  // Offsets below cleaner_offset_ are cleaned. The file may be ahead of it: it is written
+  // before a pass's swaps, and offsets may have gaps only below what it says.
+  std::atomic<int64_t> cleaner_offset_{0};
+  int64_t persisted_cleaner_offset_ = 0;  // under clean_mu_
+  // When a tombstone or marker kept by the last pass expires (0: unknown since start).
+  int64_t next_cleaning_due_ms_ = 0;
 };
+
+// Carries out a compaction swap described by a `cleaning` file (log_format.h): removes the
+// replaced segments' files and renames the `.cleaned` file into place. Repeatable: recovery
+// calls it again for a swap a crash interrupted.
+Status FinishCleaningSwap(FileSystem& fs, const std::string& dir, const format::CleaningSwap& swap);
 
 }  // namespace kpk::storage

@@ -76,6 +76,15 @@ Result<std::shared_ptr<Segment>> Segment::Create(FileSystem& fs, const std::stri
   return std::shared_ptr<Segment>(new Segment(dir, base_offset, std::move(*file)));
 }
 
+Result<std::shared_ptr<Segment>> Segment::CreateCleaned(FileSystem& fs, const std::string& dir,
+                                                        int64_t base_offset) {
+  std::string name = format::SegmentFileName(base_offset, format::kLogSuffix);
+  name += format::kCleanedSuffix;
+  auto file = fs.Open(JoinPath(dir, name), OpenMode::kCreateTruncate);
+  if (!file) return Err(file.error());
+  return std::shared_ptr<Segment>(new Segment(dir, base_offset, std::move(*file)));
+}
+
 Result<std::shared_ptr<Segment>> Segment::Open(FileSystem& fs, const std::string& dir,
                                                int64_t base_offset) {
   std::string path = JoinPath(dir, format::SegmentFileName(base_offset, format::kLogSuffix));

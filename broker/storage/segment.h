@@ -83,6 +83,9 @@ class Segment {
   // Creates the .log of a new, empty segment (emptying any leftover file of that name).
   static Result<std::shared_ptr<Segment>> Create(FileSystem& fs, const std::string& dir,
                                                  int64_t base_offset);
+  // Creates `<base>.log.cleaned`, where the log cleaner writes a segment's replacement.
+  static Result<std::shared_ptr<Segment>> CreateCleaned(FileSystem& fs, const std::string& dir,
+                                                        int64_t base_offset);
   // Opens an existing .log. The index starts empty: recovery loads or rebuilds it.
   static Result<std::shared_ptr<Segment>> Open(FileSystem& fs, const std::string& dir,
                                                int64_t base_offset);
@@ -119,6 +122,8 @@ class Segment {
   Status RemoveFiles(FileSystem& fs);
   // Set once the files are gone, so background work skips the segment.
   bool removed() const { return removed_.load(std::memory_order_acquire); }
+  // For a segment whose files were removed or replaced by name (a compaction swap).
+  void MarkRemoved() { removed_.store(true, std::memory_order_release); }
 
   // Bytes of the .log before this (a page boundary) are no business of the page-cache window
   // any more: dropped from the cache, or there before this run. Guarded by the owning

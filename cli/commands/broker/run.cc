@@ -20,6 +20,7 @@ struct RunOptions {
   std::string admin_addr;
   bool developer_mode = false;
   bool auto_create_topics = false;
+  int32_t group_initial_rebalance_delay_ms = -1;  // -1: the config file's, else 3000
   std::string instance_file;  // for `kpk dev`: where to record pid and addresses once listening
 };
 
@@ -40,6 +41,9 @@ Result<broker::BrokerConfig> BuildConfig(const RunOptions& o) {
   if (o.node_id >= 0) config.node_id = o.node_id;
   if (o.developer_mode) config.developer_mode = true;
   if (o.auto_create_topics) config.cluster.auto_create_topics_enabled = true;
+  if (o.group_initial_rebalance_delay_ms >= 0) {
+    config.cluster.group_initial_rebalance_delay_ms = o.group_initial_rebalance_delay_ms;
+  }
   if (Status s = ApplyAddress(o.kafka_addr, config.kafka_api); !s.ok()) return Err(s);
   if (Status s = ApplyAddress(o.advertise_kafka_addr, config.advertised_kafka_api); !s.ok()) {
     return Err(s);
@@ -95,6 +99,10 @@ void RegisterBrokerRun(CLI::App& broker, Context& ctx) {
                 "Skip fsync: faster, but a crash can lose acknowledged writes");
   cmd->add_flag("--auto-create-topics", options->auto_create_topics,
                 "Create topics on first use (auto_create_topics_enabled)");
+  cmd->add_option("--group-initial-rebalance-delay-ms", options->group_initial_rebalance_delay_ms,
+                  "How long a new consumer group waits for more members before its first "
+                  "assignment (group_initial_rebalance_delay; default 3000, kpk dev start: 0)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--instance-file", options->instance_file,
                   "Write pid and addresses here once listening (used by kpk dev)")
       ->group("");

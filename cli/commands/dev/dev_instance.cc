@@ -104,9 +104,12 @@ namespace {
   const std::string admin = fmt::format("127.0.0.1:{}", admin_port);
   const std::string data = DataDirectory();
   const std::string ready = InstanceFile();
+  // Redpanda's dev container presets: topics created on first use, and no initial rebalance
+  // delay, so that a lone consumer in a quick try-out gets its partitions at once.
   execl(self_exe.c_str(), self_exe.c_str(), "broker", "run", "--data-dir", data.c_str(),
         "--kafka-addr", kafka.c_str(), "--admin-addr", admin.c_str(), "--auto-create-topics",
-        "--instance-file", ready.c_str(), static_cast<char*>(nullptr));
+        "--group-initial-rebalance-delay-ms", "0", "--instance-file", ready.c_str(),
+        static_cast<char*>(nullptr));
   _exit(127);
 }
 

@@ -27,6 +27,9 @@ API_CREATE_TOPICS = 19
 API_DELETE_TOPICS = 20
 API_DELETE_RECORDS = 21
 API_OFFSET_FOR_LEADER_EPOCH = 23
+API_DESCRIBE_ACLS = 29
+API_CREATE_ACLS = 30
+API_DELETE_ACLS = 31
 API_DESCRIBE_CONFIGS = 32
 API_ALTER_CONFIGS = 33
 API_DESCRIBE_LOG_DIRS = 35
@@ -52,6 +55,7 @@ UNSUPPORTED_VERSION = 35
 INVALID_REQUEST = 42
 INVALID_CONFIG = 40
 KAFKA_STORAGE_ERROR = 56
+SECURITY_DISABLED = 54
 INVALID_RECORD = 87
 
 
@@ -509,6 +513,54 @@ def list_offset(conn, topic, partition, timestamp, version=7):
 # sends them and skips them when reading). (api_key, 'request'|'response') -> (flexible, fields);
 # a field is (name, type, versions, nullable_versions[, subfields]).
 SCHEMAS = {
+    (29, 'request'):
+        ('2+',
+         [('resource_type_filter', 'int8', '0+', ''),
+          ('resource_name_filter', 'string', '0+', '0+'),
+          ('pattern_type_filter', 'int8', '1+', ''), ('principal_filter', 'string', '0+', '0+'),
+          ('host_filter', 'string', '0+', '0+'), ('operation', 'int8', '0+', ''),
+          ('permission_type', 'int8', '0+', '')]),
+    (29, 'response'):
+        ('2+',
+         [('throttle_time_ms', 'int32', '0+', ''), ('error_code', 'int16', '0+', ''),
+          ('error_message', 'string', '0+', '0+'),
+          ('resources', '[]', '0+', '',
+           [('resource_type', 'int8', '0+', ''), ('resource_name', 'string', '0+', ''),
+            ('pattern_type', 'int8', '1+', ''),
+            ('acls', '[]', '0+', '',
+             [('principal', 'string', '0+', ''), ('host', 'string', '0+', ''),
+              ('operation', 'int8', '0+', ''), ('permission_type', 'int8', '0+', '')])])]),
+    (30, 'request'):
+        ('2+',
+         [('creations', '[]', '0+', '',
+           [('resource_type', 'int8', '0+', ''), ('resource_name', 'string', '0+', ''),
+            ('resource_pattern_type', 'int8', '1+', ''), ('principal', 'string', '0+', ''),
+            ('host', 'string', '0+', ''), ('operation', 'int8', '0+', ''),
+            ('permission_type', 'int8', '0+', '')])]),
+    (30, 'response'):
+        ('2+',
+         [('throttle_time_ms', 'int32', '0+', ''),
+          ('results', '[]', '0+', '',
+           [('error_code', 'int16', '0+', ''), ('error_message', 'string', '0+', '0+')])]),
+    (31, 'request'):
+        ('2+',
+         [('filters', '[]', '0+', '',
+           [('resource_type_filter', 'int8', '0+', ''),
+            ('resource_name_filter', 'string', '0+', '0+'),
+            ('pattern_type_filter', 'int8', '1+', ''),
+            ('principal_filter', 'string', '0+', '0+'), ('host_filter', 'string', '0+', '0+'),
+            ('operation', 'int8', '0+', ''), ('permission_type', 'int8', '0+', '')])]),
+    (31, 'response'):
+        ('2+',
+         [('throttle_time_ms', 'int32', '0+', ''),
+          ('filter_results', '[]', '0+', '',
+           [('error_code', 'int16', '0+', ''), ('error_message', 'string', '0+', '0+'),
+            ('matching_acls', '[]', '0+', '',
+             [('error_code', 'int16', '0+', ''), ('error_message', 'string', '0+', '0+'),
+              ('resource_type', 'int8', '0+', ''), ('resource_name', 'string', '0+', ''),
+              ('pattern_type', 'int8', '1+', ''), ('principal', 'string', '0+', ''),
+              ('host', 'string', '0+', ''), ('operation', 'int8', '0+', ''),
+              ('permission_type', 'int8', '0+', '')])])]),
     (18, 'request'):
         ('3+',
          [('client_software_name', 'string', '3+', ''),

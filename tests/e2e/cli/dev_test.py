@@ -83,6 +83,14 @@ def main():
         cur = dev.kpk("profile", "current").stdout.strip()
         assert cur == "dev", cur
 
+        # Redpanda's dev mode: a new group gets its partitions without the production 3 s wait.
+        from confluent_kafka.admin import AdminClient, ConfigResource
+        res = ConfigResource(ConfigResource.Type.BROKER, "0")
+        admin = AdminClient({"bootstrap.servers": bootstrap})
+        configs = admin.describe_configs([res])[res].result(timeout=10)
+        assert configs["group.initial.rebalance.delay.ms"].value == "0", \
+            configs["group.initial.rebalance.delay.ms"]
+
         doc = json.loads(dev.kpk("container", "status", "--format", "json").stdout)
         assert doc == [{"node_id": 0, "status": "running", "kafka_address": bootstrap,
                         "admin_address": inst["admin_address"]}], doc

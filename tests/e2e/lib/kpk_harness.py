@@ -44,16 +44,21 @@ def wait_until(predicate, timeout, interval=0.02, what="condition"):
 
 
 class Broker:
-    """A `kpk broker run` process with its own data directory and free ports."""
+    """A `kpk broker run` process with its own data directory and free ports.
+
+    Groups form without the production initial rebalance delay (3 s) unless a test asks for it
+    with initial_rebalance_delay_ms=None (the broker's default, or its config file's) or a
+    number: most tests start one consumer and would only wait."""
 
     def __init__(self, data_dir=None, developer_mode=False, auto_create=False, extra_args=(),
-                 config_file=None, log_path=None):
+                 config_file=None, log_path=None, initial_rebalance_delay_ms=0):
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="kpk-e2e-")
         self.developer_mode = developer_mode
         self.auto_create = auto_create
         self.extra_args = list(extra_args)
         self.config_file = config_file
+        self.initial_rebalance_delay_ms = initial_rebalance_delay_ms
         self.kafka_port = free_port()
         self.admin_port = free_port()
         self.proc = None
@@ -81,6 +86,8 @@ class Broker:
             args.append("--developer-mode")
         if self.auto_create:
             args.append("--auto-create-topics")
+        if self.initial_rebalance_delay_ms is not None:
+            args += ["--group-initial-rebalance-delay-ms", str(self.initial_rebalance_delay_ms)]
         args += self.extra_args
         self._log = open(self.log_path, "ab")
         self.started_at = time.monotonic()
