@@ -39,22 +39,6 @@ constexpr size_t kSnappyMaxRatio = 22;
 constexpr int kGzipWindowBits = 15 + 16;  // 32 KiB window, gzip framing
 constexpr int kZstdLevel = 3;             // zstd's and Kafka's default
 
-std::string_view CodecName(Compression codec) {
-  switch (codec) {
-    case Compression::kNone:
-      return "none";
-    case Compression::kGzip:
-      return "gzip";
-    case Compression::kSnappy:
-      return "snappy";
-    case Compression::kLz4:
-      return "lz4";
-    case Compression::kZstd:
-      return "zstd";
-  }
-  return "unknown";
-}
-
 Status Corrupt(Compression codec, std::string_view what) {
   return Status::Corruption(std::string(CodecName(codec)) + ": " + std::string(what));
 }
@@ -402,6 +386,22 @@ Result<Bytes> Compress(Compression codec, ByteSpan data) {
   }
   return Err(Status::InvalidArgument("unknown compression codec " +
                                      std::to_string(static_cast<int>(codec))));
+}
+
+std::string_view CodecName(protocol::Compression codec) {
+  switch (codec) {
+    case protocol::Compression::kNone:
+      return "none";
+    case protocol::Compression::kGzip:
+      return "gzip";
+    case protocol::Compression::kSnappy:
+      return "snappy";
+    case protocol::Compression::kLz4:
+      return "lz4";
+    case protocol::Compression::kZstd:
+      return "zstd";
+  }
+  return "unknown";
 }
 
 }  // namespace kpk::storage

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "broker/protocol/record_batch.h"
 #include "common/bytes.h"
@@ -42,5 +43,8 @@ Result<Bytes> Decompress(protocol::Compression codec, ByteSpan data,
 // 64 KiB blocks without content checksum, a zstd frame at level 3. InvalidArgument for an
 // unknown codec or an input larger than a batch can hold. kNone returns a copy.
 Result<Bytes> Compress(protocol::Compression codec, ByteSpan data);
+
+// "gzip", "snappy", ..., "unknown": how errors name a codec.
+std::string_view CodecName(protocol::Compression codec);
 
 }  // namespace kpk::storage

@@ -89,6 +89,20 @@ std::vector<Rec> ReadRecords(const PartitionLog& log) {
   return out;
 }
 
+// (base offset, record count, control) of every batch from the log start.
+std::vector<std::tuple<int64_t, int32_t, bool>> BatchHeaders(const PartitionLog& log) {
+  std::vector<std::tuple<int64_t, int32_t, bool>> batches;
+  REQUIRE(log.ScanBatches([](const BatchHeader&) { return false; },
+                          [&](ByteSpan bytes, bool) {
+                            auto v = protocol::RecordBatchView::ParseHeader(bytes);
+                            batches.emplace_back(v->base_offset(), v->record_count(),
+                                                 v->is_control());
+                            return Status::OK();
+                          })
+              .ok());
+  return batches;
+}
+
 std::optional<CleaningStats> Clean(PartitionLog& log, int64_t now = kNow) {
   REQUIRE(log.Sync().ok());
   auto stats = log.Compact(now, CleanerLimits{});
@@ -227,33 +241,16 @@ TEST_CASE("aborted transactions go, markers stay while needed, producers keep a 
   CHECK(ReadRecords(*log) ==
         std::vector<Rec>{{5, "y", "newest"}, {6, "z", "1"}, {7, "z", "open"}, {8, "tail", "1"}});
   // Which batches are left, header by header.
-  std::vector<std::tuple<int64_t, int32_t, bool>> batches;  // base, records, control
-  REQUIRE(log->ScanBatches([](const BatchHeader&) { return false; },
-                           [&](ByteSpan bytes, bool) {
-                             auto v = protocol::RecordBatchView::ParseHeader(bytes);
-                             batches.emplace_back(v->base_offset(), v->record_count(),
-                                                  v->is_control());
-                             return Status::OK();
-                           })
-              .ok());
   // Producer 7's last data batch is the open one at 7, so its aborted batch and its superseded
   // committed one go; their markers are younger than delete.retention.ms and stay. Producer 9's
   // superseded first batch goes.
-  CHECK(batches == std::vector<std::tuple<int64_t, int32_t, bool>>{
-                       {1, 1, true}, {3, 1, true}, {5, 2, false}, {7, 1, false}, {8, 1, false}});
+  CHECK(BatchHeaders(*log) ==
+        std::vector<std::tuple<int64_t, int32_t, bool>>{
+            {1, 1, true}, {3, 1, true}, {5, 2, false}, {7, 1, false}, {8, 1, false}});
   // Past delete.retention.ms the markers with nothing left of their transaction go too.
   REQUIRE(Clean(*log, kNow + kDay + 1));
-  batches.clear();
-  REQUIRE(log->ScanBatches([](const BatchHeader&) { return false; },
-                           [&](ByteSpan bytes, bool) {
-                             auto v = protocol::RecordBatchView::ParseHeader(bytes);
-                             batches.emplace_back(v->base_offset(), v->record_count(),
-                                                  v->is_control());
-                             return Status::OK();
-                           })
-              .ok());
-  CHECK(batches == std::vector<std::tuple<int64_t, int32_t, bool>>{
-                       {5, 2, false}, {7, 1, false}, {8, 1, false}});
+  CHECK(BatchHeaders(*log) == std::vector<std::tuple<int64_t, int32_t, bool>>{
+                                  {5, 2, false}, {7, 1, false}, {8, 1, false}});
 }
 
 TEST_CASE("a producer's only batch stays as an empty batch when its records are superseded") {

@@ -29,22 +29,6 @@ constexpr Compression kCompressingCodecs[] = {Compression::kGzip, Compression::k
 constexpr uint8_t kXerialHeader[16] = {0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0,
                                        0,    0,   0,   1,   0,   0,   0,   1};
 
-std::string CodecName(Compression codec) {
-  switch (codec) {
-    case Compression::kNone:
-      return "none";
-    case Compression::kGzip:
-      return "gzip";
-    case Compression::kSnappy:
-      return "snappy";
-    case Compression::kLz4:
-      return "lz4";
-    case Compression::kZstd:
-      return "zstd";
-  }
-  return "codec " + std::to_string(static_cast<int>(codec));
-}
-
 Bytes RandomBytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   Bytes out(n);
