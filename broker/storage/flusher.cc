@@ -91,8 +91,13 @@ void Flusher::RunRound(std::vector<Request>& batch) {
   logs.erase(std::unique(logs.begin(), logs.end()), logs.end());
   std::vector<Status> results(logs.size());
   SyncAll(logs, results);
-  uint64_t syncs = logs.size();
-  uint64_t callbacks = 0;
+  {
+    // Counted before the callbacks run: a caller woken by one may read the stats at once.
+    std::lock_guard lock(mu_);
+    stats_.syncs += logs.size();
+    stats_.requests += static_cast<uint64_t>(
+        std::count_if(batch.begin(), batch.end(), [](const Request& r) { return bool(r.done); }));
+  }
   for (Request& r : batch) {
     if (!r.done) continue;
     size_t i =
@@ -104,12 +109,8 @@ void Flusher::RunRound(std::vector<Request>& batch) {
                                        " is past the end of " + r.log->name());
     }
     r.done(status);
-    ++callbacks;
   }
   for (PartitionLog* log : logs) log->TidyAfterSync();
-  std::lock_guard lock(mu_);
-  stats_.syncs += syncs;
-  stats_.requests += callbacks;
 }
 
 }  // namespace kpk::storage
