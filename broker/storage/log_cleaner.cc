@@ -46,6 +46,7 @@ void LogCleaner::Stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  stop_requested_.store(true);
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -78,6 +79,7 @@ int LogCleaner::RunOnce(int64_t now_ms) {
   CleanerLimits limits;
   limits.offset_map_bytes = options_.offset_map_bytes;
   limits.throttle = [this](uint64_t bytes) { Throttle(bytes); };
+  limits.stopping = [this] { return stop_requested_.load(); };
   for (const auto& log : logs_()) {
     {
       std::lock_guard lock(mu_);
@@ -86,6 +88,7 @@ int LogCleaner::RunOnce(int64_t now_ms) {
     const int64_t started = NowUs();
     auto result = log->Compact(now_ms, limits);
     if (!result) {
+      if (stop_requested_.load()) break;
       Warn("cleaner: cannot clean " + log->name() + ": " + result.error().ToString());
       std::lock_guard lock(mu_);
       ++totals_.failures;
@@ -108,8 +111,11 @@ void LogCleaner::Throttle(uint64_t bytes) {
   const int64_t now = NowUs();
   throttle_until_us_ = std::max(throttle_until_us_, now) +
                        static_cast<int64_t>(bytes * 1000000 / static_cast<uint64_t>(limit));
-  if (throttle_until_us_ > now) {
-    std::this_thread::sleep_for(std::chrono::microseconds(throttle_until_us_ - now));
+  // In slices, so that Stop() is not kept waiting by a low limit.
+  constexpr int64_t kSliceUs = 50000;
+  for (int64_t left = throttle_until_us_ - now; left > 0 && !stop_requested_.load();
+       left = throttle_until_us_ - NowUs()) {
+    std::this_thread::sleep_for(std::chrono::microseconds(std::min(left, kSliceUs)));
   }
 }
 

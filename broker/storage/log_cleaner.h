@@ -52,7 +52,8 @@ class LogCleaner {
   LogCleaner& operator=(const LogCleaner&) = delete;
 
   void Start();
-  // Waits for a clean in progress to finish its current group. Idempotent.
+  // Ends a clean in progress at its next batch (its files stay as they were) and the thread.
+  // Idempotent.
   void Stop();
   void SetInterval(int64_t interval_ms);
   void SetIoLimit(int64_t bytes_per_second);
@@ -78,6 +79,7 @@ class LogCleaner {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // stopping_, for the cleaning thread to poll
   CleanerTotals totals_;
   std::mutex run_mu_;  // one round at a time (the thread's and RunOnce's)
   std::thread thread_;

@@ -124,15 +124,18 @@ class OffsetMap {
   std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>> map_;
 };
 
-// Whole batches of [0, segment size) in order; `visit` returns false to stop early.
-Status ForEachBatch(const Segment& segment, const std::function<void(uint64_t)>& throttle,
+// Whole batches of [0, segment size) in order, read in large chunks at the limits' pace.
+Status ForEachBatch(const Segment& segment, const CleanerLimits& limits,
                     const std::function<Status(const BatchHeader&, ByteSpan)>& visit) {
   BatchScanner scanner(segment.log(), 0, segment.size(), kCleanerChunkBytes);
   while (true) {
+    if (limits.stopping && limits.stopping()) {
+      return Status::Unavailable("the log cleaner is stopping");
+    }
     const BatchScanner::Step step = scanner.Next(true);
     if (step == BatchScanner::Step::kEnd) return Status::OK();
     if (step != BatchScanner::Step::kBatch) return scanner.failure();
-    if (throttle) throttle(scanner.header().size);
+    if (limits.throttle) limits.throttle(scanner.header().size);
     Status s = visit(scanner.header(), scanner.batch());
     if (!s.ok()) return s;
   }
@@ -230,7 +233,7 @@ Result<int64_t> MapDirtyKeys(const std::vector<std::shared_ptr<Segment>>& segmen
     // Kafka's rule: a segment is mapped whole or not at all, and the first one always.
     if (map.full() && mapped_end > first_dirty) break;
     Status s = ForEachBatch(
-        *segments[i], limits.throttle, [&](const BatchHeader& header, ByteSpan bytes) -> Status {
+        *segments[i], limits, [&](const BatchHeader& header, ByteSpan bytes) -> Status {
           stats.bytes_read += bytes.size();
           if (header.next_offset() <= first_dirty) return Status::OK();
           auto view = RecordBatchView::Parse(bytes);
@@ -394,8 +397,8 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
     if (!output) return Err(output.error());
     group.output = *output;
     for (const auto& segment : group.old_segments) {
-      Status s = ForEachBatch(
-          *segment, limits.throttle, [&](const BatchHeader& header, ByteSpan bytes) -> Status {
+      Status s =
+          ForEachBatch(*segment, limits, [&](const BatchHeader& header, ByteSpan bytes) -> Status {
             stats.bytes_read += bytes.size();
             auto view = RecordBatchView::Parse(bytes);
             if (!view) return view.error();

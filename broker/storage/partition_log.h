@@ -108,6 +108,8 @@ struct CleanerLimits {
   size_t offset_map_bytes = 128u << 20;
   // Called with each chunk of bytes read or written; may sleep to hold the cleaner's I/O rate.
   std::function<void(uint64_t bytes)> throttle;
+  // Polled between batches: true ends the pass early (kUnavailable), leaving the old segments.
+  std::function<bool()> stopping;
 };
 
 // Every batch is stamped with this partitionLeaderEpoch: one node, never re-elected.

@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "broker/storage/compacted_batch.h"
 #include "broker/storage/compression.h"
+#include "broker/storage/log_cleaner.h"
 #include "broker/storage/log_format.h"
 #include "broker/storage/partition_log.h"
 #include "storage_test_util.h"
@@ -318,6 +320,32 @@ TEST_CASE("compressed batches are filtered and compressed again with their codec
     CHECK(kept->compression() == codec);
     CHECK(kept->record_count() == 5);
     CHECK(kept->last_offset_delta() == 49);
+  }
+}
+
+TEST_CASE("the cleaner stops within its pace, leaving the log as it was") {
+  TempDir tmp;
+  auto log = OpenLog(tmp.path(), Compacted(1 << 20));
+  for (int i = 0; i < 500; ++i) Put(*log, "k" + std::to_string(i % 10), std::string(200, 'v'));
+  REQUIRE(log->Roll(kNow).ok());
+  Put(*log, "tail", "1");
+  REQUIRE(log->Sync().ok());
+  const std::vector<Rec> before = ReadRecords(*log);
+  CleanerOptions options;
+  options.interval_ms = 1;
+  options.io_max_bytes_per_second = 10000;  // the pass would take about 20 s
+  options.info = [](std::string_view) {};
+  options.warn = [](std::string_view line) { FAIL(std::string(line)); };
+  LogCleaner cleaner([&] { return std::vector<std::shared_ptr<PartitionLog>>{log}; }, options);
+  cleaner.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto started = std::chrono::steady_clock::now();
+  cleaner.Stop();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  CHECK(cleaner.totals().partitions_cleaned == 0);
+  CHECK(ReadRecords(*log) == before);
+  for (const auto& e : fs::directory_iterator(tmp.path())) {
+    CHECK(!e.path().string().ends_with(std::string(format::kCleanedSuffix)));
   }
 }
 
