@@ -8,7 +8,10 @@
 // Modes:
 //   create-topic     CreateTopics (admin API) with --partitions, then waits for its metadata
 //   produce          --count records of --size bytes round-robin over --partitions; --acks,
-//                    --linger-ms; reports records/s, MB/s and delivery errors
+//                    --linger-ms; reports records/s, MB/s and delivery errors. --keys N: keyed
+//                    records, keys drawn at random from N, each key always to partition
+//                    key % partitions (a compacted topic's load); --duration-s: stop producing
+//                    after that long even if --count records have not been sent
 //   consume          reads every partition from its start (or its last --tail-records) to
 //                    its high watermark, --passes times (explicit assignment, no group);
 //                    reports records/s and MB/s
@@ -133,11 +136,27 @@ int Produce(const Options& o) {
   std::vector<char> payload = MakePayload(o.size);
 
   const int64_t start_ns = NowNs();
+  const int64_t stop_ns =
+      o.duration_given ? start_ns + static_cast<int64_t>(o.duration_s * 1e9) : INT64_MAX;
+  uint64_t rng = 0x9e3779b97f4a7c15ull;  // fixed seed: every run draws the same keys
+  char key[24];
   int64_t produced = 0;
   for (int64_t i = 0; i < o.count && !deadline.Passed(); ++i) {
-    const int32_t partition = static_cast<int32_t>(i % o.partitions);
-    while (rd_kafka_produce(rkt.get(), partition, 0, payload.data(), payload.size(), nullptr, 0,
-                            nullptr) == -1) {
+    if ((i & 255) == 0 && NowNs() >= stop_ns) break;
+    int32_t partition = static_cast<int32_t>(i % o.partitions);
+    const char* key_data = nullptr;
+    size_t key_size = 0;
+    if (o.keys > 0) {
+      rng ^= rng << 13;  // xorshift64
+      rng ^= rng >> 7;
+      rng ^= rng << 17;
+      const auto k = static_cast<int64_t>(rng % static_cast<uint64_t>(o.keys));
+      partition = static_cast<int32_t>(k % o.partitions);
+      key_size = static_cast<size_t>(std::snprintf(key, sizeof key, "key-%08" PRId64, k));
+      key_data = key;
+    }
+    while (rd_kafka_produce(rkt.get(), partition, 0, payload.data(), payload.size(), key_data,
+                            key_size, nullptr) == -1) {
       if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         Fail("produce failed: %s", rd_kafka_err2str(rd_kafka_last_error()));
       }
@@ -153,13 +172,15 @@ int Produce(const Options& o) {
   const int64_t done = counters.delivered.load() + counters.failed.load();
   const double seconds = static_cast<double>(counters.last_delivery_ns.load() - start_ns) / 1e9;
   const double bytes = static_cast<double>(counters.delivered.load()) * o.size;
-  std::printf(
-      "{\"mode\":\"produce\",\"records\":%" PRId64 ",\"delivered\":%" PRId64 ",\"failed\":%" PRId64
-      ",\"seconds\":%.3f,\"records_per_s\":%.0f,\"mb_per_s\":%.2f,\"first_error\":\"%s\"}\n",
-      produced, counters.delivered.load(), counters.failed.load(), seconds,
-      static_cast<double>(counters.delivered.load()) / seconds, bytes / seconds / 1e6,
-      counters.first_error.c_str());
-  if (done < o.count) Fail("timed out: %" PRId64 " of %" PRId64 " delivered", done, o.count);
+  std::printf("{\"mode\":\"produce\",\"records\":%" PRId64 ",\"delivered\":%" PRId64
+              ",\"failed\":%" PRId64 ",\"keys\":%" PRId64
+              ",\"seconds\":%.3f,\"records_per_s\":%.0f,\"mb_per_s\":%.2f,"
+              "\"first_error\":\"%s\"}\n",
+              produced, counters.delivered.load(), counters.failed.load(), o.keys, seconds,
+              static_cast<double>(counters.delivered.load()) / seconds, bytes / seconds / 1e6,
+              counters.first_error.c_str());
+  const int64_t wanted = o.duration_given ? produced : o.count;
+  if (done < wanted) Fail("timed out: %" PRId64 " of %" PRId64 " delivered", done, wanted);
   return counters.failed.load() == 0 ? 0 : 1;
 }
 

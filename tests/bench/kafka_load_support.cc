@@ -51,7 +51,7 @@ int64_t NowNs() {
                "         [--partitions N] [--count N] [--size BYTES] [--acks all|1|0]\n"
                "         [--linger-ms MS] [--rate MSG_PER_S] [--duration-s S] [--timeout-s S]\n"
                "         [--warmup-s S] [--passes N] [--tail-records N] [--acked-file PATH]\n"
-               "         [--consumers N] [--idempotent] [-X key=value]...\n",
+               "         [--consumers N] [--keys N] [--idempotent] [-X key=value]...\n",
                why.c_str());
   std::exit(2);
 }
@@ -87,6 +87,7 @@ Options ParseArgs(int argc, char** argv) {
       o.rate = static_cast<int>(ParseNumber(value, flag));
     } else if (flag == "--duration-s") {
       o.duration_s = ParseNumber(value, flag);
+      o.duration_given = true;
     } else if (flag == "--timeout-s") {
       o.timeout_s = ParseNumber(value, flag);
     } else if (flag == "--warmup-s") {
@@ -97,6 +98,8 @@ Options ParseArgs(int argc, char** argv) {
       o.tail_records = static_cast<int64_t>(ParseNumber(value, flag));
     } else if (flag == "--consumers") {
       o.consumers = static_cast<int>(ParseNumber(value, flag));
+    } else if (flag == "--keys") {
+      o.keys = static_cast<int64_t>(ParseNumber(value, flag));
     } else if (flag == "--acked-file") {
       o.acked_file = value;
     } else if (flag == "-X") {

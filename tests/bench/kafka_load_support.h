@@ -35,6 +35,10 @@ struct Options {
   std::string acked_file;
   bool idempotent = false;
   bool count_given = false;
+  bool duration_given = false;
+  // produce: keyed records, keys drawn at random from this many ("key-00000042"), each key
+  // always to the same partition (key % partitions); 0: no keys, partitions round-robin.
+  int64_t keys = 0;
   int consumers = 3;
   std::vector<std::pair<std::string, std::string>> extra;  // -X key=value
 };
