@@ -361,7 +361,16 @@ void PartitionLog::TidyAfterSync() {
   std::lock_guard sync_lock(sync_mu_);
   if (!tidy_.active) return;
   (void)WriteRecoveryPoint(tidy_.durable_offset);
-  if (env_.page_cache_tail_bytes >= 0) DropColdPages(tidy_.active, tidy_.active_size);
+  // A compacted log's dirty section is read twice by the cleaner soon after, which then deletes
+  // it: its pages stay cached until then instead of being read back from the disk.
+  bool compacted;
+  {
+    std::lock_guard lock(mu_);
+    compacted = config_.cleanup_compact;
+  }
+  if (env_.page_cache_tail_bytes >= 0 && !compacted) {
+    DropColdPages(tidy_.active, tidy_.active_size);
+  }
   tidy_ = {};
 }
 
