@@ -50,6 +50,19 @@ Status OpenedBatch::ForEach(
   return Status::OK();
 }
 
+Status ValidateCompactedBatch(ByteSpan batch) {
+  auto view = protocol::RecordBatchView::Parse(batch);
+  if (!view) return Status::Corruption(view.error().message());
+  if (view->ComputeCrc() != view->crc()) return Status::Corruption("record batch CRC mismatch");
+  if (view->record_count() < 0 || view->last_offset_delta() < 0 ||
+      view->record_count() > int64_t{view->last_offset_delta()} + 1) {
+    return Status::Corruption("record batch counts " + std::to_string(view->record_count()) +
+                              " records over " + std::to_string(view->last_offset_delta() + 1) +
+                              " offsets");
+  }
+  return Status::OK();
+}
+
 namespace {
 
 // A header for `records` (already encoded with the header's codec) holding `count` records.

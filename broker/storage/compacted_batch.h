@@ -40,6 +40,11 @@ class OpenedBatch {
   protocol::RecordBatchView plain_;
 };
 
+// Checks a batch the cleaner may have written: framing, magic 2, the CRC, and
+// 0 <= recordCount <= lastOffsetDelta + 1 (ValidateRecordBatch wants them equal, as producers
+// send them). kCorruption otherwise.
+Status ValidateCompactedBatch(ByteSpan batch);
+
 // The batch rebuilt with only the records `keep` accepts. nullopt when it keeps them all (the
 // caller copies the original). With none kept, an empty batch (recordCount 0, no codec) when
 // keep_empty, else empty bytes.

@@ -353,6 +353,11 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
                                              config.max_compaction_lag_ms, now_ms));
   if (!dirty_due && now_ms < next_cleaning_due_ms_) return std::nullopt;
 
+  // Topic deletion ends the pass too: MarkDeleted() waits for it.
+  CleanerLimits pass_limits = limits;
+  pass_limits.stopping = [this, &limits] {
+    return (limits.stopping && limits.stopping()) || IsDeleted();
+  };
   CleaningStats stats;
   stats.dirty_ratio = plan->dirty_ratio();
   stats.first_dirty_offset = plan->first_dirty_offset;
@@ -368,9 +373,9 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
   const int64_t end = std::max(*mapped_end, plan->first_dirty_offset);
   plan->EndAt(std::max(end, plan->ends.front()));
   stats.end_offset = plan->ends.back();
-  // Before any swap: recovery accepts offset gaps only below the cleaner offset, and tells them
-  // from data a crash lost that way.
-  if (Status s = WriteCleanerOffset(stats.end_offset); !s.ok()) return Err(s);
+  // Before any swap: recovery accepts offset gaps only below this, and tells them from data a
+  // crash lost that way.
+  if (Status s = WriteCompactedBelow(stats.end_offset); !s.ok()) return Err(s);
 
   BatchCleaner cleaner(map, txns, config, now_ms, stats);
   size_t i = 0;
@@ -436,16 +441,20 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
     stats.segments_after += group.output ? 1 : 0;
   }
 
+  // Only now: a pass that stopped part way must map its dirty keys again next time.
+  Status s = WriteFileAtomically(*env_.fs, JoinPath(dir_, format::kCleanerOffsetFileName),
+                                 format::EncodeCheckpoint(stats.end_offset), env_.sync);
+  if (!s.ok()) return Err(s);
   cleaner_offset_.store(stats.end_offset, std::memory_order_relaxed);
   next_cleaning_due_ms_ = cleaner.next_expiry_ms();
   return std::optional<CleaningStats>(stats);
 }
 
-Status PartitionLog::WriteCleanerOffset(int64_t offset) {
-  if (offset <= persisted_cleaner_offset_) return Status::OK();
-  Status s = WriteFileAtomically(*env_.fs, JoinPath(dir_, format::kCleanerOffsetFileName),
+Status PartitionLog::WriteCompactedBelow(int64_t offset) {
+  if (offset <= compacted_below_) return Status::OK();
+  Status s = WriteFileAtomically(*env_.fs, JoinPath(dir_, format::kCompactedBelowFileName),
                                  format::EncodeCheckpoint(offset), env_.sync);
-  if (s.ok()) persisted_cleaner_offset_ = offset;
+  if (s.ok()) compacted_below_ = offset;
   return s;
 }
 
@@ -476,6 +485,7 @@ Result<bool> PartitionLog::CommitCleanedGroup(CleanedGroup& group) {
   const std::string swap_path = JoinPath(dir_, format::kCleaningFileName);
   if (Status s = WriteFileAtomically(fs, swap_path, format::EncodeCleaningSwap(swap), env_.sync);
       !s.ok()) {
+    if (fs.Exists(swap_path)) return Err(FailSwap(s));  // committed, but maybe not durably
     (void)fs.RemoveFile(cleaned_path);
     return Err(s);
   }
@@ -505,12 +515,7 @@ Result<bool> PartitionLog::CommitCleanedGroup(CleanedGroup& group) {
       replacement->set_cache_window_start(replacement->size());
     }
   }
-  if (!s.ok()) {
-    // The files are half swapped: only a restart's recovery can finish the job safely.
-    std::lock_guard lock(mu_);
-    health_ = Status::IOError(name_ + ": compaction swap failed: " + s.ToString());
-    return Err(health_);
-  }
+  if (!s.ok()) return Err(FailSwap(s));
   {
     std::lock_guard lock(mu_);
     auto first = std::find(segments_.begin(), segments_.end(), group.old_segments.front());
@@ -524,15 +529,27 @@ Result<bool> PartitionLog::CommitCleanedGroup(CleanedGroup& group) {
       size_bytes_ += replacement->size();
       segments_.insert(first, replacement);
     }
+    // Retention may have made a group without output the log's front meanwhile.
+    log_start_offset_ = std::max(log_start_offset_, segments_.front()->base_offset());
   }
   admin_lock.unlock();
   if (replacement) (void)replacement->SaveIndex(fs, replacement->index(), env_.sync);
   if (env_.sync) {
-    if (Status synced = fs.SyncDir(dir_); !synced.ok()) return Err(synced);
+    if (Status synced = fs.SyncDir(dir_); !synced.ok()) return Err(FailSwap(synced));
     if (replacement) replacement->log().DropCache(0, replacement->size());
   }
   (void)fs.RemoveFile(swap_path);
   return true;
+}
+
+Status PartitionLog::FailSwap(const Status& cause) {
+  // Past the commit point the `cleaning` file and the `.cleaned` one must stay as they are for
+  // recovery to finish the swap, so nothing more may touch them: no further appends or passes
+  // until a restart.
+  std::lock_guard lock(mu_);
+  health_ = Status::IOError(name_ +
+                            ": compaction swap failed, restart to finish it: " + cause.ToString());
+  return health_;
 }
 
 Status FinishCleaningSwap(FileSystem& fs, const std::string& dir,

@@ -12,6 +12,7 @@
 //       recovery-point                         checkpoint: offsets below it are on disk
 //       log-start-offset                       checkpoint: set by DeleteRecords
 //       cleaner-offset                         checkpoint: the log cleaner's first dirty offset
+//       compacted-below                        checkpoint: offsets may have gaps below it
 //       00000000000000000000.log.cleaned       a cleaned segment being written (compaction)
 //       cleaning                               the swap in progress: which segments it replaces
 //   <data_dir>/tmp/                            topics being created; emptied on startup
@@ -85,6 +86,9 @@ inline constexpr size_t kCheckpointSize = 17;
 inline constexpr std::string_view kRecoveryPointFileName = "recovery-point";
 inline constexpr std::string_view kLogStartOffsetFileName = "log-start-offset";
 inline constexpr std::string_view kCleanerOffsetFileName = "cleaner-offset";
+// Below this offset compaction may have left gaps; written before a pass swaps anything, so
+// that recovery tells those gaps from data a crash lost. Never behind cleaner-offset.
+inline constexpr std::string_view kCompactedBelowFileName = "compacted-below";
 
 // Log compaction writes a group of segments' cleaned replacement as `<base>.log.cleaned`, then
 // commits the swap by writing the `cleaning` file atomically:

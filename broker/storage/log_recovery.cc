@@ -15,6 +15,7 @@
 #include <set>
 
 #include "broker/protocol/record_batch.h"
+#include "broker/storage/compacted_batch.h"
 #include "broker/storage/log_format.h"
 #include "broker/storage/partition_log.h"
 
@@ -37,9 +38,19 @@ std::optional<int64_t> ReadCheckpoint(FileSystem& fs, const std::string& path, b
   return value;
 }
 
+// A stored batch checked in full. Compaction rewrites batches below `compacted_below` with
+// fewer records than their offsets span (even none), which a producer's batch may not have.
+Status CheckBatch(ByteSpan batch, int64_t compacted_below) {
+  if (batch.size() >= bh::kSize && LoadBigEndian<int64_t>(batch.data()) < compacted_below) {
+    return ValidateCompactedBatch(batch);
+  }
+  return protocol::ValidateRecordBatch(batch);
+}
+
 // Whether a batch with a valid CRC and a base offset >= min_offset starts anywhere in
 // (from, end). Tells a torn tail (nothing valid after the damage) from damage in the middle.
-Result<bool> ValidBatchAfter(const File& file, uint64_t from, uint64_t end, int64_t min_offset) {
+Result<bool> ValidBatchAfter(const File& file, uint64_t from, uint64_t end, int64_t min_offset,
+                             int64_t compacted_below) {
   Bytes chunk;
   uint64_t chunk_start = from + 1;
   while (chunk_start + bh::kSize <= end) {
@@ -57,7 +68,7 @@ Result<bool> ValidBatchAfter(const File& file, uint64_t from, uint64_t end, int6
       Bytes batch(size);
       auto got = file.ReadAt(chunk_start + q, batch);
       if (!got) return Err(got.error());
-      if (*got == size && protocol::ValidateRecordBatch(batch).ok()) return true;
+      if (*got == size && CheckBatch(batch, compacted_below).ok()) return true;
     }
     chunk_start += *n - bh::kSize + 1;
   }
@@ -120,7 +131,10 @@ Status PartitionLog::Recover(int64_t now_ms) {
       ReadCheckpoint(fs, JoinPath(dir_, format::kCleanerOffsetFileName), &invalid);
   if (invalid) Warn("ignoring an unreadable cleaner-offset checkpoint; the next clean reads all");
   cleaner_offset_.store(cleaner_checkpoint.value_or(0), std::memory_order_relaxed);
-  persisted_cleaner_offset_ = cleaner_checkpoint.value_or(0);
+  auto compacted_below =
+      ReadCheckpoint(fs, JoinPath(dir_, format::kCompactedBelowFileName), &invalid);
+  if (invalid) Warn("ignoring an unreadable compacted-below checkpoint");
+  compacted_below_ = std::max(compacted_below.value_or(0), cleaner_offset());
   std::string recovery_point_path = JoinPath(dir_, format::kRecoveryPointFileName);
   auto recovery_point = ReadCheckpoint(fs, recovery_point_path, &invalid);
   if (invalid) Warn("ignoring an unreadable recovery-point checkpoint; checking every segment");
@@ -201,7 +215,7 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
   for (size_t i = 0; i < bases.size(); ++i) {
     // Compaction leaves gaps, but only below the cleaner offset (written before its swaps).
     const int64_t expected_base = i > 0 ? segments_.back()->next_offset() : 0;
-    const bool compaction_gap = bases[i] > expected_base && bases[i] <= cleaner_offset();
+    const bool compaction_gap = bases[i] > expected_base && bases[i] <= compacted_below_;
     if (i > 0 && bases[i] != expected_base && !compaction_gap) {
       int64_t expected = segments_.back()->next_offset();
       std::string what = "segment " + format::SegmentFileName(bases[i], format::kLogSuffix) +
@@ -250,14 +264,14 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
         problem = "invalid batch header";
       } else if (scanner.header().base_offset != segment->next_offset() &&
                  (scanner.header().base_offset < segment->next_offset() ||
-                  scanner.header().base_offset > cleaner_offset())) {
+                  scanner.header().base_offset > compacted_below_)) {
         // Offsets skip forward only where compaction dropped whole batches.
         problem = "batch has offset " + std::to_string(scanner.header().base_offset) + " where " +
                   std::to_string(segment->next_offset()) + " was expected";
       } else if (scanner.header().last_offset_delta < 0) {
         problem = "batch has a negative last offset delta";
       } else if (scanner.header().base_offset >= recovery_point) {
-        Status valid = protocol::ValidateRecordBatch(scanner.batch());
+        Status valid = CheckBatch(scanner.batch(), compacted_below_);
         if (!valid.ok()) problem = valid.message();
       }
       if (problem.empty()) {
@@ -273,7 +287,8 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
     std::string where = segment->FilePath(format::kLogSuffix) + " at byte " + std::to_string(at);
     bool corrupt = segment->next_offset() < recovery_point;  // damage to fsynced data
     if (!corrupt) {
-      auto later_valid = ValidBatchAfter(segment->log(), at, *file_size, segment->next_offset());
+      auto later_valid =
+          ValidBatchAfter(segment->log(), at, *file_size, segment->next_offset(), compacted_below_);
       if (!later_valid) return later_valid.error();
       corrupt = *later_valid;
     }

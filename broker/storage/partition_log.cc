@@ -481,8 +481,16 @@ void PartitionLog::SetConfig(const LogConfig& config) {
 }
 
 void PartitionLog::MarkDeleted() {
+  {
+    std::lock_guard lock(mu_);
+    deleted_ = true;
+  }
+  std::lock_guard wait_for_cleaner(clean_mu_);
+}
+
+bool PartitionLog::IsDeleted() const {
   std::lock_guard lock(mu_);
-  deleted_ = true;
+  return deleted_;
 }
 
 }  // namespace kpk::storage

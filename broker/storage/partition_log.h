@@ -200,7 +200,9 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   Status Close();
 
   void SetConfig(const LogConfig& config);
-  // For topic deletion: appends fail with kNotFound from now on and background work stops.
+  // For topic deletion: appends fail with kNotFound from now on and background work stops;
+  // a compaction in progress is ended (at its next batch) before this returns, so it writes
+  // nothing more in the partition's directory.
   void MarkDeleted();
 
   int64_t log_start_offset() const;
@@ -246,7 +248,9 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   struct CleanedGroup;
   std::optional<CleaningPlan> PlanCleaning(int64_t now_ms);
   Result<bool> CommitCleanedGroup(CleanedGroup& group);
-  Status WriteCleanerOffset(int64_t offset);
+  Status WriteCompactedBelow(int64_t offset);
+  Status FailSwap(const Status& cause);
+  bool IsDeleted() const;
   // Under sync_mu_, after a successful sync that made `active` durable up to `durable_size`
   // bytes: drops from the page cache what lies beyond page_cache_tail_bytes from that end.
   void DropColdPages(const std::shared_ptr<Segment>& active, uint64_t durable_size);
@@ -284,10 +288,11 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   std::mutex admin_mu_;
   // One compaction at a time; guards next_cleaning_due_ms_.
   std::mutex clean_mu_;
-  // Offsets below cleaner_offset_ are cleaned. The file may be ahead of it: it is written
-  // before a pass's swaps, and offsets may have gaps only below what it says.
+  // Offsets below cleaner_offset_ are cleaned (`cleaner-offset`, written after a pass).
   std::atomic<int64_t> cleaner_offset_{0};
-  int64_t persisted_cleaner_offset_ = 0;  // under clean_mu_
+  // Offsets may have gaps below this (`compacted-below`, written before a pass swaps
+  // anything). Under clean_mu_, or during recovery.
+  int64_t compacted_below_ = 0;
   // When a tombstone or marker kept by the last pass expires (0: unknown since start).
   int64_t next_cleaning_due_ms_ = 0;
 };
