@@ -49,10 +49,16 @@ void AdminServer::Routes() {
 
 namespace {
 
+// One metric in Prometheus text: its HELP and TYPE lines, then its value.
+template <typename T>
+void Metric(std::string& out, const char* name, const char* type, const char* help, T value) {
+  out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+}
+
 // The log cleaner's progress, with names after Kafka's LogCleaner metrics.
 void CleanerMetrics(const storage::CleanerTotals& t, std::string& out) {
   auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
-    out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+    Metric(out, name, type, help, value);
   };
   metric("kpk_log_cleaner_rounds_total", "counter", "Rounds of the log cleaner", t.rounds);
   metric("kpk_log_cleaner_cleaned_partitions_total", "counter", "Partitions compacted",
@@ -76,7 +82,7 @@ void CleanerMetrics(const storage::CleanerTotals& t, std::string& out) {
 std::string AdminServer::MetricsText() const {
   std::string out;
   auto counter = [&out](const char* name, const char* help, uint64_t value) {
-    out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
+    Metric(out, name, "counter", help, value);
   };
   counter("kpk_kafka_requests_total", "Kafka requests handled", metrics_.requests.load());
   counter("kpk_kafka_produced_bytes_total", "Record batch bytes appended",
@@ -89,10 +95,8 @@ std::string AdminServer::MetricsText() const {
           metrics_.connections_accepted.load());
   counter("kpk_storage_fsyncs_total", "fdatasync calls", metrics_.fsyncs.load());
   if (cleaner_totals_) CleanerMetrics(cleaner_totals_(), out);
-  out += fmt::format(
-      "# HELP kpk_kafka_connections Open Kafka connections\n"
-      "# TYPE kpk_kafka_connections gauge\nkpk_kafka_connections {}\n",
-      metrics_.connections_open.load());
+  Metric(out, "kpk_kafka_connections", "gauge", "Open Kafka connections",
+         metrics_.connections_open.load());
   return out;
 }
 

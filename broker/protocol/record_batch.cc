@@ -347,8 +347,13 @@ void SetLogAppendTime(std::span<uint8_t> batch, int64_t now_ms) {
   attributes = static_cast<int16_t>(attributes | batch_attributes::kLogAppendTime);
   StoreBigEndian(p + batch_header::kAttributes, attributes);
   StoreBigEndian(p + batch_header::kMaxTimestamp, now_ms);
-  uint32_t crc = crc32c::Value(p + batch_header::kCrcStart, batch.size() - batch_header::kCrcStart);
-  StoreBigEndian(p + batch_header::kCrc, crc);
+  StoreCrc(batch);
+}
+
+void StoreCrc(std::span<uint8_t> batch) {
+  uint32_t crc =
+      crc32c::Value(batch.data() + batch_header::kCrcStart, batch.size() - batch_header::kCrcStart);
+  StoreBigEndian(batch.data() + batch_header::kCrc, crc);
 }
 
 void RecordBatchBuilder::Add(int64_t timestamp, std::optional<ByteSpan> key,
@@ -408,9 +413,7 @@ Bytes RecordBatchBuilder::Build() {
   w.WriteBytes(records_.buffer());
 
   Bytes batch = w.Take();
-  uint32_t crc =
-      crc32c::Value(batch.data() + batch_header::kCrcStart, batch.size() - batch_header::kCrcStart);
-  StoreBigEndian(batch.data() + batch_header::kCrc, crc);
+  StoreCrc(batch);
 
   records_.buffer().clear();
   count_ = 0;

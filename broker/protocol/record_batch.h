@@ -240,6 +240,8 @@ void SetPartitionLeaderEpoch(std::span<uint8_t> batch, int32_t epoch);
 // Marks the batch LogAppendTime with maxTimestamp = now_ms and recomputes the CRC (both fields
 // are covered by it). Consumers then use maxTimestamp as every record's timestamp.
 void SetLogAppendTime(std::span<uint8_t> batch, int64_t now_ms);
+// Stores the CRC of the batch's bytes from attributes on, after a change to them.
+void StoreCrc(std::span<uint8_t> batch);
 
 // Builds one batch from records. Offsets deltas are 0, 1, 2, ...; baseTimestamp is the first
 // record's timestamp and maxTimestamp the largest. Not thread-safe; reusable after Build().

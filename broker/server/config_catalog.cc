@@ -28,18 +28,26 @@ struct TopicConfigSpec {
 };
 
 // As Java prints a double ("0.5", "0.25", "1.0").
-std::string FormatRatio(double ratio) {
-  std::string text = fmt::format("{}", ratio);
+std::string FormatDouble(double value) {
+  std::string text = fmt::format("{}", value);
   if (text.find_first_of(".e") == std::string::npos) text += ".0";
   return text;
 }
 
-bool ParseRatio(std::string_view text, double* out) {
+std::optional<double> ParseDouble(std::string_view text) {
   std::string v(text);
   char* end = nullptr;
   double value = std::strtod(v.c_str(), &end);
-  if (v.empty() || end != v.c_str() + v.size() || !(value >= 0 && value <= 1)) return false;
-  *out = value;
+  if (v.empty() || end != v.c_str() + v.size()) return std::nullopt;
+  return value;
+}
+
+bool IsDouble(std::string_view value) { return ParseDouble(value).has_value(); }
+
+bool ParseRatio(std::string_view text, double* out) {
+  auto value = ParseDouble(text);
+  if (!value || !(*value >= 0 && *value <= 1)) return false;
+  *out = *value;
   return true;
 }
 
@@ -117,7 +125,7 @@ const std::vector<TopicConfigSpec>& TopicSpecs() {
          "Whether record timestamps are the producer's or the broker's."},
         {"min.cleanable.dirty.ratio",
          ConfigType::kDouble,
-         [](const ClusterProperties& c) { return FormatRatio(c.min_cleanable_dirty_ratio); },
+         [](const ClusterProperties& c) { return FormatDouble(c.min_cleanable_dirty_ratio); },
          0,
          0,
          {},
@@ -201,13 +209,6 @@ Status CheckAllowed(const TopicConfigSpec& spec, std::string_view item, std::str
   std::string allowed;
   for (auto a : spec.allowed) allowed += (allowed.empty() ? "" : ", ") + std::string(a);
   return Invalid(spec.name, value, fmt::format("String must be one of: {}", allowed));
-}
-
-bool IsDouble(std::string_view value) {
-  std::string v(value);
-  char* end = nullptr;
-  std::strtod(v.c_str(), &end);
-  return !v.empty() && end == v.c_str() + v.size();
 }
 
 Status ValidateAgainst(const TopicConfigSpec& spec, std::string_view value) {
@@ -383,23 +384,23 @@ const std::vector<BrokerConfigSpec>& BrokerSpecs() {
       {"log.cleaner.io.max.bytes.per.second", ConfigType::kDouble, true,
        [](const BrokerConfig& b) {
          const int64_t limit = b.cluster.log_cleaner_io_max_bytes_per_second;
-         return limit > 0 ? FormatRatio(static_cast<double>(limit)) : "1.7976931348623157E308";
+         return limit > 0 ? FormatDouble(static_cast<double>(limit)) : "1.7976931348623157E308";
        },
        [](std::string_view v, C& c) -> Status {
-         std::string text(v);
-         char* end = nullptr;
-         double value = std::strtod(text.c_str(), &end);
-         if (text.empty() || end != text.c_str() + text.size() || !(value > 0)) {
+         auto value = ParseDouble(v);
+         if (!value || !(*value > 0)) {
            return Status::InvalidArgument(fmt::format("Invalid value {}", v));
          }
-         c.log_cleaner_io_max_bytes_per_second = value >= 9.2e18 ? 0 : static_cast<int64_t>(value);
+         // Kafka's default (Double.MAX_VALUE) and anything near it mean no limit.
+         c.log_cleaner_io_max_bytes_per_second =
+             *value >= 9.2e18 ? 0 : static_cast<int64_t>(*value);
          return Status::OK();
        }},
       {"log.cleaner.max.compaction.lag.ms", ConfigType::kLong, true,
        [](const BrokerConfig& b) { return std::to_string(b.cluster.max_compaction_lag_ms); },
        SetNumber(&C::max_compaction_lag_ms, 1)},
       {"log.cleaner.min.cleanable.ratio", ConfigType::kDouble, true,
-       [](const BrokerConfig& b) { return FormatRatio(b.cluster.min_cleanable_dirty_ratio); },
+       [](const BrokerConfig& b) { return FormatDouble(b.cluster.min_cleanable_dirty_ratio); },
        [](std::string_view v, C& c) -> Status {
          if (!ParseRatio(v, &c.min_cleanable_dirty_ratio)) {
            return Status::InvalidArgument(fmt::format("Invalid value {}", v));

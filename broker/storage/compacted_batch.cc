@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "broker/storage/compression.h"
-#include "common/crc32c.h"
 
 namespace kpk::storage {
 
@@ -76,8 +75,7 @@ Bytes Frame(const protocol::RecordBatchView& original, int16_t attributes, ByteS
   StoreBigEndian<int16_t>(out.data() + bh::kAttributes, attributes);
   StoreBigEndian<int64_t>(out.data() + bh::kMaxTimestamp, max_timestamp);
   StoreBigEndian<int32_t>(out.data() + bh::kRecordCount, count);
-  const uint32_t crc = crc32c::Value(out.data() + bh::kCrcStart, out.size() - bh::kCrcStart);
-  StoreBigEndian<uint32_t>(out.data() + bh::kCrc, crc);
+  protocol::StoreCrc(out);
   return out;
 }
 

@@ -210,6 +210,17 @@ Status PartitionLog::FinishInterruptedCleaning() {
   return s;
 }
 
+void PartitionLog::RemoveSegmentsAfterTornTail(const std::vector<int64_t>& bases, size_t first,
+                                               const std::string& why) {
+  if (first >= bases.size()) return;
+  for (size_t j = first; j < bases.size(); ++j) {
+    auto orphan = Segment::Open(*env_.fs, dir_, bases[j]);
+    if (orphan) (void)(*orphan)->RemoveFiles(*env_.fs);
+  }
+  dir_dirty_ = true;
+  Warn("deleted " + std::to_string(bases.size() - first) + " segment(s) after a torn tail" + why);
+}
+
 Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t recovery_point) {
   FileSystem& fs = *env_.fs;
   for (size_t i = 0; i < bases.size(); ++i) {
@@ -227,13 +238,7 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
         return Status::OK();
       }
       // Past the recovery point this is a segment left over by a crash: unacknowledged.
-      for (size_t j = i; j < bases.size(); ++j) {
-        auto orphan = Segment::Open(fs, dir_, bases[j]);
-        if (orphan) (void)(*orphan)->RemoveFiles(fs);
-      }
-      dir_dirty_ = true;
-      Warn("deleted " + std::to_string(bases.size() - i) +
-           " segment(s) after a torn tail: " + what);
+      RemoveSegmentsAfterTornTail(bases, i, ": " + what);
       return Status::OK();
     }
 
@@ -304,16 +309,9 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
     if (s.ok() && env_.sync) s = segment->log().Sync();
     if (!s.ok()) return s;
     *file_size = at;
-    if (i + 1 < bases.size()) {
-      // Later segments hold only writes made after the torn ones: never acknowledged.
-      for (size_t j = i + 1; j < bases.size(); ++j) {
-        auto orphan = Segment::Open(fs, dir_, bases[j]);
-        if (orphan) (void)(*orphan)->RemoveFiles(fs);
-      }
-      dir_dirty_ = true;
-      Warn("deleted " + std::to_string(bases.size() - i - 1) + " segment(s) after a torn tail");
-      break;
-    }
+    // Later segments hold only writes made after the torn ones: never acknowledged.
+    RemoveSegmentsAfterTornTail(bases, i + 1, "");
+    break;
   }
   if (segments_.back()->next_offset() < recovery_point) {
     Warn("the log ends at offset " + std::to_string(segments_.back()->next_offset()) +

@@ -235,6 +235,9 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   // Completes or abandons a compaction swap interrupted by a crash.
   Status FinishInterruptedCleaning();
   Status RecoverSegments(const std::vector<int64_t>& bases, int64_t recovery_point);
+  // Deletes the segments bases[first..]: writes made after a torn tail, never acknowledged.
+  void RemoveSegmentsAfterTornTail(const std::vector<int64_t>& bases, size_t first,
+                                   const std::string& why);
   void Warn(std::string_view message) const;
 
   // Under mu_.

@@ -4,11 +4,10 @@ configured." (DescribeAcls once at the top; CreateAcls once per creation, Delete
 filter, in order); the connection stays usable. Real client: kafka-python's describe_acls,
 create_acls and delete_acls get SecurityDisabledError rather than "unsupported by the broker"."""
 import sys
-import time
 
 import kwire
 from kwire import Conn
-from kpk_harness import Broker
+from kpk_harness import Broker, run_timed
 
 MESSAGE = "No Authorizer is configured."
 LITERAL, MATCH, ANY = 3, 4, 1  # pattern types
@@ -89,13 +88,8 @@ def test_kafka_python(b):
 def main():
     with Broker() as b:
         with Conn(b.bootstrap) as c:
-            for test in (test_advertised, test_raw):
-                t = time.monotonic()
-                test(c)
-                print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
-        t = time.monotonic()
-        test_kafka_python(b)
-        print(f"test_kafka_python: ok ({time.monotonic() - t:.2f}s)")
+            run_timed((test_advertised, test_raw), c)
+        run_timed((test_kafka_python,), b)
     print("ok")
     return 0
 

@@ -16,7 +16,7 @@ import time
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from kpk_harness import Broker, wait_until
+from kpk_harness import Broker
 
 TOPIC = "crashy"
 KEYS = 300

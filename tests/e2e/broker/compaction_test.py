@@ -6,7 +6,6 @@ works see every key's values in order; librdkafka (confluent-kafka, kcat) and ka
 across the offset gaps. The cleaner's progress shows in the broker log and in /metrics.
 
 The cleaner runs every 100 ms here (log_compaction_interval_ms in the config file)."""
-import json
 import os
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import urllib.request
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from kpk_harness import Broker, run, wait_until
+from kpk_harness import Broker, run, run_timed, wait_until
 
 COMPACT = {"cleanup.policy": "compact", "segment.ms": "200", "min.cleanable.dirty.ratio": "0.01",
            "delete.retention.ms": "3000"}
@@ -249,16 +248,13 @@ def main():
         with open(config, "w") as f:
             f.write("redpanda:\n  log_compaction_interval_ms: 100\n")
         with Broker(config_file=config) as b:
-            for test in (test_latest_value_per_key, test_tombstones, test_keyless_refused,
-                         test_aborted_transactions_removed, test_consistent_while_cleaning,
-                         test_other_readers):
-                t = time.monotonic()
-                try:
-                    test(b)
-                except BaseException:
-                    print(b.log()[-4000:])
-                    raise
-                print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
+            try:
+                run_timed((test_latest_value_per_key, test_tombstones, test_keyless_refused,
+                           test_aborted_transactions_removed, test_consistent_while_cleaning,
+                           test_other_readers), b)
+            except BaseException:
+                print(b.log()[-4000:])
+                raise
     print("ok")
     return 0
 

@@ -9,7 +9,7 @@ import time
 
 import kwire
 from kwire import Conn
-from kpk_harness import Broker
+from kpk_harness import Broker, run_timed
 
 SET, DELETE = 0, 1
 DYNAMIC_TOPIC, DYNAMIC_BROKER, DEFAULT = 1, 2, 5
@@ -188,15 +188,9 @@ def test_confluent_kafka(b):
 def main():
     with Broker() as b:
         with Conn(b.bootstrap) as c:
-            for test in (test_message_format_version, test_unknown_still_refused,
-                         test_sasl_keys):
-                t = time.monotonic()
-                test(c)
-                print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
-        for test in (test_persisted_and_reset, test_confluent_kafka):
-            t = time.monotonic()
-            test(b)
-            print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
+            run_timed((test_message_format_version, test_unknown_still_refused, test_sasl_keys),
+                      c)
+        run_timed((test_persisted_and_reset, test_confluent_kafka), b)
     print("ok")
     return 0
 

@@ -191,6 +191,14 @@ class MockCluster:
         self.stop()
 
 
+def run_timed(tests, *args):
+    """Runs each test function with `args`, printing its name and how long it took."""
+    for test in tests:
+        started = time.monotonic()
+        test(*args)
+        print(f"{test.__name__}: ok ({time.monotonic() - started:.2f}s)")
+
+
 def run(args, timeout=60, input=None, check=True, env=None):
     """Runs a command with a bound; returns CompletedProcess (text)."""
     full_env = dict(os.environ)

@@ -300,8 +300,7 @@ TEST_CASE("compressed batches are filtered and compressed again with their codec
     std::copy(packed->begin(), packed->end(), batch.begin() + protocol::batch_header::kSize);
     StoreBigEndian<int32_t>(batch.data() + 8, static_cast<int32_t>(batch.size() - 12));
     StoreBigEndian<int16_t>(batch.data() + 21, static_cast<int16_t>(codec));
-    StoreBigEndian<uint32_t>(batch.data() + 17,
-                             protocol::RecordBatchView::Parse(batch)->ComputeCrc());
+    protocol::StoreCrc(batch);
     AppendCopy(*log, batch, kNow);
     REQUIRE(log->Roll(kNow).ok());
     Put(*log, "tail", "1");
