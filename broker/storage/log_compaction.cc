@@ -367,8 +367,8 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
   if (plan->segments.empty()) return std::nullopt;
 
   OffsetMap map(limits.offset_map_bytes);
-  auto mapped_end =
-      MapDirtyKeys(plan->segments, plan->ends, plan->first_dirty_offset, txns, limits, map, stats);
+  auto mapped_end = MapDirtyKeys(plan->segments, plan->ends, plan->first_dirty_offset, txns,
+                                 pass_limits, map, stats);
   if (!mapped_end) return Err(mapped_end.error());
   const int64_t end = std::max(*mapped_end, plan->first_dirty_offset);
   plan->EndAt(std::max(end, plan->ends.front()));
@@ -402,8 +402,8 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
     if (!output) return Err(output.error());
     group.output = *output;
     for (const auto& segment : group.old_segments) {
-      Status s =
-          ForEachBatch(*segment, limits, [&](const BatchHeader& header, ByteSpan bytes) -> Status {
+      Status s = ForEachBatch(
+          *segment, pass_limits, [&](const BatchHeader& header, ByteSpan bytes) -> Status {
             stats.bytes_read += bytes.size();
             auto view = RecordBatchView::Parse(bytes);
             if (!view) return view.error();

@@ -351,6 +351,27 @@ TEST_CASE("the cleaner stops within its pace, leaving the log as it was") {
   }
 }
 
+TEST_CASE("deleting the topic ends a clean in progress before MarkDeleted returns") {
+  TempDir tmp;
+  auto log = OpenLog(tmp.path(), Compacted(1 << 20));
+  for (int i = 0; i < 500; ++i) Put(*log, "k" + std::to_string(i % 10), std::string(200, 'v'));
+  REQUIRE(log->Roll(kNow).ok());
+  Put(*log, "tail", "1");
+  REQUIRE(log->Sync().ok());
+  CleanerLimits limits;
+  // About 20 s for the pass at this pace.
+  limits.throttle = [](uint64_t bytes) {
+    std::this_thread::sleep_for(std::chrono::microseconds(bytes * 100));
+  };
+  std::thread cleaning([&] { (void)log->Compact(kNow, limits); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto started = std::chrono::steady_clock::now();
+  log->MarkDeleted();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  cleaning.join();
+  CHECK(log->cleaner_offset() == 0);
+}
+
 // The files of a partition directory, name -> bytes.
 std::map<std::string, std::string> Snapshot(const std::string& dir) {
   std::map<std::string, std::string> files;
