@@ -157,6 +157,21 @@ struct PartitionLog::CleaningPlan {
   double dirty_ratio() const {
     return total_bytes == 0 ? 0 : static_cast<double>(dirty_bytes) / total_bytes;
   }
+  // Where the group of segments starting at `first` ends, as Kafka groups them: consecutive
+  // segments whose sizes sum to at most segment.bytes and whose offsets fit the index's 32-bit
+  // relative offsets (always at least one segment).
+  size_t GroupEnd(size_t first) const {
+    const int64_t base = segments[first]->base_offset();
+    uint64_t bytes = segments[first]->size();
+    size_t end = first + 1;
+    while (end < segments.size() &&
+           bytes + segments[end]->size() <= static_cast<uint64_t>(config.segment_bytes) &&
+           ends[end] - base <= std::numeric_limits<uint32_t>::max()) {
+      bytes += segments[end]->size();
+      ++end;
+    }
+    return end;
+  }
   // Keeps the segments that end at or before `offset`.
   void EndAt(int64_t offset) {
     size_t n = 0;
@@ -378,22 +393,15 @@ Result<std::optional<CleaningStats>> PartitionLog::Compact(int64_t now_ms,
   if (Status s = WriteCompactedBelow(stats.end_offset); !s.ok()) return Err(s);
 
   BatchCleaner cleaner(map, txns, config, now_ms, stats);
-  size_t i = 0;
-  while (i < plan->segments.size()) {
-    // Groups as Kafka forms them: consecutive segments whose sum fits in segment.bytes and
-    // whose offsets fit the index's 32-bit relative offsets.
+  for (size_t i = 0; i < plan->segments.size();) {
     CleanedGroup group;
+    const size_t group_end = plan->GroupEnd(i);
     uint64_t group_bytes = 0;
     const int64_t base = plan->segments[i]->base_offset();
-    while (
-        i < plan->segments.size() &&
-        (group.old_segments.empty() ||
-         (group_bytes + plan->segments[i]->size() <= static_cast<uint64_t>(config.segment_bytes) &&
-          plan->ends[i] - base <= std::numeric_limits<uint32_t>::max()))) {
+    for (; i < group_end; ++i) {
       group_bytes += plan->segments[i]->size();
       group.old_segments.push_back(plan->segments[i]);
       group.end_offset = plan->ends[i];
-      ++i;
     }
     stats.segments_before += group.old_segments.size();
     stats.bytes_before += group_bytes;
