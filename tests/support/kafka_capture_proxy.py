@@ -19,7 +19,8 @@ substitution keeps the frame length (a port is a fixed int32 whatever the encodi
 string is unchanged), so no other field needs re-encoding.
 
 Serves until SIGTERM/SIGINT or until stdin reaches EOF, so a harness that dies never leaves a
-proxy behind. Python standard library only; runs under /usr/bin/python3.
+proxy behind. Python standard library and tests/e2e/lib/kwire.py (its framing needs nothing
+more); runs under /usr/bin/python3.
 """
 
 import argparse
@@ -30,6 +31,9 @@ import socket
 import struct
 import sys
 import threading
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e", "lib"))
+import kwire  # noqa: E402
 
 API_NAMES = {
     0: "produce", 1: "fetch", 2: "list_offsets", 3: "metadata", 8: "offset_commit",
@@ -48,30 +52,12 @@ def api_name(key):
     return API_NAMES.get(key, "api%d" % key)
 
 
-def recv_exact(sock, n):
-    """Reads exactly n bytes; None on EOF or error."""
-    chunks = []
-    while n > 0:
-        try:
-            chunk = sock.recv(min(n, 1 << 16))
-        except OSError:
-            return None
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
-
-
 def recv_frame(sock):
-    """One size-prefixed frame without its prefix; None at EOF."""
-    prefix = recv_exact(sock, 4)
-    if prefix is None:
+    """One size-prefixed frame without its prefix; None at EOF, on an error or a bad size."""
+    try:
+        return kwire.recv_frame(sock, MAX_FRAME)
+    except (OSError, ValueError):  # kwire.ConnectionClosed at EOF is an OSError
         return None
-    (size,) = struct.unpack(">i", prefix)
-    if size < 0 or size > MAX_FRAME:
-        return None
-    return recv_exact(sock, size)
 
 
 class Capture:
@@ -126,7 +112,7 @@ class Connection:
             frame = recv_frame(self.client)
             if frame is None or len(frame) < 8:
                 break
-            key, version, correlation = struct.unpack(">hhi", frame[:8])
+            key, version, correlation = kwire.request_ids(frame)
             with self.lock:
                 self.pending[correlation] = (key, version)
             self.capture.write(self.id, "req", key, version, frame)
@@ -139,7 +125,7 @@ class Connection:
             frame = recv_frame(self.upstream)
             if frame is None or len(frame) < 4:
                 break
-            (correlation,) = struct.unpack(">i", frame[:4])
+            correlation = kwire.response_correlation_id(frame)
             with self.lock:
                 key, version = self.pending.pop(correlation, (-1, -1))
             if key in REWRITTEN_APIS:
@@ -158,7 +144,7 @@ class Connection:
 
 def send_frame(sock, frame):
     try:
-        sock.sendall(struct.pack(">i", len(frame)) + frame)
+        sock.sendall(kwire.frame(frame))
         return True
     except OSError:
         return False

@@ -8,7 +8,7 @@ import uuid
 from kafka import KafkaAdminClient
 from kafka.structs import TopicPartition
 
-import raw_kafka
+import kwire
 from group_util import RdkafkaConsumer, committed_offsets, create_topic, produce, wait_split
 from kpk_harness import Broker, wait_until
 
@@ -22,14 +22,14 @@ PARTITIONS = 3
 
 
 def check_find_coordinator(b):
-    with raw_kafka.Conn(b.bootstrap) as conn:
+    with kwire.Conn(b.bootstrap) as conn:
         for key_type in (0, 1):  # groups, transactional ids
-            found = raw_kafka.find_coordinators(conn, ["g1", "g2"], key_type)
+            found = kwire.find_coordinators(conn, ["g1", "g2"], key_type)
             assert [c["key"] for c in found] == ["g1", "g2"], found
             for c in found:
                 assert (c["error_code"], c["node_id"], c["port"]) == (NONE, 0, b.kafka_port), c
                 assert c["host"] == "127.0.0.1", c
-        bad = raw_kafka.find_coordinators(conn, ["g1"], 7)
+        bad = kwire.find_coordinators(conn, ["g1"], 7)
         assert bad[0]["error_code"] == INVALID_REQUEST, bad
 
 
@@ -43,7 +43,7 @@ def main():
         consumer = RdkafkaConsumer("admin-client", b.bootstrap, group, topic,
                                    {"group.instance.id": "inst-1"})
         admin = KafkaAdminClient(bootstrap_servers=b.bootstrap)
-        conn = raw_kafka.Conn(b.bootstrap)
+        conn = kwire.Conn(b.bootstrap)
         try:
             consumer.start()
             wait_split([consumer.rec], PARTITIONS, 30, "the consumer's assignment")
@@ -59,17 +59,17 @@ def main():
             owned = {p for t in member.member_assignment.assignment if t[0] == topic for p in t[1]}
             assert owned == set(range(PARTITIONS)), member.member_assignment
 
-            [raw] = raw_kafka.describe_groups(conn, [group])
-            assert raw["members"][0]["instance_id"] == "inst-1", raw
-            [dead] = raw_kafka.describe_groups(conn, ["no-such-group"])
-            assert (dead["error_code"], dead["state"]) == (NONE, "Dead"), dead
-            err, stable = raw_kafka.list_groups(conn, ["Stable"])
+            [raw] = kwire.describe_groups(conn, [group])
+            assert raw["members"][0]["group_instance_id"] == "inst-1", raw
+            [dead] = kwire.describe_groups(conn, ["no-such-group"])
+            assert (dead["error_code"], dead["group_state"]) == (NONE, "Dead"), dead
+            err, stable = kwire.list_groups(conn, ["Stable"])
             assert err == NONE and group in [g["group_id"] for g in stable], stable
-            err, empty = raw_kafka.list_groups(conn, ["Empty"])
+            err, empty = kwire.list_groups(conn, ["Empty"])
             assert group not in [g["group_id"] for g in empty], empty
 
             # While the group is active: its subscribed topic and the group itself are in use.
-            err, parts = raw_kafka.offset_delete(conn, group, {topic: [0], "no-such-topic": [0]})
+            err, parts = kwire.offset_delete(conn, group, {topic: [0], "no-such-topic": [0]})
             assert err == NONE, err
             assert parts == {(topic, 0): GROUP_SUBSCRIBED_TO_TOPIC,
                              ("no-such-topic", 0): UNKNOWN_TOPIC_OR_PARTITION}, parts
@@ -79,15 +79,15 @@ def main():
             consumer.stop()
 
         # librdkafka may close a static member without LeaveGroup: then its 10 s session expires.
-        wait_until(lambda: raw_kafka.describe_groups(conn, [group])[0]["state"] == "Empty", 20,
+        wait_until(lambda: kwire.describe_groups(conn, [group])[0]["group_state"] == "Empty", 20,
                    interval=0.2, what="the group to become Empty")
         offsets = admin.list_consumer_group_offsets(group)
         assert {tp.partition: om.offset for tp, om in offsets.items()} == \
             {p: 10 for p in range(PARTITIONS)}, offsets
-        err, parts = raw_kafka.offset_delete(conn, group, {topic: [0]})
+        err, parts = kwire.offset_delete(conn, group, {topic: [0]})
         assert (err, parts) == (NONE, {(topic, 0): NONE}), (err, parts)
         assert committed_offsets(b.bootstrap, group, topic, PARTITIONS)[0] < 0
-        err, _ = raw_kafka.offset_delete(conn, "no-such-group", {topic: [0]})
+        err, _ = kwire.offset_delete(conn, "no-such-group", {topic: [0]})
         assert err == GROUP_ID_NOT_FOUND, err
 
         [(name, error)] = admin.delete_consumer_groups([group])

@@ -5,8 +5,9 @@ client connection goes through it.
 """
 
 import socket
-import struct
 import threading
+
+import kwire
 
 
 class FaultProxy:
@@ -61,47 +62,26 @@ class FaultProxy:
             threading.Thread(target=self._responses, args=(upstream, client, pending),
                              daemon=True).start()
 
-    @staticmethod
-    def _read_frame(sock):
-        header = b""
-        while len(header) < 4:
-            chunk = sock.recv(4 - len(header))
-            if not chunk:
-                return None
-            header += chunk
-        (size,) = struct.unpack(">i", header)
-        body = b""
-        while len(body) < size:
-            chunk = sock.recv(min(65536, size - len(body)))
-            if not chunk:
-                return None
-            body += chunk
-        return header + body
-
     def _requests(self, client, upstream, pending):
         try:
             while True:
-                frame = self._read_frame(client)
-                if frame is None:
-                    break
-                api_key, _, correlation = struct.unpack(">hhi", frame[4:12])
+                frame = kwire.recv_frame(client)
+                api_key, _, correlation = kwire.request_ids(frame)
                 pending[correlation] = api_key
-                upstream.sendall(frame)
-        except OSError:
+                upstream.sendall(kwire.frame(frame))
+        except (OSError, ValueError):  # kwire.ConnectionClosed at EOF is an OSError
             pass
         self._close(client, upstream)
 
     def _responses(self, upstream, client, pending):
         try:
             while True:
-                frame = self._read_frame(upstream)
-                if frame is None:
-                    break
-                (correlation,) = struct.unpack(">i", frame[4:8])
+                frame = kwire.recv_frame(upstream)
+                correlation = kwire.response_correlation_id(frame)
                 if pending.pop(correlation, None) == self.api_key and self._should_drop():
                     break  # the broker did the work; the client never hears of it
-                client.sendall(frame)
-        except OSError:
+                client.sendall(kwire.frame(frame))
+        except (OSError, ValueError):  # kwire.ConnectionClosed at EOF is an OSError
             pass
         self._close(client, upstream)
 

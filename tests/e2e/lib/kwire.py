@@ -1,10 +1,12 @@
-"""A small raw Kafka protocol client for broker tests that real clients cannot express:
-malformed frames, exact API versions, pipelining, acks=0, ListOffsets -3, DeleteRecords, ...
+"""The one raw Kafka protocol client of the tests: what real clients cannot express (malformed
+frames, exact API versions, pipelining, acks=0, ListOffsets -3, DeleteRecords, batched
+FindCoordinator, ...), and the framing the test proxies and the broker benchmark need.
 
 Messages are encoded and decoded from SCHEMAS (below), transcribed from the Kafka 3.9 specs.
 Values are plain dicts keyed by snake_case field names; a field missing from a request dict gets
 0, "", [], False, or None where the version makes it nullable. Record batches are built and read
-with Debian's kafka-python (`kafka.record`), which computes and checks CRC32C.
+with Debian's kafka-python (`kafka.record`), which computes and checks CRC32C; it is imported
+only where a batch is built or read, so the framing alone needs nothing but the standard library.
 
     with Conn(broker.bootstrap) as c:
         r = c.request(API_METADATA, 1, {"topics": None})
@@ -15,13 +17,13 @@ import struct
 import time
 import uuid as uuidlib
 
-from kafka.record.default_records import DefaultRecordBatchBuilder
-from kafka.record.memory_records import MemoryRecords
-
 API_PRODUCE = 0
 API_FETCH = 1
 API_LIST_OFFSETS = 2
 API_METADATA = 3
+API_FIND_COORDINATOR = 10
+API_DESCRIBE_GROUPS = 15
+API_LIST_GROUPS = 16
 API_API_VERSIONS = 18
 API_CREATE_TOPICS = 19
 API_DELETE_TOPICS = 20
@@ -35,6 +37,7 @@ API_ALTER_CONFIGS = 33
 API_DESCRIBE_LOG_DIRS = 35
 API_CREATE_PARTITIONS = 37
 API_INCREMENTAL_ALTER_CONFIGS = 44
+API_OFFSET_DELETE = 47
 API_DESCRIBE_CLUSTER = 60
 
 RESOURCE_TOPIC = 2
@@ -300,8 +303,59 @@ def frame(payload):
     return struct.pack(">i", len(payload)) + payload
 
 
-class ConnectionClosed(Exception):
+def request_ids(payload):
+    """(api_key, api_version, correlation_id) of a request frame (without its size)."""
+    return struct.unpack(">hhi", payload[:8])
+
+
+def response_correlation_id(payload):
+    """The correlation id of a response frame (without its size)."""
+    return struct.unpack(">i", payload[:4])[0]
+
+
+def request_body(payload):
+    """The body of a request frame (without its size): after the header's client id and, for a
+    flexible version, its tag buffer."""
+    api_key, version, _ = request_ids(payload)
+    r = Reader(payload[8:], False)
+    r.string()  # client id: a classic nullable string in every header version
+    if (api_key, "request") in SCHEMAS and is_flexible(api_key, version):
+        r.skip_tags()
+    return payload[8 + r.pos:]
+
+
+def decode_response(api_key, version, payload):
+    """(correlation_id, decoded body) of a response frame (without its size)."""
+    # ApiVersions always answers with header v0 (KIP-511).
+    flexible = api_key != API_API_VERSIONS and is_flexible(api_key, version, "response")
+    r = Reader(payload[4:], flexible)
+    if flexible:
+        r.skip_tags()
+    return response_correlation_id(payload), decode_body(api_key, version, payload[4 + r.pos:])
+
+
+class ConnectionClosed(ConnectionError):
     pass
+
+
+def recv_exact(sock, n):
+    """Exactly `n` bytes from `sock`; ConnectionClosed if the peer closes first."""
+    out = bytearray()
+    while len(out) < n:
+        chunk = sock.recv(min(n - len(out), 1 << 20))
+        if not chunk:
+            raise ConnectionClosed(f"connection closed after {len(out)} of {n} bytes")
+        out += chunk
+    return bytes(out)
+
+
+def recv_frame(sock, max_size=None):
+    """The next size-prefixed frame from `sock`, without its size; ConnectionClosed at EOF, and
+    ValueError for a size below 0 or above `max_size`."""
+    size = struct.unpack(">i", recv_exact(sock, 4))[0]
+    if size < 0 or (max_size is not None and size > max_size):
+        raise ValueError(f"frame size {size}")
+    return recv_exact(sock, size)
 
 
 class Conn:
@@ -336,34 +390,17 @@ class Conn:
         self.send_raw(frame(encode_request_header(api_key, version, correlation_id) + body))
         return correlation_id
 
-    def _read_exact(self, n):
-        out = bytearray()
-        while len(out) < n:
-            chunk = self.sock.recv(n - len(out))
-            if not chunk:
-                raise ConnectionClosed(f"connection closed after {len(out)} of {n} bytes")
-            out += chunk
-        return bytes(out)
-
     def recv_frame(self, timeout=None):
         """The next response frame (after its size), or ConnectionClosed."""
         self.sock.settimeout(timeout if timeout is not None else self.timeout)
         try:
-            size = struct.unpack(">i", self._read_exact(4))[0]
-            return self._read_exact(size)
+            return recv_frame(self.sock)
         except ConnectionResetError as e:
             raise ConnectionClosed(str(e))
 
     def recv(self, api_key, version, timeout=None):
         """Reads one response: (correlation_id, decoded body)."""
-        data = self.recv_frame(timeout)
-        correlation_id = struct.unpack(">i", data[:4])[0]
-        # ApiVersions always answers with header v0 (KIP-511).
-        flexible = api_key != API_API_VERSIONS and is_flexible(api_key, version, "response")
-        r = Reader(data[4:], flexible)
-        if flexible:
-            r.skip_tags()
-        return correlation_id, decode_body(api_key, version, data[4 + r.pos:])
+        return decode_response(api_key, version, self.recv_frame(timeout))
 
     def request(self, api_key, version, value=None, timeout=None):
         cid = self.send(api_key, version, value)
@@ -391,6 +428,7 @@ class Conn:
 def build_batch(records, base_sequence=-1, producer_id=-1, producer_epoch=-1, compression=0):
     """A magic-2 batch of (key, value, headers, timestamp_ms) tuples; headers are (str, bytes)
     pairs and a None timestamp means now."""
+    from kafka.record.default_records import DefaultRecordBatchBuilder
     b = DefaultRecordBatchBuilder(magic=2, compression_type=compression, is_transactional=False,
                                   producer_id=producer_id, producer_epoch=producer_epoch,
                                   base_sequence=base_sequence, batch_size=1 << 30)
@@ -408,16 +446,32 @@ def restamp_crc(batch):
     return bytes(b)
 
 
+def batch_spans(data):
+    """(position, size) of each batch in concatenated record batches (a record set, a segment
+    file): a batch is its base offset (int64), its length (int32) and that many bytes."""
+    out = []
+    pos = 0
+    while pos + 12 <= len(data):
+        size = struct.unpack(">i", data[pos + 8:pos + 12])[0] + 12
+        out.append((pos, size))
+        pos += size
+    return out
+
+
+def iter_batches(data):
+    """The batches of a record set, as kafka-python reads them; their CRCs are not checked."""
+    from kafka.record.memory_records import MemoryRecords
+    mr = MemoryRecords(bytes(data))
+    while (batch := mr.next_batch()) is not None:
+        yield batch
+
+
 def read_records(data):
     """(batches, records) from a fetch's record set; each record a dict. Checks every CRC."""
     batches, records = [], []
     if not data:
         return batches, records
-    mr = MemoryRecords(bytes(data))
-    while True:
-        batch = mr.next_batch()
-        if batch is None:
-            break
+    for batch in iter_batches(data):
         assert batch.validate_crc(), f"batch at offset {batch.base_offset} fails its CRC"
         batches.append(batch)
         for rec in batch:
@@ -507,6 +561,33 @@ def list_offset(conn, topic, partition, timestamp, version=7):
     body = conn.request(API_LIST_OFFSETS, version, list_offsets_request(topic, partition,
                                                                          timestamp))
     return body["topics"][0]["partitions"][0]
+
+
+def find_coordinators(conn, keys, key_type, version=4):
+    """FindCoordinator with batched keys; returns the coordinators' entries."""
+    return conn.request(API_FIND_COORDINATOR, version,
+                        {"key_type": key_type, "coordinator_keys": keys})["coordinators"]
+
+
+def list_groups(conn, states, version=4):
+    """ListGroups filtered by state; returns (error_code, the groups' entries)."""
+    body = conn.request(API_LIST_GROUPS, version, {"states_filter": states})
+    return body["error_code"], body["groups"]
+
+
+def describe_groups(conn, groups, version=5):
+    """DescribeGroups; returns the groups' entries."""
+    return conn.request(API_DESCRIBE_GROUPS, version, {"groups": groups})["groups"]
+
+
+def offset_delete(conn, group, topics, version=0):
+    """topics: {name: [partitions]}. Returns (error_code, {(topic, partition): error_code})."""
+    body = conn.request(API_OFFSET_DELETE, version, {
+        "group_id": group,
+        "topics": [{"name": name, "partitions": [{"partition_index": p} for p in partitions]}
+                   for name, partitions in topics.items()]})
+    return body["error_code"], {(t["name"], p["partition_index"]): p["error_code"]
+                                for t in body["topics"] for p in t["partitions"]}
 
 
 # Generated once from the Kafka 3.9 message specs (tagged fields left out: this client never
@@ -816,4 +897,54 @@ SCHEMAS = {
             ('partitions', '[]', '0+', '',
              [('error_code', 'int16', '0+', ''), ('partition', 'int32', '0+', ''),
               ('leader_epoch', 'int32', '1+', ''), ('end_offset', 'int64', '0+', '')])])]),
+    (10, 'request'):
+        ('3+',
+         [('key', 'string', '0-3', ''), ('key_type', 'int8', '1+', ''),
+          ('coordinator_keys', '[]string', '4+', '')]),
+    (10, 'response'):
+        ('3+',
+         [('throttle_time_ms', 'int32', '1+', ''), ('error_code', 'int16', '0-3', ''),
+          ('error_message', 'string', '1-3', '1-3'), ('node_id', 'int32', '0-3', ''),
+          ('host', 'string', '0-3', ''), ('port', 'int32', '0-3', ''),
+          ('coordinators', '[]', '4+', '',
+           [('key', 'string', '4+', ''), ('node_id', 'int32', '4+', ''),
+            ('host', 'string', '4+', ''), ('port', 'int32', '4+', ''),
+            ('error_code', 'int16', '4+', ''), ('error_message', 'string', '4+', '4+')])]),
+    (15, 'request'):
+        ('5+',
+         [('groups', '[]string', '0+', ''), ('include_authorized_operations', 'bool', '3+', '')]),
+    (15, 'response'):
+        ('5+',
+         [('throttle_time_ms', 'int32', '1+', ''),
+          ('groups', '[]', '0+', '',
+           [('error_code', 'int16', '0+', ''), ('group_id', 'string', '0+', ''),
+            ('group_state', 'string', '0+', ''), ('protocol_type', 'string', '0+', ''),
+            ('protocol_data', 'string', '0+', ''),
+            ('members', '[]', '0+', '',
+             [('member_id', 'string', '0+', ''), ('group_instance_id', 'string', '4+', '4+'),
+              ('client_id', 'string', '0+', ''), ('client_host', 'string', '0+', ''),
+              ('member_metadata', 'bytes', '0+', ''), ('member_assignment', 'bytes', '0+', '')]),
+            ('authorized_operations', 'int32', '3+', '')])]),
+    (16, 'request'):
+        ('3+',
+         [('states_filter', '[]string', '4+', ''), ('types_filter', '[]string', '5+', '')]),
+    (16, 'response'):
+        ('3+',
+         [('throttle_time_ms', 'int32', '1+', ''), ('error_code', 'int16', '0+', ''),
+          ('groups', '[]', '0+', '',
+           [('group_id', 'string', '0+', ''), ('protocol_type', 'string', '0+', ''),
+            ('group_state', 'string', '4+', ''), ('group_type', 'string', '5+', '')])]),
+    (47, 'request'):
+        ('none',
+         [('group_id', 'string', '0+', ''),
+          ('topics', '[]', '0+', '',
+           [('name', 'string', '0+', ''),
+            ('partitions', '[]', '0+', '', [('partition_index', 'int32', '0+', '')])])]),
+    (47, 'response'):
+        ('none',
+         [('error_code', 'int16', '0+', ''), ('throttle_time_ms', 'int32', '0+', ''),
+          ('topics', '[]', '0+', '',
+           [('name', 'string', '0+', ''),
+            ('partitions', '[]', '0+', '',
+             [('partition_index', 'int32', '0+', ''), ('error_code', 'int16', '0+', '')])])]),
 }
