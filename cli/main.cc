@@ -7,17 +7,17 @@
 #include "cli/command.h"
 #include "cli/commands/root.h"
 #include "cli/runtime.h"
-#include "common/config.h"
-#include "common/kafka_client.h"
+#include "cli/config/config.h"
+#include "cli/client/kafka_client.h"
 #include "common/log.h"
-#include "common/output.h"
+#include "cli/format/output.h"
 
 int main(int argc, char** argv) {
   // A closed stdout pipe (kpk ... | head) must end the process through EPIPE handling in the
   // writers, not by a signal that skips cleanup.
   std::signal(SIGPIPE, SIG_IGN);
   // The process ends with its command, so a client with nothing left to do need not be torn down.
-  kpk::kafka::LeaveIdleHandlesToProcessExit();
+  kpk::cli::LeaveIdleHandlesToProcessExit();
 
   kpk::cli::Context ctx;
   CLI::App app{
@@ -35,13 +35,13 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kpk::cli::kExitUsage;
   }
-  kpk::SetVerbose(ctx.global.verbose);
+  if (ctx.global.verbose) kpk::SetLogLevel(kpk::LogLevel::kDebug);
   if (std::string help = kpk::cli::ConfigHelpRequested(ctx); !help.empty()) {
-    kpk::WriteStdout(help);
+    kpk::cli::WriteStdout(help);
     return kpk::cli::kExitOk;
   }
   // A bad -X is a usage error, caught before any command runs.
-  if (auto flags = kpk::ParseConfigFlags(ctx.global.config_opts); !flags) {
+  if (auto flags = kpk::cli::ParseConfigFlags(ctx.global.config_opts); !flags) {
     return kpk::cli::UsageError(flags.error().message());
   }
   if (!ctx.action) {

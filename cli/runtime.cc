@@ -1,6 +1,6 @@
 #include "cli/runtime.h"
 
-#include "common/result_view.h"
+#include "cli/client/result_view.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <fmt/core.h>
 
 #include "common/log.h"
-#include "common/text.h"
+#include "cli/format/text.h"
 
 namespace kpk::cli {
 namespace {
@@ -52,13 +52,13 @@ const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& nam
   return p;
 }
 
-std::optional<kafka::Client> OpenClient(const Context& ctx, const kafka::ClientOptions& options) {
+std::optional<client::Client> OpenClient(const Context& ctx, const client::ClientOptions& options) {
   Result<LoadedConfig> loaded = LoadConfig(ctx);
   if (!loaded) {
     Fail("load config", loaded.error());
     return std::nullopt;
   }
-  Result<kafka::Client> client = kafka::Client::Open(loaded->connection, options);
+  Result<client::Client> client = client::Client::Open(loaded->connection, options);
   if (!client) {
     Fail("initialize kafka client", client.error());
     return std::nullopt;
@@ -105,7 +105,7 @@ void PrintAs(OutputFormat format, const Json& doc, std::string_view text) {
   }
 }
 
-int PrintItemResults(std::string_view item, const std::vector<kafka::ItemResult>& results,
+int PrintItemResults(std::string_view item, const std::vector<client::ItemResult>& results,
                      const std::string& format_flag) {
   OutputFormat format = FormatOf(format_flag);
   if (format != OutputFormat::kText) {

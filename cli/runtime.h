@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "cli/command.h"
-#include "common/kafka_admin.h"
-#include "common/kafka_client.h"
-#include "common/output.h"
-#include "common/profile.h"
+#include "cli/client/kafka_admin.h"
+#include "cli/client/kafka_client.h"
+#include "cli/format/output.h"
+#include "cli/config/profile.h"
 #include "common/status.h"
 
 namespace kpk::cli {
@@ -26,8 +26,8 @@ std::string ProfileFilePath(const Context& ctx);
 const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& name);
 
 // Loads the config and opens a Kafka client; on failure reports it and returns nullopt.
-std::optional<kafka::Client> OpenClient(const Context& ctx,
-                                        const kafka::ClientOptions& options = {});
+std::optional<client::Client> OpenClient(const Context& ctx,
+                                        const client::ClientOptions& options = {});
 
 // Prints "unable to <what>: <cause>" on stderr and returns kExitFailure.
 int Fail(std::string_view what, const Status& cause);
@@ -46,7 +46,7 @@ void PrintStructured(const Json& doc, OutputFormat format);
 void PrintAs(OutputFormat format, const Json& doc, std::string_view text);
 // Prints per-item results (rpk's "<ITEM> STATUS" table, or its JSON) as --format asks and
 // returns the exit code: 1 when any item failed.
-int PrintItemResults(std::string_view item, const std::vector<kafka::ItemResult>& results,
+int PrintItemResults(std::string_view item, const std::vector<client::ItemResult>& results,
                      const std::string& format_flag);
 
 // Asks a yes/no question on the terminal. Without a terminal it refuses, so scripts must pass

@@ -5,8 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "broker/admin/http_server.h"
+#include "broker/metrics/prometheus_text.h"
 
-namespace kpk::broker {
+namespace kpk::broker::admin {
 
 AdminServer::AdminServer(const BrokerConfig& config, const BrokerMetrics& metrics,
                          LoopRunner run_on_loop)
@@ -49,55 +50,40 @@ void AdminServer::Routes() {
 
 namespace {
 
-// One metric in Prometheus text: its HELP and TYPE lines, then its value.
-template <typename T>
-void Metric(std::string& out, const char* name, const char* type, const char* help, T value) {
-  out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
-}
-
 // The log cleaner's progress, with names after Kafka's LogCleaner metrics.
-void CleanerMetrics(const storage::CleanerTotals& t, std::string& out) {
-  auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
-    Metric(out, name, type, help, value);
-  };
-  metric("kpk_log_cleaner_rounds_total", "counter", "Rounds of the log cleaner", t.rounds);
-  metric("kpk_log_cleaner_cleaned_partitions_total", "counter", "Partitions compacted",
-         t.partitions_cleaned);
-  metric("kpk_log_cleaner_failures_total", "counter", "Compactions that failed", t.failures);
-  metric("kpk_log_cleaner_read_bytes_total", "counter", "Bytes the cleaner read", t.bytes_read);
-  metric("kpk_log_cleaner_written_bytes_total", "counter", "Bytes the cleaner wrote",
-         t.bytes_written);
-  metric("kpk_log_cleaner_removed_bytes_total", "counter", "Bytes compaction freed",
-         t.bytes_removed);
-  metric("kpk_log_cleaner_removed_records_total", "counter", "Records compaction removed",
-         t.records_removed);
-  metric("kpk_log_cleaner_last_dirty_ratio", "gauge",
-         "Dirty share of the partition cleaned last, before its clean", t.last_dirty_ratio);
-  metric("kpk_log_cleaner_last_clean_timestamp_seconds", "gauge",
-         "Wall-clock time of the last clean", static_cast<double>(t.last_clean_ms) / 1000);
+void CleanerMetrics(const storage::CleanerTotals& t, PrometheusText& out) {
+  out.Counter("kpk_log_cleaner_rounds_total", "Rounds of the log cleaner", t.rounds);
+  out.Counter("kpk_log_cleaner_cleaned_partitions_total", "Partitions compacted",
+              t.partitions_cleaned);
+  out.Counter("kpk_log_cleaner_failures_total", "Compactions that failed", t.failures);
+  out.Counter("kpk_log_cleaner_read_bytes_total", "Bytes the cleaner read", t.bytes_read);
+  out.Counter("kpk_log_cleaner_written_bytes_total", "Bytes the cleaner wrote", t.bytes_written);
+  out.Counter("kpk_log_cleaner_removed_bytes_total", "Bytes compaction freed", t.bytes_removed);
+  out.Counter("kpk_log_cleaner_removed_records_total", "Records compaction removed",
+              t.records_removed);
+  out.Gauge("kpk_log_cleaner_last_dirty_ratio",
+            "Dirty share of the partition cleaned last, before its clean", t.last_dirty_ratio);
+  out.Gauge("kpk_log_cleaner_last_clean_timestamp_seconds", "Wall-clock time of the last clean",
+            static_cast<double>(t.last_clean_ms) / 1000);
 }
 
 }  // namespace
 
 std::string AdminServer::MetricsText() const {
-  std::string out;
-  auto counter = [&out](const char* name, const char* help, uint64_t value) {
-    Metric(out, name, "counter", help, value);
-  };
-  counter("kpk_kafka_requests_total", "Kafka requests handled", metrics_.requests.load());
-  counter("kpk_kafka_produced_bytes_total", "Record batch bytes appended",
-          metrics_.produced_bytes.load());
-  counter("kpk_kafka_produced_batches_total", "Record batches appended",
-          metrics_.produced_batches.load());
-  counter("kpk_kafka_fetched_bytes_total", "Record bytes returned by fetches",
-          metrics_.fetched_bytes.load());
-  counter("kpk_kafka_connections_accepted_total", "Kafka connections accepted",
-          metrics_.connections_accepted.load());
-  counter("kpk_storage_fsyncs_total", "fdatasync calls", metrics_.fsyncs.load());
+  PrometheusText out;
+  out.Counter("kpk_kafka_requests_total", "Kafka requests handled", metrics_.requests.load());
+  out.Counter("kpk_kafka_produced_bytes_total", "Record batch bytes appended",
+              metrics_.produced_bytes.load());
+  out.Counter("kpk_kafka_produced_batches_total", "Record batches appended",
+              metrics_.produced_batches.load());
+  out.Counter("kpk_kafka_fetched_bytes_total", "Record bytes returned by fetches",
+              metrics_.fetched_bytes.load());
+  out.Counter("kpk_kafka_connections_accepted_total", "Kafka connections accepted",
+              metrics_.connections_accepted.load());
+  out.Counter("kpk_storage_fsyncs_total", "fdatasync calls", metrics_.fsyncs.load());
   if (cleaner_totals_) CleanerMetrics(cleaner_totals_(), out);
-  Metric(out, "kpk_kafka_connections", "gauge", "Open Kafka connections",
-         metrics_.connections_open.load());
-  return out;
+  out.Gauge("kpk_kafka_connections", "Open Kafka connections", metrics_.connections_open.load());
+  return out.text();
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::admin

@@ -9,23 +9,14 @@
 #include <memory>
 #include <string>
 
-#include "broker/server/broker_config.h"
+#include "broker/core/broker_config.h"
+#include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
 #include "common/status.h"
 
-namespace kpk::broker {
+namespace kpk::broker::admin {
 
 class HttpServer;
-
-struct BrokerMetrics {
-  std::atomic<uint64_t> requests{0};
-  std::atomic<uint64_t> produced_bytes{0};
-  std::atomic<uint64_t> produced_batches{0};
-  std::atomic<uint64_t> fetched_bytes{0};
-  std::atomic<uint64_t> connections_accepted{0};
-  std::atomic<uint64_t> connections_open{0};
-  std::atomic<uint64_t> fsyncs{0};
-};
 
 class AdminServer {
  public:
@@ -58,4 +49,4 @@ class AdminServer {
   std::atomic<bool> ready_{false};
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::admin

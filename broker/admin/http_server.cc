@@ -5,10 +5,10 @@
 #include <array>
 #include <string_view>
 
-#include "broker/server/listen.h"
-#include "broker/server/log.h"
+#include "broker/net/listen.h"
+#include "common/log.h"
 
-namespace kpk::broker {
+namespace kpk::broker::admin {
 namespace {
 
 using asio::ip::tcp;
@@ -251,4 +251,4 @@ HttpResponse HttpServer::Respond(const HttpRequest& request) const {
   }
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::admin

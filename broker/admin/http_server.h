@@ -20,11 +20,11 @@
 #include <string>
 #include <thread>
 
-#include "broker/server/asio.h"
-#include "broker/server/broker_config.h"
+#include "broker/net/asio.h"
+#include "broker/core/broker_config.h"
 #include "common/status.h"
 
-namespace kpk::broker {
+namespace kpk::broker::admin {
 
 struct HttpRequest {
   std::string method;
@@ -76,4 +76,4 @@ class HttpServer {
   uint16_t port_ = 0;
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::admin

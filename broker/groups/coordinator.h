@@ -29,8 +29,8 @@
 
 #include "broker/groups/group.h"
 #include "broker/groups/group_log.h"
-#include "broker/server/asio.h"
-#include "broker/server/broker_config.h"
+#include "broker/net/asio.h"
+#include "broker/core/broker_config.h"
 #include "common/status.h"
 
 namespace kpk::broker::groups {
@@ -38,7 +38,7 @@ namespace kpk::broker::groups {
 struct CoordinatorOptions {
   std::string data_dir;
   bool sync = true;                   // false in developer mode: no fsync
-  storage::FileSystem* fs = nullptr;  // null: the real file system
+  FileSystem* fs = nullptr;  // null: the real file system
   // The log is compacted once it is this large and more than twice its live data.
   uint64_t compact_min_bytes = 16 * 1024 * 1024;
   std::function<void(std::string_view)> warn;

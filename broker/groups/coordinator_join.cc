@@ -7,7 +7,7 @@
 
 #include <fmt/core.h>
 
-#include "broker/server/log.h"
+#include "common/log.h"
 
 namespace kpk::broker::groups {
 namespace {

@@ -19,7 +19,7 @@
 
 #include "broker/groups/group_log_format.h"
 #include "broker/protocol/generated/error_code.h"
-#include "broker/server/async_event.h"
+#include "broker/net/async_event.h"
 #include "common/bytes.h"
 
 namespace kpk::broker::groups {

@@ -6,23 +6,23 @@ namespace kpk::broker::groups {
 namespace {
 
 // Creates the log with only its header; the directory entry is made durable too.
-Status CreateEmpty(storage::FileSystem& fs, const std::string& path, bool sync) {
+Status CreateEmpty(FileSystem& fs, const std::string& path, bool sync) {
   Bytes header = format::EncodeHeader();
-  return storage::WriteFileAtomically(fs, path, header, sync);
+  return WriteFileAtomically(fs, path, header, sync);
 }
 
 }  // namespace
 
 Result<std::unique_ptr<GroupLog>> GroupLog::Open(
     Options options, const std::function<void(const format::Record&)>& replay) {
-  storage::FileSystem& fs = options.fs ? *options.fs : *storage::DefaultFileSystem();
-  const std::string dir = storage::JoinPath(options.data_dir, format::kDirName);
+  FileSystem& fs = options.fs ? *options.fs : *DefaultFileSystem();
+  const std::string dir = JoinPath(options.data_dir, format::kDirName);
   if (Status s = fs.CreateDir(dir); !s.ok()) return Err(s);
-  const std::string path = storage::JoinPath(dir, format::kFileName);
+  const std::string path = JoinPath(dir, format::kFileName);
   if (!fs.Exists(path)) {
     if (Status s = CreateEmpty(fs, path, options.sync); !s.ok()) return Err(s);
   }
-  auto contents = storage::ReadWholeFile(fs, path);
+  auto contents = ReadWholeFile(fs, path);
   if (!contents) return Err(contents.error());
   if (!format::ValidHeader(*contents)) {
     if (contents->size() >= format::kHeaderSize) {
@@ -34,7 +34,7 @@ Result<std::unique_ptr<GroupLog>> GroupLog::Open(
   }
   ByteSpan records = ByteSpan(*contents).subspan(format::kHeaderSize);
   format::ScanResult scan = format::ScanRecords(records, replay);
-  auto file = fs.Open(path, storage::OpenMode::kReadWrite);
+  auto file = fs.Open(path, OpenMode::kReadWrite);
   if (!file) return Err(file.error());
   const uint64_t end = format::kHeaderSize + scan.valid_bytes;
   std::unique_ptr<GroupLog> log(new GroupLog(std::move(options), path, std::move(*file), end));
@@ -52,10 +52,10 @@ Result<std::unique_ptr<GroupLog>> GroupLog::Open(
   return log;
 }
 
-GroupLog::GroupLog(Options options, std::string path, std::unique_ptr<storage::File> file,
+GroupLog::GroupLog(Options options, std::string path, std::unique_ptr<File> file,
                    uint64_t end)
     : options_(std::move(options)),
-      fs_(options_.fs ? *options_.fs : *storage::DefaultFileSystem()),
+      fs_(options_.fs ? *options_.fs : *DefaultFileSystem()),
       path_(std::move(path)),
       file_(std::move(file)),
       end_(end),
@@ -185,9 +185,9 @@ void GroupLog::Process(std::vector<Op>& batch) {
 Status GroupLog::DoRewrite(const Bytes& snapshot) {
   Bytes contents = format::EncodeHeader();
   contents.insert(contents.end(), snapshot.begin(), snapshot.end());
-  Status s = storage::WriteFileAtomically(fs_, path_, contents, options_.sync);
+  Status s = WriteFileAtomically(fs_, path_, contents, options_.sync);
   if (!s.ok()) return s;  // the old file is still in place and still open
-  auto file = fs_.Open(path_, storage::OpenMode::kReadWrite);
+  auto file = fs_.Open(path_, OpenMode::kReadWrite);
   if (!file) {
     // The new file is complete on disk but cannot be appended to; appending to the old,
     // unlinked one would lose records silently, so later appends fail until a restart.

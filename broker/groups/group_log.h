@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "broker/groups/group_log_format.h"
-#include "broker/storage/file_system.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::groups {
@@ -28,7 +28,7 @@ class GroupLog {
   using Callback = std::function<void(const Status&)>;
 
   struct Options {
-    storage::FileSystem* fs = nullptr;  // null: the real file system
+    FileSystem* fs = nullptr;  // null: the real file system
     std::string data_dir;               // the log lives in <data_dir>/groups/
     bool sync = true;                   // false: never fsync (developer mode)
     std::function<void(std::string_view)> warn;
@@ -67,17 +67,17 @@ class GroupLog {
     Callback done;
   };
 
-  GroupLog(Options options, std::string path, std::unique_ptr<storage::File> file, uint64_t end);
+  GroupLog(Options options, std::string path, std::unique_ptr<File> file, uint64_t end);
   void Run();
   void Process(std::vector<Op>& batch);
   Status DoRewrite(const Bytes& snapshot);
   void Warn(const std::string& message) const;
 
   Options options_;
-  storage::FileSystem& fs_;
+  FileSystem& fs_;
   const std::string path_;
   // Owned by the writer thread once it runs.
-  std::unique_ptr<storage::File> file_;
+  std::unique_ptr<File> file_;
   uint64_t end_;
 
   mutable std::mutex mu_;

@@ -1,17 +1,17 @@
 #include "broker/handlers/add_offsets_to_txn.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/txn_coordinator.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<AddOffsetsToTxnHandler::Response> AddOffsetsToTxnHandler::Handle(RequestContext& ctx,
                                                                            const Request& request) {
   Response response;
-  response.error_code = ToInt(co_await ctx.state.transactions().AddOffsets(
+  response.error_code = ToInt(co_await ctx.transactions.AddOffsets(
       request.transactional_id, request.producer_id, request.producer_epoch, request.group_id,
       /*fenced_error=*/ctx.version >= 2));
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -4,13 +4,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/add_offsets_to_txn_request.h"
 #include "broker/protocol/generated/add_offsets_to_txn_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct AddOffsetsToTxnHandler
     : HandlerSpec<protocol::AddOffsetsToTxnRequest, protocol::AddOffsetsToTxnResponse, 0, 4> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,17 +1,17 @@
 #include "broker/handlers/add_partitions_to_txn.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/txn_coordinator.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<AddPartitionsToTxnHandler::Response> AddPartitionsToTxnHandler::Handle(
     RequestContext& ctx, const Request& request) {
-  std::vector<TopicPartition> partitions;
+  std::vector<groups::TopicPartition> partitions;
   for (const auto& topic : request.v3_and_below_topics) {
     for (int32_t p : topic.partitions) partitions.push_back({topic.name, p});
   }
-  auto errors = co_await ctx.state.transactions().AddPartitions(
+  auto errors = co_await ctx.transactions.AddPartitions(
       request.v3_and_below_transactional_id, request.v3_and_below_producer_id,
       request.v3_and_below_producer_epoch, partitions, /*fenced_error=*/ctx.version >= 2);
   Response response;
@@ -27,4 +27,4 @@ Awaitable<AddPartitionsToTxnHandler::Response> AddPartitionsToTxnHandler::Handle
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

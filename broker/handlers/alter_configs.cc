@@ -2,7 +2,7 @@
 
 #include "broker/handlers/config_changes.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 AlterConfigsHandler::Response AlterConfigsHandler::Handle(RequestContext& ctx,
                                                           const Request& request) {
@@ -22,4 +22,4 @@ AlterConfigsHandler::Response AlterConfigsHandler::Handle(RequestContext& ctx,
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/alter_configs_request.h"
 #include "broker/protocol/generated/alter_configs_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct AlterConfigsHandler
     : HandlerSpec<protocol::AlterConfigsRequest, protocol::AlterConfigsResponse, 0, 2> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

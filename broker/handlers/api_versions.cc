@@ -4,7 +4,7 @@
 
 #include "broker/handlers/registry.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 std::vector<protocol::ApiVersionsResponse::ApiVersion> ApiList() {
@@ -48,4 +48,4 @@ Bytes EncodeUnsupportedApiVersionsResponse() {
   return w.Take();
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,7 +6,7 @@
 #include "broker/protocol/generated/api_versions_response.h"
 #include "common/bytes.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct ApiVersionsHandler
     : HandlerSpec<protocol::ApiVersionsRequest, protocol::ApiVersionsResponse, 0, 4> {
@@ -17,4 +17,4 @@ struct ApiVersionsHandler
 // API list in a v0 body (to go after a v0 header), which every client can parse and retry from.
 Bytes EncodeUnsupportedApiVersionsResponse();
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

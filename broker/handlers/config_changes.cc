@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "broker/handlers/describe_configs.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 std::vector<std::string> SplitList(const std::string& value) {
@@ -121,4 +121,4 @@ ChangeOutcome ApplyConfigChanges(BrokerState& state, int8_t resource_type,
   return {ErrorCode::kInvalidRequest, "Unsupported resource " + resource_name};
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

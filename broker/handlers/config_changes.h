@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "broker/handlers/handler.h"
-#include "broker/server/config_catalog.h"
+#include "broker/core/config_catalog.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 // Kafka's IncrementalAlterConfigs operations.
 enum class ConfigOp : int8_t { kSet = 0, kDelete = 1, kAppend = 2, kSubtract = 3 };
@@ -32,4 +32,4 @@ ChangeOutcome ApplyConfigChanges(BrokerState& state, int8_t resource_type,
                                  const std::vector<ConfigChange>& changes, bool replace_all,
                                  bool validate_only);
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -2,7 +2,7 @@
 
 #include "broker/handlers/no_authorizer.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 // Clients match results to creations by position, so each creation gets its own error result
 // (Kafka's CreateAclsRequest.getErrorResponse).
@@ -16,4 +16,4 @@ CreateAclsHandler::Response CreateAclsHandler::Handle(RequestContext&, const Req
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/create_acls_request.h"
 #include "broker/protocol/generated/create_acls_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct CreateAclsHandler
     : HandlerSpec<protocol::CreateAclsRequest, protocol::CreateAclsResponse, 0, 3> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

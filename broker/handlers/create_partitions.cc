@@ -1,8 +1,8 @@
 #include "broker/handlers/create_partitions.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 CreatePartitionsHandler::Response CreatePartitionsHandler::Handle(RequestContext& ctx,
                                                                   const Request& request) {
@@ -30,4 +30,4 @@ CreatePartitionsHandler::Response CreatePartitionsHandler::Handle(RequestContext
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/create_partitions_request.h"
 #include "broker/protocol/generated/create_partitions_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct CreatePartitionsHandler
     : HandlerSpec<protocol::CreatePartitionsRequest, protocol::CreatePartitionsResponse, 0, 3> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

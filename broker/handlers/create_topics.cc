@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = CreateTopicsHandler::Response;
@@ -83,4 +83,4 @@ CreateTopicsHandler::Response CreateTopicsHandler::Handle(RequestContext& ctx,
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

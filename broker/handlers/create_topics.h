@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/create_topics_request.h"
 #include "broker/protocol/generated/create_topics_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct CreateTopicsHandler
     : HandlerSpec<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse, 0, 7> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

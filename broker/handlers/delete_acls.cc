@@ -2,7 +2,7 @@
 
 #include "broker/handlers/no_authorizer.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 // Clients match results to filters by position, so each filter gets its own error result with
 // no matching ACLs (Kafka's DeleteAclsRequest.getErrorResponse).
@@ -16,4 +16,4 @@ DeleteAclsHandler::Response DeleteAclsHandler::Handle(RequestContext&, const Req
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/delete_acls_request.h"
 #include "broker/protocol/generated/delete_acls_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct DeleteAclsHandler
     : HandlerSpec<protocol::DeleteAclsRequest, protocol::DeleteAclsResponse, 0, 3> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

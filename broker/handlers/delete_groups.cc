@@ -1,14 +1,14 @@
 #include "broker/handlers/delete_groups.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<DeleteGroupsHandler::Response> DeleteGroupsHandler::Handle(RequestContext& ctx,
                                                                      const Request& request) {
   Response response;
-  std::vector<ErrorCode> errors = co_await ctx.state.groups().DeleteGroups(request.groups_names);
+  std::vector<ErrorCode> errors = co_await ctx.groups.DeleteGroups(request.groups_names);
   for (size_t i = 0; i < request.groups_names.size(); ++i) {
     auto& r = response.results.emplace_back();
     r.group_id = request.groups_names[i];
@@ -17,4 +17,4 @@ Awaitable<DeleteGroupsHandler::Response> DeleteGroupsHandler::Handle(RequestCont
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

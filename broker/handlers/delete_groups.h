@@ -5,13 +5,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/delete_groups_request.h"
 #include "broker/protocol/generated/delete_groups_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct DeleteGroupsHandler
     : HandlerSpec<protocol::DeleteGroupsRequest, protocol::DeleteGroupsResponse, 0, 2> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

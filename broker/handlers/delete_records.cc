@@ -1,8 +1,8 @@
 #include "broker/handlers/delete_records.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 DeleteRecordsHandler::Response DeleteRecordsHandler::Handle(RequestContext& ctx,
                                                             const Request& request) {
@@ -37,4 +37,4 @@ DeleteRecordsHandler::Response DeleteRecordsHandler::Handle(RequestContext& ctx,
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

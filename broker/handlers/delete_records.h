@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/delete_records_request.h"
 #include "broker/protocol/generated/delete_records_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct DeleteRecordsHandler
     : HandlerSpec<protocol::DeleteRecordsRequest, protocol::DeleteRecordsResponse, 0, 2> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

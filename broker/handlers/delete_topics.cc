@@ -1,8 +1,8 @@
 #include "broker/handlers/delete_topics.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 DeleteTopicsHandler::Response::DeletableTopicResult DeleteOne(Topics& topics,
@@ -44,4 +44,4 @@ DeleteTopicsHandler::Response DeleteTopicsHandler::Handle(RequestContext& ctx,
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

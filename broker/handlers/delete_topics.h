@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/delete_topics_request.h"
 #include "broker/protocol/generated/delete_topics_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct DeleteTopicsHandler
     : HandlerSpec<protocol::DeleteTopicsRequest, protocol::DeleteTopicsResponse, 0, 6> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

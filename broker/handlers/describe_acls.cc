@@ -2,7 +2,7 @@
 
 #include "broker/handlers/no_authorizer.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 // One error for the whole filter, as Kafka answers it: the response has a top-level error code
 // and no resources.
@@ -13,4 +13,4 @@ DescribeAclsHandler::Response DescribeAclsHandler::Handle(RequestContext&, const
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

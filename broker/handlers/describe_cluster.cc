@@ -1,8 +1,8 @@
 #include "broker/handlers/describe_cluster.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 namespace {
 constexpr int8_t kBrokersEndpoint = 1;
@@ -28,4 +28,4 @@ DescribeClusterHandler::Response DescribeClusterHandler::Handle(RequestContext& 
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/describe_cluster_request.h"
 #include "broker/protocol/generated/describe_cluster_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct DescribeClusterHandler
     : HandlerSpec<protocol::DescribeClusterRequest, protocol::DescribeClusterResponse, 0, 1> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = DescribeConfigsHandler::Response;
@@ -71,4 +71,4 @@ DescribeConfigsHandler::Response DescribeConfigsHandler::Handle(RequestContext& 
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

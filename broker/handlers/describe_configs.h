@@ -6,7 +6,7 @@
 #include "broker/protocol/generated/describe_configs_request.h"
 #include "broker/protocol/generated/describe_configs_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 // Kafka's ConfigResource.Type numbering.
 inline constexpr int8_t kResourceTopic = 2;
@@ -20,4 +20,4 @@ struct DescribeConfigsHandler
 // True if `name` addresses this broker: its node id, or "" (the cluster-wide default).
 bool IsThisBroker(const std::string& name, int32_t node_id);
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

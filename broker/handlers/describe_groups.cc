@@ -1,9 +1,9 @@
 #include "broker/handlers/describe_groups.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 // READ, DELETE and DESCRIBE (Kafka's AclOperation codes 3, 6, 8): nothing is denied here.
@@ -15,7 +15,7 @@ DescribeGroupsHandler::Response DescribeGroupsHandler::Handle(RequestContext& ct
                                                               const Request& request) {
   Response response;
   for (const std::string& id : request.groups) {
-    groups::GroupDescription d = ctx.state.groups().DescribeGroup(id);
+    groups::GroupDescription d = ctx.groups.DescribeGroup(id);
     auto& g = response.groups.emplace_back();
     g.group_id = d.group_id;
     g.group_state = std::string(groups::GroupStateName(d.state));
@@ -35,4 +35,4 @@ DescribeGroupsHandler::Response DescribeGroupsHandler::Handle(RequestContext& ct
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -7,11 +7,11 @@
 #include "broker/protocol/generated/describe_groups_request.h"
 #include "broker/protocol/generated/describe_groups_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct DescribeGroupsHandler
     : HandlerSpec<protocol::DescribeGroupsRequest, protocol::DescribeGroupsResponse, 0, 5> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = DescribeLogDirsHandler::Response;
@@ -55,4 +55,4 @@ DescribeLogDirsHandler::Response DescribeLogDirsHandler::Handle(RequestContext& 
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,9 +1,9 @@
 #include "broker/handlers/describe_producers.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/producer_states.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 DescribeProducersHandler::Response DescribeProducersHandler::Handle(RequestContext& ctx,
                                                                     const Request& request) {
@@ -15,14 +15,14 @@ DescribeProducersHandler::Response DescribeProducersHandler::Handle(RequestConte
       auto& r = t.partitions.emplace_back();
       r.partition_index = index;
       auto log = ctx.state.topics().Partition(topic.name, index);
-      PartitionProducerState* producers =
-          log ? ctx.state.producer_states().For(topic.name, index, log) : nullptr;
+      transactions::PartitionProducerState* producers =
+          log ? ctx.producers.For(topic.name, index, log) : nullptr;
       if (!producers) {
         r.error_code =
             ToInt(log ? ErrorCode::kKafkaStorageError : ErrorCode::kUnknownTopicOrPartition);
         continue;
       }
-      for (const ProducerSummary& p : producers->Producers()) {
+      for (const transactions::ProducerSummary& p : producers->Producers()) {
         r.active_producers.push_back({p.producer_id,
                                       p.epoch,
                                       p.last_sequence,
@@ -36,4 +36,4 @@ DescribeProducersHandler::Response DescribeProducersHandler::Handle(RequestConte
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -2,10 +2,10 @@
 
 #include <map>
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/txn_coordinator.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 DescribeTransactionsHandler::Response DescribeTransactionsHandler::Handle(RequestContext& ctx,
                                                                           const Request& request) {
@@ -13,12 +13,12 @@ DescribeTransactionsHandler::Response DescribeTransactionsHandler::Handle(Reques
   for (const auto& id : request.transactional_ids) {
     auto& r = response.transaction_states.emplace_back();
     r.transactional_id = id;
-    const Transaction* txn = ctx.state.transactions().Find(id);
+    const transactions::Transaction* txn = ctx.transactions.Find(id);
     if (!txn) {
       r.error_code = ToInt(ErrorCode::kTransactionalIdNotFound);
       continue;
     }
-    r.transaction_state = TxnStatusName(txn->status);
+    r.transaction_state = transactions::TxnStatusName(txn->status);
     r.transaction_timeout_ms = txn->timeout_ms;
     r.transaction_start_time_ms = txn->start_ms;
     r.producer_id = txn->producer_id;
@@ -30,4 +30,4 @@ DescribeTransactionsHandler::Response DescribeTransactionsHandler::Handle(Reques
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

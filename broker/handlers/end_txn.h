@@ -5,12 +5,12 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/end_txn_request.h"
 #include "broker/protocol/generated/end_txn_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct EndTxnHandler : HandlerSpec<protocol::EndTxnRequest, protocol::EndTxnResponse, 0, 4> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -4,12 +4,12 @@
 #include <chrono>
 
 #include "broker/protocol/record_batch.h"
-#include "broker/server/async_event.h"
-#include "broker/server/broker_state.h"
-#include "broker/server/partition_waiters.h"
+#include "broker/net/async_event.h"
+#include "broker/core/broker_state.h"
+#include "broker/core/partition_waiters.h"
 #include "broker/transactions/producer_states.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Request = FetchHandler::Request;
@@ -40,7 +40,7 @@ struct PartitionRead {
   bool short_of_end = false;
 };
 
-PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
+PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
                             const Request::FetchPartition& wanted, size_t budget,
                             bool oversize_first, bool read_committed) {
   PartitionRead result;
@@ -50,7 +50,7 @@ PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
   // included, carries an empty one (as Kafka's does).
   out.records.emplace();
   out.aborted_transactions.emplace();
-  auto log = state.topics().Partition(topic, wanted.partition);
+  auto log = ctx.state.topics().Partition(topic, wanted.partition);
   if (!log) {
     out.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
     out.high_watermark = out.last_stable_offset = out.log_start_offset = -1;
@@ -58,9 +58,9 @@ PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
   }
   // read_committed needs the producer state (rebuilt on first use after a restart); otherwise
   // only a state already in memory is consulted, for the last stable offset.
-  PartitionProducerState* producers =
-      read_committed ? state.producer_states().For(topic, wanted.partition, log)
-                     : state.producer_states().IfLoaded(topic, wanted.partition, log);
+  transactions::PartitionProducerState* producers =
+      read_committed ? ctx.producers.For(topic, wanted.partition, log)
+                     : ctx.producers.IfLoaded(topic, wanted.partition, log);
   out.high_watermark = log->high_watermark();
   out.last_stable_offset =
       producers ? producers->LastStableOffset(out.high_watermark) : out.high_watermark;
@@ -84,7 +84,7 @@ PartitionRead ReadPartition(BrokerState& state, const std::string& topic,
   int64_t next = read->next_offset;
   if (cut) next = TruncateBefore(read->records, visible_end, wanted.fetch_offset);
   if (read_committed && producers) {
-    for (const AbortedTxn& a : producers->AbortedBetween(wanted.fetch_offset, next)) {
+    for (const transactions::AbortedTxn& a : producers->AbortedBetween(wanted.fetch_offset, next)) {
       out.aborted_transactions->push_back({a.producer_id, a.first_offset, {}});
     }
   }
@@ -107,7 +107,7 @@ struct FetchRead {
 };
 
 // One pass over every requested partition.
-FetchRead ReadAll(BrokerState& state, const Request& request, Response& response) {
+FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& response) {
   response.responses.clear();
   FetchRead result;
   const size_t max_bytes = static_cast<size_t>(std::max<int32_t>(request.max_bytes, 0));
@@ -122,7 +122,7 @@ FetchRead ReadAll(BrokerState& state, const Request& request, Response& response
       const bool first_data = total == 0;
       const size_t budget = first_data ? std::max<size_t>(max_bytes, 1)
                                        : (total >= max_bytes ? 0 : max_bytes - total);
-      auto read = ReadPartition(state, topic.topic, p, budget, first_data,
+      auto read = ReadPartition(ctx, topic.topic, p, budget, first_data,
                                 request.isolation_level == kReadCommitted);
       if (read.data.records) result.bytes += read.data.records->size();
       result.short_of_end = result.short_of_end || read.short_of_end;
@@ -162,17 +162,17 @@ Awaitable<FetchHandler::Response> FetchHandler::Handle(RequestContext& ctx,
   }
   for (;;) {
     wake.Reset();
-    const FetchRead read = ReadAll(state, request, response);
+    const FetchRead read = ReadAll(ctx, request, response);
     if (read.bytes >= min_bytes || HasError(response) || read.short_of_end ||
         std::chrono::steady_clock::now() >= deadline) {
       state.metrics().fetched_bytes += read.bytes;
       co_return response;
     }
     if (!co_await wake.WaitUntil(deadline)) {
-      state.metrics().fetched_bytes += ReadAll(state, request, response).bytes;
+      state.metrics().fetched_bytes += ReadAll(ctx, request, response).bytes;
       co_return response;
     }
   }
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,12 +6,12 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/fetch_request.h"
 #include "broker/protocol/generated/fetch_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct FetchHandler : HandlerSpec<protocol::FetchRequest, protocol::FetchResponse, 4, 12> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

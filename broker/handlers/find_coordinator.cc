@@ -1,8 +1,8 @@
 #include "broker/handlers/find_coordinator.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 constexpr int8_t kGroupKey = 0;
@@ -47,4 +47,4 @@ FindCoordinatorHandler::Response FindCoordinatorHandler::Handle(RequestContext& 
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/find_coordinator_request.h"
 #include "broker/protocol/generated/find_coordinator_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct FindCoordinatorHandler
     : HandlerSpec<protocol::FindCoordinatorRequest, protocol::FindCoordinatorResponse, 0, 4> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -16,11 +16,33 @@
 #include "broker/protocol/generated/request_header.h"
 
 namespace kpk::broker {
-
+inline namespace core {
 class BrokerState;
+}
+namespace groups {
+class GroupCoordinator;
+}
+namespace transactions {
+class ProducerStates;
+class TransactionCoordinator;
+}  // namespace transactions
+}  // namespace kpk::broker
+
+namespace kpk::broker::handlers {
+
+// The broker's parts a handler may use. Owned by the Broker; live as long as the event loop.
+struct Services {
+  BrokerState& state;
+  groups::GroupCoordinator& groups;
+  transactions::ProducerStates& producers;
+  transactions::TransactionCoordinator& transactions;
+};
 
 struct RequestContext {
   BrokerState& state;
+  groups::GroupCoordinator& groups;
+  transactions::ProducerStates& producers;
+  transactions::TransactionCoordinator& transactions;
   const protocol::RequestHeader& header;
   int16_t version;          // the request's API version
   std::string client_host;  // the peer's address, as DescribeGroups reports it
@@ -41,4 +63,4 @@ struct HandlerSpec {
 using protocol::ErrorCode;
 using protocol::ToInt;
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/heartbeat_request.h"
 #include "broker/protocol/generated/heartbeat_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct HeartbeatHandler
     : HandlerSpec<protocol::HeartbeatRequest, protocol::HeartbeatResponse, 0, 4> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

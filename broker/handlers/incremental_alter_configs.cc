@@ -2,7 +2,7 @@
 
 #include "broker/handlers/config_changes.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 IncrementalAlterConfigsHandler::Response IncrementalAlterConfigsHandler::Handle(
     RequestContext& ctx, const Request& request) {
@@ -31,4 +31,4 @@ IncrementalAlterConfigsHandler::Response IncrementalAlterConfigsHandler::Handle(
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

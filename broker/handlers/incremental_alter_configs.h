@@ -5,7 +5,7 @@
 #include "broker/protocol/generated/incremental_alter_configs_request.h"
 #include "broker/protocol/generated/incremental_alter_configs_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct IncrementalAlterConfigsHandler
     : HandlerSpec<protocol::IncrementalAlterConfigsRequest,
@@ -13,4 +13,4 @@ struct IncrementalAlterConfigsHandler
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,13 +1,13 @@
 #include "broker/handlers/init_producer_id.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/txn_coordinator.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<InitProducerIdHandler::Response> InitProducerIdHandler::Handle(RequestContext& ctx,
                                                                          const Request& request) {
-  ProducerIdAndEpoch result = co_await ctx.state.transactions().InitProducerId(
+  transactions::ProducerIdAndEpoch result = co_await ctx.transactions.InitProducerId(
       request.transactional_id, request.transaction_timeout_ms, request.producer_id,
       request.producer_epoch, /*fenced_error=*/ctx.version >= 4);
   Response response;
@@ -17,4 +17,4 @@ Awaitable<InitProducerIdHandler::Response> InitProducerIdHandler::Handle(Request
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,13 +5,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/init_producer_id_request.h"
 #include "broker/protocol/generated/init_producer_id_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct InitProducerIdHandler
     : HandlerSpec<protocol::InitProducerIdRequest, protocol::InitProducerIdResponse, 0, 5> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,9 +1,9 @@
 #include "broker/handlers/join_group.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<JoinGroupHandler::Response> JoinGroupHandler::Handle(RequestContext& ctx,
                                                                const Request& request) {
@@ -22,7 +22,7 @@ Awaitable<JoinGroupHandler::Response> JoinGroupHandler::Handle(RequestContext& c
   join.require_known_member_id = ctx.version >= 4;
   join.supports_skip_assignment = ctx.version >= 9;
 
-  groups::JoinResult result = co_await ctx.state.groups().Join(std::move(join));
+  groups::JoinResult result = co_await ctx.groups.Join(std::move(join));
 
   Response response;
   response.error_code = ToInt(result.error);
@@ -44,4 +44,4 @@ Awaitable<JoinGroupHandler::Response> JoinGroupHandler::Handle(RequestContext& c
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

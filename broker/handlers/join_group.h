@@ -6,13 +6,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/join_group_request.h"
 #include "broker/protocol/generated/join_group_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct JoinGroupHandler
     : HandlerSpec<protocol::JoinGroupRequest, protocol::JoinGroupResponse, 0, 9> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,9 +1,9 @@
 #include "broker/handlers/leave_group.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 LeaveGroupHandler::Response LeaveGroupHandler::Handle(RequestContext& ctx, const Request& request) {
   Response response;
@@ -13,7 +13,7 @@ LeaveGroupHandler::Response LeaveGroupHandler::Handle(RequestContext& ctx, const
   } else {
     members.push_back({request.member_id, std::nullopt});
   }
-  std::vector<ErrorCode> errors = ctx.state.groups().Leave(request.group_id, members);
+  std::vector<ErrorCode> errors = ctx.groups.Leave(request.group_id, members);
   if (ctx.version < 3) {
     // One member, so its error is the request's.
     response.error_code = ToInt(errors.front());
@@ -28,4 +28,4 @@ LeaveGroupHandler::Response LeaveGroupHandler::Handle(RequestContext& ctx, const
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/leave_group_request.h"
 #include "broker/protocol/generated/leave_group_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct LeaveGroupHandler
     : HandlerSpec<protocol::LeaveGroupRequest, protocol::LeaveGroupResponse, 0, 5> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/list_groups_request.h"
 #include "broker/protocol/generated/list_groups_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct ListGroupsHandler
     : HandlerSpec<protocol::ListGroupsRequest, protocol::ListGroupsResponse, 0, 4> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

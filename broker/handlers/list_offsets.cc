@@ -1,9 +1,9 @@
 #include "broker/handlers/list_offsets.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/producer_states.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = ListOffsetsHandler::Response;
@@ -64,7 +64,7 @@ ListOffsetsHandler::Response ListOffsetsHandler::Handle(RequestContext& ctx,
       // read_committed consumers' "latest" is the last stable offset (v2+).
       int64_t latest = log->high_watermark();
       if (ctx.version >= 2 && request.isolation_level == kReadCommitted) {
-        auto* producers = ctx.state.producer_states().For(topic.name, p.partition_index, log);
+        auto* producers = ctx.producers.For(topic.name, p.partition_index, log);
         if (producers) latest = producers->LastStableOffset(latest);
       }
       Lookup(*log, p.timestamp, latest, r);
@@ -77,4 +77,4 @@ ListOffsetsHandler::Response ListOffsetsHandler::Handle(RequestContext& ctx,
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/list_offsets_request.h"
 #include "broker/protocol/generated/list_offsets_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct ListOffsetsHandler
     : HandlerSpec<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse, 0, 7> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -4,10 +4,10 @@
 #include <iterator>
 #include <string_view>
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/txn_coordinator.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 constexpr std::string_view kStates[] = {"Empty",        "Ongoing",        "PrepareCommit",
@@ -27,8 +27,8 @@ ListTransactionsHandler::Response ListTransactionsHandler::Handle(RequestContext
       response.unknown_state_filters.push_back(filter);
   }
   const int64_t now = NowMs();
-  for (const Transaction* txn : ctx.state.transactions().All()) {
-    const std::string state = TxnStatusName(txn->status);
+  for (const transactions::Transaction* txn : ctx.transactions.All()) {
+    const std::string state = transactions::TxnStatusName(txn->status);
     if (!request.state_filters.empty() && !Contains(request.state_filters, state)) continue;
     if (!request.producer_id_filters.empty() &&
         !Contains(request.producer_id_filters, txn->producer_id)) {
@@ -36,7 +36,7 @@ ListTransactionsHandler::Response ListTransactionsHandler::Handle(RequestContext
     }
     // v1: only transactions running longer than the duration filter.
     if (request.duration_filter >= 0 &&
-        (txn->status != TxnStatus::kOngoing || now - txn->start_ms < request.duration_filter)) {
+        (txn->status != transactions::TxnStatus::kOngoing || now - txn->start_ms < request.duration_filter)) {
       continue;
     }
     response.transaction_states.push_back({txn->id, txn->producer_id, state, {}});
@@ -44,4 +44,4 @@ ListTransactionsHandler::Response ListTransactionsHandler::Handle(RequestContext
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,8 +1,8 @@
 #include "broker/handlers/metadata.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = MetadataHandler::Response;
@@ -89,4 +89,4 @@ MetadataHandler::Response MetadataHandler::Handle(RequestContext& ctx, const Req
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

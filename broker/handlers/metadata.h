@@ -6,10 +6,10 @@
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct MetadataHandler : HandlerSpec<protocol::MetadataRequest, protocol::MetadataResponse, 0, 12> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

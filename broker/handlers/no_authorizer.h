@@ -6,9 +6,9 @@
 
 #include "broker/handlers/handler.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 inline constexpr ErrorCode kNoAuthorizerError = ErrorCode::kSecurityDisabled;
 inline constexpr const char* kNoAuthorizerMessage = "No Authorizer is configured.";
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

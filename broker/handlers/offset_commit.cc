@@ -1,9 +1,9 @@
 #include "broker/handlers/offset_commit.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<OffsetCommitHandler::Response> OffsetCommitHandler::Handle(RequestContext& ctx,
                                                                      const Request& request) {
@@ -48,11 +48,11 @@ Awaitable<OffsetCommitHandler::Response> OffsetCommitHandler::Handle(RequestCont
   }
   if (offsets.empty()) co_return response;
   std::vector<ErrorCode> errors =
-      co_await ctx.state.groups().CommitOffsets(committer, std::move(offsets));
+      co_await ctx.groups.CommitOffsets(committer, std::move(offsets));
   for (size_t i = 0; i < pending.size() && i < errors.size(); ++i) {
     pending[i]->error_code = ToInt(errors[i]);
   }
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

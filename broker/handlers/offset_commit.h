@@ -7,13 +7,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/offset_commit_request.h"
 #include "broker/protocol/generated/offset_commit_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct OffsetCommitHandler
     : HandlerSpec<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse, 0, 8> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -1,9 +1,9 @@
 #include "broker/handlers/offset_delete.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<OffsetDeleteHandler::Response> OffsetDeleteHandler::Handle(RequestContext& ctx,
                                                                      const Request& request) {
@@ -18,7 +18,7 @@ Awaitable<OffsetDeleteHandler::Response> OffsetDeleteHandler::Handle(RequestCont
     }
   }
   groups::OffsetDeleteResult result =
-      co_await ctx.state.groups().DeleteOffsets(request.group_id, wanted);
+      co_await ctx.groups.DeleteOffsets(request.group_id, wanted);
   response.error_code = ToInt(result.error);
   if (result.error != ErrorCode::kNone) co_return response;
   size_t i = 0;
@@ -39,4 +39,4 @@ Awaitable<OffsetDeleteHandler::Response> OffsetDeleteHandler::Handle(RequestCont
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

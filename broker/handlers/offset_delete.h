@@ -5,13 +5,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/offset_delete_request.h"
 #include "broker/protocol/generated/offset_delete_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct OffsetDeleteHandler
     : HandlerSpec<protocol::OffsetDeleteRequest, protocol::OffsetDeleteResponse, 0, 0> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -3,9 +3,9 @@
 #include <map>
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = OffsetFetchHandler::Response;
@@ -46,7 +46,7 @@ std::vector<TopicOut> ByTopic(std::vector<groups::FetchedOffset> fetched) {
 OffsetFetchHandler::Response OffsetFetchHandler::Handle(RequestContext& ctx,
                                                         const Request& request) {
   Response response;
-  groups::GroupCoordinator& coordinator = ctx.state.groups();
+  groups::GroupCoordinator& coordinator = ctx.groups;
   const bool require_stable = ctx.version >= 7 && request.require_stable;
   if (ctx.version >= 8) {
     for (const auto& g : request.groups) {
@@ -63,4 +63,4 @@ OffsetFetchHandler::Response OffsetFetchHandler::Handle(RequestContext& ctx,
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

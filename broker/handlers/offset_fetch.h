@@ -8,11 +8,11 @@
 #include "broker/protocol/generated/offset_fetch_request.h"
 #include "broker/protocol/generated/offset_fetch_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct OffsetFetchHandler
     : HandlerSpec<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse, 0, 8> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

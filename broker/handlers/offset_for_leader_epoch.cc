@@ -1,8 +1,8 @@
 #include "broker/handlers/offset_for_leader_epoch.h"
 
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 OffsetForLeaderEpochHandler::Response OffsetForLeaderEpochHandler::Handle(RequestContext& ctx,
                                                                           const Request& request) {
@@ -33,4 +33,4 @@ OffsetForLeaderEpochHandler::Response OffsetForLeaderEpochHandler::Handle(Reques
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,11 +6,11 @@
 #include "broker/protocol/generated/offset_for_leader_epoch_request.h"
 #include "broker/protocol/generated/offset_for_leader_epoch_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct OffsetForLeaderEpochHandler : HandlerSpec<protocol::OffsetForLeaderEpochRequest,
                                                  protocol::OffsetForLeaderEpochResponse, 0, 4> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

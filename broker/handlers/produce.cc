@@ -3,14 +3,14 @@
 #include <vector>
 
 #include "broker/protocol/record_batch.h"
-#include "broker/server/broker_state.h"
-#include "broker/server/durability.h"
-#include "broker/server/log.h"
-#include "broker/server/partition_waiters.h"
+#include "broker/core/broker_state.h"
+#include "broker/core/durability.h"
+#include "common/log.h"
+#include "broker/core/partition_waiters.h"
 #include "broker/storage/compacted_batch.h"
 #include "broker/transactions/producer_states.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 using Response = ProduceHandler::Response;
@@ -147,14 +147,14 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
   const int64_t now = NowMs();
   for (size_t i = 0; i < v.batches.size(); ++i) {
     auto view = protocol::RecordBatchView::Parse(v.batches[i]);
-    PartitionProducerState* producers = nullptr;
+    transactions::PartitionProducerState* producers = nullptr;
     if (view->producer_id() >= 0) {
-      producers = ctx.state.producer_states().For(topic.name, data.index, log);
+      producers = ctx.producers.For(topic.name, data.index, log);
       if (producers == nullptr) {
         r.error_code = ToInt(ErrorCode::kKafkaStorageError);
         break;
       }
-      SequenceCheck check = producers->Check(*view);
+      transactions::SequenceCheck check = producers->Check(*view);
       if (check.error != ErrorCode::kNone) {
         r.error_code = ToInt(check.error);
         break;
@@ -227,4 +227,4 @@ Awaitable<ProduceHandler::Response> ProduceHandler::Handle(RequestContext& ctx,
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -6,13 +6,13 @@
 #include "broker/handlers/handler.h"
 #include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/produce_response.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct ProduceHandler : HandlerSpec<protocol::ProduceRequest, protocol::ProduceResponse, 3, 10> {
   static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
   static bool NoResponse(const Request& request) { return request.acks == 0; }
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

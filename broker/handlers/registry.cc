@@ -24,7 +24,6 @@
 #include "broker/handlers/describe_log_dirs.h"
 #include "broker/handlers/describe_producers.h"
 #include "broker/handlers/describe_transactions.h"
-#include "broker/handlers/dispatch.h"
 #include "broker/handlers/end_txn.h"
 #include "broker/handlers/fetch.h"
 #include "broker/handlers/find_coordinator.h"
@@ -45,7 +44,7 @@
 #include "broker/handlers/sync_group.h"
 #include "broker/handlers/txn_offset_commit.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 namespace {
 
 template <typename T>
@@ -197,4 +196,4 @@ Awaitable<HandlerOutcome> Dispatch(RequestContext& ctx, ByteReader& body) {
   co_return co_await e->invoke(ctx, body);
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,7 +5,12 @@
 #include <cstdint>
 #include <span>
 
-namespace kpk::broker {
+#include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
+#include "broker/net/response.h"
+#include "common/bytes.h"
+
+namespace kpk::broker::handlers {
 
 struct SupportedApi {
   int16_t key;
@@ -18,4 +23,8 @@ struct SupportedApi {
 std::span<const SupportedApi> SupportedApis();
 const SupportedApi* FindSupportedApi(int16_t key);
 
-}  // namespace kpk::broker
+// Runs the handler for a request whose header has been decoded. The API and version must be
+// supported (see FindSupportedApi); `body` is the request after its header.
+Awaitable<HandlerOutcome> Dispatch(RequestContext& ctx, ByteReader& body);
+
+}  // namespace kpk::broker::handlers

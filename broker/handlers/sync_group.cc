@@ -1,9 +1,9 @@
 #include "broker/handlers/sync_group.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 Awaitable<SyncGroupHandler::Response> SyncGroupHandler::Handle(RequestContext& ctx,
                                                                const Request& request) {
@@ -19,7 +19,7 @@ Awaitable<SyncGroupHandler::Response> SyncGroupHandler::Handle(RequestContext& c
   for (const auto& a : request.assignments)
     sync.assignments.emplace_back(a.member_id, a.assignment);
 
-  groups::SyncResult result = co_await ctx.state.groups().Sync(std::move(sync));
+  groups::SyncResult result = co_await ctx.groups.Sync(std::move(sync));
 
   Response response;
   response.error_code = ToInt(result.error);
@@ -31,4 +31,4 @@ Awaitable<SyncGroupHandler::Response> SyncGroupHandler::Handle(RequestContext& c
   co_return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

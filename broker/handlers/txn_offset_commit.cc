@@ -1,14 +1,14 @@
 #include "broker/handlers/txn_offset_commit.h"
 
 #include "broker/groups/coordinator.h"
-#include "broker/server/broker_state.h"
+#include "broker/core/broker_state.h"
 #include "broker/transactions/txn_coordinator.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& ctx,
                                                                 const Request& request) {
-  std::map<TopicPartition, StagedOffset> offsets;
+  std::map<groups::TopicPartition, transactions::StagedOffset> offsets;
   ErrorCode error = ErrorCode::kNone;
   for (const auto& topic : request.topics) {
     for (const auto& p : topic.partitions) {
@@ -21,11 +21,11 @@ TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& 
   }
   if (error == ErrorCode::kNone && ctx.version >= 3) {
     // v3+ carries the consumer's generation and member id: a zombie consumer is fenced too.
-    error = ctx.state.groups().ValidateTxnOffsetCommit(
+    error = ctx.groups.ValidateTxnOffsetCommit(
         {request.group_id, request.member_id, request.group_instance_id, request.generation_id});
   }
   if (error == ErrorCode::kNone) {
-    error = ctx.state.transactions().StageOffsets(request.transactional_id, request.producer_id,
+    error = ctx.transactions.StageOffsets(request.transactional_id, request.producer_id,
                                                   request.producer_epoch, request.group_id, offsets,
                                                   /*fenced_error=*/ctx.version >= 3);
   }
@@ -42,4 +42,4 @@ TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& 
   return response;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

@@ -5,11 +5,11 @@
 #include "broker/protocol/generated/txn_offset_commit_request.h"
 #include "broker/protocol/generated/txn_offset_commit_response.h"
 
-namespace kpk::broker {
+namespace kpk::broker::handlers {
 
 struct TxnOffsetCommitHandler
     : HandlerSpec<protocol::TxnOffsetCommitRequest, protocol::TxnOffsetCommitResponse, 0, 4> {
   static Response Handle(RequestContext& ctx, const Request& request);
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::handlers

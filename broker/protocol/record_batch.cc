@@ -6,7 +6,7 @@
 
 #include "common/crc32c.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 namespace {
 
 // Builds error messages without pulling a formatting library into the pure codec.
@@ -465,4 +465,4 @@ Result<ControlRecord> ParseControlRecord(const RecordView& record) {
   return marker;
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

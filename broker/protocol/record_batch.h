@@ -29,7 +29,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 // Byte positions of the header fields, and sizes.
 namespace batch_header {
@@ -299,4 +299,4 @@ Bytes BuildControlBatch(const ControlRecord& marker, int64_t producer_id, int16_
 // Decodes a marker record from a control batch; kInvalidArgument if it is not one.
 Result<ControlRecord> ParseControlRecord(const RecordView& record);
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

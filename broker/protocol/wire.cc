@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 bool Uuid::IsZero() const {
   return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
@@ -204,4 +204,4 @@ void UnknownTagWriter::Before(uint32_t tag) {
 }
 
 }  // namespace wire
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -16,7 +16,7 @@
 
 #include "common/bytes.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct Uuid {
   std::array<uint8_t, 16> bytes{};
@@ -128,4 +128,4 @@ class UnknownTagWriter {
 };
 
 }  // namespace wire
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

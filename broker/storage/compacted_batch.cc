@@ -4,7 +4,7 @@
 
 #include "broker/storage/compression.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 namespace bh = protocol::batch_header;
 namespace attr = protocol::batch_attributes;
@@ -117,4 +117,4 @@ Result<std::optional<Bytes>> FilterBatch(
       Frame(original, original.attributes(), *packed, count, max_timestamp));
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

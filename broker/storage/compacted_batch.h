@@ -15,7 +15,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 // An uncompressed copy of a batch (the header with no codec bit, then the plain records), so
 // protocol::RecordIterator can walk it. Uncompressed batches are viewed in place.
@@ -52,4 +52,4 @@ Result<std::optional<Bytes>> FilterBatch(
     const OpenedBatch& batch,
     const std::function<bool(const protocol::RecordView&, int64_t offset)>& keep, bool keep_empty);
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

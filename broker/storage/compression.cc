@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 using protocol::Compression;
 
@@ -404,4 +404,4 @@ std::string_view CodecName(protocol::Compression codec) {
   return "unknown";
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

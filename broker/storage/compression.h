@@ -19,7 +19,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 // The most a records section may decompress to unless a caller says otherwise. Batches are
 // limited by message.max.bytes (1 MiB by default) compressed; one inflating to more than this is
@@ -47,4 +47,4 @@ Result<Bytes> Compress(protocol::Compression codec, ByteSpan data);
 // "gzip", "snappy", ..., "unknown": how errors name a codec.
 std::string_view CodecName(protocol::Compression codec);
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

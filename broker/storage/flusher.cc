@@ -4,7 +4,7 @@
 
 #include "broker/storage/partition_log.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 Flusher::Flusher() : thread_([this] { Run(); }) {}
 
@@ -113,4 +113,4 @@ void Flusher::RunRound(std::vector<Request>& batch) {
   for (PartitionLog* log : logs) log->TidyAfterSync();
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -27,7 +27,7 @@
 
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 class PartitionLog;
 
@@ -90,4 +90,4 @@ class Flusher {
   std::thread thread_;
 };
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

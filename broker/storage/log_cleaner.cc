@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 int64_t NowUs() {
@@ -162,4 +162,4 @@ CleanerTotals LogCleaner::totals() const {
   return totals_;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

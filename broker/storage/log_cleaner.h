@@ -15,7 +15,7 @@
 
 #include "broker/storage/partition_log.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 struct CleanerOptions {
   // How long the thread sleeps between rounds (Kafka's log.cleaner.backoff.ms, Redpanda's
@@ -85,4 +85,4 @@ class LogCleaner {
   std::thread thread_;
 };
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -21,7 +21,7 @@
 #include "broker/storage/log_format.h"
 #include "broker/storage/partition_log.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 namespace attr = protocol::batch_attributes;
@@ -587,4 +587,4 @@ Status FinishCleaningSwap(FileSystem& fs, const std::string& dir,
   return fs.Rename(cleaned, JoinPath(dir, format::SegmentFileName(swap.base, format::kLogSuffix)));
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

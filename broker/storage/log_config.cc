@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 Status ParseInt(const ConfigMap& configs, std::string_view key, int64_t min, int64_t max,
@@ -134,4 +134,4 @@ ConfigMap LogConfig::ToConfigs() const {
   return m;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -11,7 +11,7 @@
 #include "broker/protocol/record_batch.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 // A topic's config overrides, Kafka names to Kafka string values ("retention.ms" -> "3600000").
 // Keys storage does not act on are kept verbatim.
@@ -64,4 +64,4 @@ struct LogConfig {
   ConfigMap ToConfigs() const;
 };
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

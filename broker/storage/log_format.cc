@@ -4,7 +4,7 @@
 
 #include "common/crc32c.h"
 
-namespace kpk::storage::format {
+namespace kpk::broker::storage::format {
 
 std::string SegmentFileName(int64_t base_offset, std::string_view suffix) {
   char digits[32];
@@ -80,4 +80,4 @@ std::optional<CleaningSwap> DecodeCleaningSwap(ByteSpan data) {
   return swap;
 }
 
-}  // namespace kpk::storage::format
+}  // namespace kpk::broker::storage::format

@@ -32,8 +32,9 @@
 #include <string_view>
 
 #include "common/bytes.h"
+#include "common/file_system.h"
 
-namespace kpk::storage::format {
+namespace kpk::broker::storage::format {
 
 inline constexpr std::string_view kFormatFileName = "FORMAT";
 inline constexpr std::string_view kFormatFileContents = "kpk-storage 1\n";
@@ -47,7 +48,7 @@ inline constexpr std::string_view kLogSuffix = ".log";
 inline constexpr std::string_view kOffsetIndexSuffix = ".index";
 inline constexpr std::string_view kTimeIndexSuffix = ".timeindex";
 // Files written via temp + rename carry this suffix until renamed; leftovers are deleted.
-inline constexpr std::string_view kTempSuffix = ".tmp";
+inline constexpr std::string_view kTempSuffix = kAtomicWriteSuffix;
 inline constexpr size_t kSegmentNameDigits = 20;
 
 // Offset index (.index): one entry per index point, then a footer.
@@ -130,4 +131,4 @@ Bytes EncodeCheckpoint(int64_t value);
 // The value in a checkpoint, or nullopt if `data` is not a valid one.
 std::optional<int64_t> DecodeCheckpoint(ByteSpan data);
 
-}  // namespace kpk::storage::format
+}  // namespace kpk::broker::storage::format

@@ -5,7 +5,7 @@
 
 #include "broker/storage/log_format.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 int64_t WallClockMs() {
@@ -429,4 +429,4 @@ Status LogManager::Close() {
   return result;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

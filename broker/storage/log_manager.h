@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "broker/storage/file_system.h"
+#include "common/file_system.h"
 #include "broker/storage/flusher.h"
 #include "broker/storage/log_cleaner.h"
 #include "broker/storage/log_config.h"
@@ -34,7 +34,7 @@
 #include "broker/storage/topic_metadata.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 struct StorageOptions {
   std::string data_dir;
@@ -138,4 +138,4 @@ class LogManager {
   bool closed_ = false;
 };
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -19,7 +19,7 @@
 #include "broker/storage/log_format.h"
 #include "broker/storage/partition_log.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 namespace bh = protocol::batch_header;
@@ -321,4 +321,4 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
   return Status::OK();
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

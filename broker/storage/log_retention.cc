@@ -4,7 +4,7 @@
 #include "broker/storage/log_format.h"
 #include "broker/storage/partition_log.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 void RemoveSegments(FileSystem& fs, const std::vector<std::shared_ptr<Segment>>& doomed,
@@ -104,4 +104,4 @@ Result<int> PartitionLog::ApplyRetention(int64_t now_ms) {
   return static_cast<int>(doomed.size());
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -6,7 +6,7 @@
 #include "broker/protocol/record_batch.h"
 #include "broker/storage/log_format.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 using protocol::RecordBatchView;
 
@@ -493,4 +493,4 @@ bool PartitionLog::IsDeleted() const {
   return deleted_;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -21,15 +21,15 @@
 #include <string_view>
 #include <vector>
 
-#include "broker/storage/file_system.h"
+#include "common/file_system.h"
 #include "broker/storage/log_config.h"
 #include "broker/storage/log_format.h"
 #include "broker/storage/segment.h"
 #include "common/bytes.h"
-#include "common/shared_bytes.h"
+#include "broker/storage/shared_bytes.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 class PartitionLog;
 
@@ -305,4 +305,4 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
 // calls it again for a swap a crash interrupted.
 Status FinishCleaningSwap(FileSystem& fs, const std::string& dir, const format::CleaningSwap& swap);
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

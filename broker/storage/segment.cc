@@ -5,7 +5,7 @@
 #include "broker/protocol/record_batch.h"
 #include "broker/storage/log_format.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 namespace bh = protocol::batch_header;
 
@@ -247,4 +247,4 @@ WholeBatches ScanWholeBatches(ByteSpan bytes, int64_t none_offset) {
   return whole;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -12,13 +12,13 @@
 #include <optional>
 #include <string>
 
-#include "broker/storage/file_system.h"
+#include "common/file_system.h"
 #include "broker/storage/segment_index.h"
 #include "common/bytes.h"
-#include "common/shared_bytes.h"
+#include "broker/storage/shared_bytes.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 // What a batch's header says, and where the batch is.
 struct BatchHeader {
@@ -171,4 +171,4 @@ struct WholeBatches {
 };
 WholeBatches ScanWholeBatches(ByteSpan bytes, int64_t none_offset);
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

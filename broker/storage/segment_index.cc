@@ -5,7 +5,7 @@
 #include "broker/storage/log_format.h"
 #include "common/crc32c.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 void WriteFooter(ByteWriter& w, uint32_t entry_count, uint32_t covered_bytes,
@@ -162,4 +162,4 @@ Result<SegmentIndex> SegmentIndex::Decode(int64_t base_offset, ByteSpan offset_i
   return index;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

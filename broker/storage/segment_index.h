@@ -10,7 +10,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 inline constexpr int64_t kNoTimestamp = -1;
 
@@ -67,4 +67,4 @@ class SegmentIndex {
   std::vector<Entry> entries_;
 };
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -6,7 +6,7 @@
 
 #include "broker/storage/log_format.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 Status ValidateTopicName(std::string_view name) {
   if (name.empty()) return Status::InvalidArgument("topic name is empty");
@@ -129,4 +129,4 @@ Result<TopicMetadata> DecodeTopicMetadata(std::string_view json) {
   return topic;
 }
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

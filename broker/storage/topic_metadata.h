@@ -11,7 +11,7 @@
 #include "broker/storage/log_config.h"
 #include "common/status.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 
 inline constexpr size_t kMaxTopicNameLength = 249;
 // A sanity bound, not a Kafka rule: each partition is a directory with open files.
@@ -40,4 +40,4 @@ std::string EncodeTopicMetadata(const TopicMetadata& topic);
 // kCorruption if the text is not a topic.json this version understands.
 Result<TopicMetadata> DecodeTopicMetadata(std::string_view json);
 
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <climits>
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 
 using protocol::ErrorCode;
 
@@ -141,4 +141,4 @@ void PartitionProducerState::TrimBefore(int64_t log_start_offset) {
   std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset < log_start_offset; });
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

@@ -18,7 +18,7 @@
 #include "broker/storage/partition_log.h"
 #include "common/status.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 
 struct AbortedTxn {
   int64_t producer_id = 0;
@@ -88,4 +88,4 @@ class PartitionProducerState {
   std::vector<AbortedTxn> aborted_;       // ordered by last_offset
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

@@ -1,8 +1,8 @@
 #include "broker/transactions/producer_states.h"
 
-#include "broker/server/log.h"
+#include "common/log.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 
 PartitionProducerState* ProducerStates::IfLoaded(
     const std::string& topic, int32_t partition,
@@ -25,4 +25,4 @@ PartitionProducerState* ProducerStates::For(const std::string& topic, int32_t pa
   return &slot.state;
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

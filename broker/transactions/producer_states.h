@@ -9,7 +9,7 @@
 
 #include "broker/transactions/producer_state.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 
 class ProducerStates {
  public:
@@ -30,4 +30,4 @@ class ProducerStates {
   std::map<std::pair<std::string, int32_t>, Entry> entries_;
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

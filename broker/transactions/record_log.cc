@@ -11,11 +11,11 @@
 
 #include <fmt/core.h>
 
-#include "broker/server/atomic_file.h"
+#include "broker/core/atomic_file.h"
 #include "common/bytes.h"
 #include "common/crc32c.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 namespace {
 
 std::optional<std::string> ParseLine(std::string_view line) {
@@ -158,4 +158,4 @@ Status RecordLog::Rewrite(const std::vector<std::string>& records) {
   return Status::OK();
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

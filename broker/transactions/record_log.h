@@ -17,7 +17,7 @@
 
 #include "common/status.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 
 class RecordLog {
  public:
@@ -57,4 +57,4 @@ class RecordLog {
 // Frames a record as it is stored: "<crc32c as 8 hex digits> <record>\n".
 std::string FrameRecord(const std::string& record);
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

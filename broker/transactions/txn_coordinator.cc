@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "broker/protocol/record_batch.h"
-#include "broker/server/broker_state.h"
-#include "broker/server/durability.h"
-#include "broker/server/log.h"
-#include "broker/server/partition_waiters.h"
+#include "broker/core/broker_state.h"
+#include "broker/core/durability.h"
+#include "common/log.h"
+#include "broker/core/partition_waiters.h"
 #include "broker/transactions/producer_states.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 
 using protocol::ErrorCode;
 using json = nlohmann::json;
@@ -88,7 +88,8 @@ const char* TxnStatusName(TxnStatus status) {
   return "Unknown";
 }
 
-TransactionCoordinator::TransactionCoordinator(BrokerState& state) : state_(state) {}
+TransactionCoordinator::TransactionCoordinator(BrokerState& state, ProducerStates& producers)
+    : state_(state), producers_(producers) {}
 
 TransactionCoordinator::~TransactionCoordinator() = default;
 
@@ -120,7 +121,7 @@ Awaitable<void> TransactionCoordinator::Recover() {
       // read_committed consumers until this transaction ends.
       for (const auto& tp : txn.partitions) {
         if (auto log = state_.topics().Partition(tp.topic, tp.partition)) {
-          state_.producer_states().For(tp.topic, tp.partition, log);
+          producers_.For(tp.topic, tp.partition, log);
         }
       }
     }
@@ -366,7 +367,7 @@ Awaitable<ErrorCode> TransactionCoordinator::WriteMarkers(const Transaction& txn
   for (const auto& tp : txn.partitions) {
     auto log = state_.topics().Partition(tp.topic, tp.partition);
     if (!log) continue;  // deleted since: nothing left to mark
-    PartitionProducerState* producers = state_.producer_states().For(tp.topic, tp.partition, log);
+    PartitionProducerState* producers = producers_.For(tp.topic, tp.partition, log);
     Bytes marker = protocol::BuildControlBatch({type, 0}, txn.producer_id, txn.epoch, NowMs());
     auto appended = log->Append(marker, NowMs());
     if (!appended || producers == nullptr) {
@@ -405,4 +406,4 @@ Awaitable<void> TransactionCoordinator::AbortExpired() {
   ScheduleTimeouts();
 }
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

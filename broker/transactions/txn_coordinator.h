@@ -18,12 +18,18 @@
 
 #include "broker/groups/group.h"
 #include "broker/protocol/generated/error_code.h"
-#include "broker/server/asio.h"
+#include "broker/net/asio.h"
 #include "broker/transactions/record_log.h"
 
 namespace kpk::broker {
-
+inline namespace core {
 class BrokerState;
+}
+}  // namespace kpk::broker
+
+namespace kpk::broker::transactions {
+
+class ProducerStates;
 
 enum class TxnStatus {
   kEmpty,
@@ -67,7 +73,7 @@ class TransactionCoordinator {
   using OffsetCommitter = std::function<Awaitable<protocol::ErrorCode>(
       const std::string& group, const std::map<TopicPartition, StagedOffset>& offsets)>;
 
-  explicit TransactionCoordinator(BrokerState& state);
+  TransactionCoordinator(BrokerState& state, ProducerStates& producers);
   ~TransactionCoordinator();
 
   // Loads the state log. Transactions left half-done are finished by Recover().
@@ -112,6 +118,7 @@ class TransactionCoordinator {
   void MaybeCompact();
 
   BrokerState& state_;
+  ProducerStates& producers_;
   std::unique_ptr<RecordLog> log_;
   std::map<std::string, Transaction> txns_;
   int64_t next_producer_id_ = 1000;
@@ -121,4 +128,4 @@ class TransactionCoordinator {
   bool stopped_ = false;
 };
 
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

@@ -11,7 +11,7 @@
 #include "cli/commands/topic/topic.h"
 #include "cli/commands/version.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands {
 namespace {
 
 struct CommandGroup {
@@ -70,4 +70,4 @@ void RegisterRootCommands(CLI::App& app, Context& ctx, std::span<char* const> ar
   for (const CommandGroup& group : kCommandGroups) group.add(app, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands

@@ -4,7 +4,7 @@
 
 #include "cli/build_info.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands {
 
 void RegisterVersion(CLI::App& root, Context& ctx) {
   CLI::App* cmd = root.add_subcommand("version", "Print the kpk version and build commit");
@@ -14,4 +14,4 @@ void RegisterVersion(CLI::App& root, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands

@@ -21,7 +21,7 @@
 #include "broker/protocol/record_batch.h"
 #include "broker/storage/log_manager.h"
 
-namespace kpk::storage {
+namespace kpk::broker::storage {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -257,6 +257,6 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace kpk::storage
+}  // namespace kpk::broker::storage
 
-int main(int argc, char** argv) { return kpk::storage::Main(argc, argv); }
+int main(int argc, char** argv) { return kpk::broker::storage::Main(argc, argv); }

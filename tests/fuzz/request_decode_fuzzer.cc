@@ -18,7 +18,7 @@
 #include "broker/protocol/record_batch.h"
 #include "request_frames.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 namespace {
 
 [[noreturn]] void Finding(const char* what) {
@@ -105,12 +105,12 @@ void CheckRequest(ByteSpan input) {
 }
 
 }  // namespace
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const kpk::ByteSpan input(data, size);
-  kpk::protocol::CheckRequest(input);
-  kpk::protocol::CheckRecordSet(input);
-  kpk::protocol::CheckBatch(input);
+  kpk::broker::protocol::CheckRequest(input);
+  kpk::broker::protocol::CheckRecordSet(input);
+  kpk::broker::protocol::CheckBatch(input);
   return 0;
 }

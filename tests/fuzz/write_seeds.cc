@@ -10,7 +10,7 @@
 #include "generated/samples.h"
 #include "request_frames.h"
 
-namespace kpk::protocol::testing {
+namespace kpk::broker::protocol::testing {
 namespace {
 
 bool WriteFile(const std::filesystem::path& path, const Bytes& bytes) {
@@ -48,7 +48,7 @@ int WriteApiSeeds(const ApiInfo& api, const std::filesystem::path& dir) {
 }
 
 }  // namespace
-}  // namespace kpk::protocol::testing
+}  // namespace kpk::broker::protocol::testing
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   int total = 0;
-  for (const auto& api : kpk::protocol::AllApis()) {
-    const int n = kpk::protocol::testing::WriteApiSeeds(api, dir);
+  for (const auto& api : kpk::broker::protocol::AllApis()) {
+    const int n = kpk::broker::protocol::testing::WriteApiSeeds(api, dir);
     if (n < 0) {
       std::fprintf(stderr, "write_fuzz_seeds: unable to write seeds to %s\n", argv[1]);
       return 1;

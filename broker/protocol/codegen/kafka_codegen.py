@@ -169,8 +169,8 @@ class Field:
     def elem_cpp(self):
         if self.struct:
             return self.struct.name
-        return {"string": "std::string", "bytes": "::kpk::Bytes", "uuid": "::kpk::protocol::Uuid",
-                "records": "::kpk::protocol::Records"}.get(self.elem) or PRIMITIVES[self.elem]
+        return {"string": "std::string", "bytes": "::kpk::Bytes", "uuid": "::kpk::broker::protocol::Uuid",
+                "records": "::kpk::broker::protocol::Records"}.get(self.elem) or PRIMITIVES[self.elem]
 
     def cpp_type(self):
         t = self.elem_cpp()
@@ -545,7 +545,7 @@ def emit_struct_decl(msg, struct, indent, is_top):
     for f in struct.fields:
         out.append(f"{p}  {f.cpp_type()} {f.member}{f.initializer()};")
     if not msg.flexible.empty():
-        out.append(f"{p}  ::kpk::protocol::UnknownTags unknown_tags;")
+        out.append(f"{p}  ::kpk::broker::protocol::UnknownTags unknown_tags;")
     out.append("")
     if is_top:
         out.append(f"{p}  // Encodes the body (not the header) at `version`, which must be in range.")
@@ -588,20 +588,20 @@ def gen_message(msg, out_dir):
     stem = msg.file_stem()
     guard_h = [HEADER_BANNER, "#pragma once", "", "#include <cstdint>", "#include <optional>",
                "#include <string>", "#include <vector>", "", '#include "broker/protocol/wire.h"',
-               "", "namespace kpk::protocol {", ""]
+               "", "namespace kpk::broker::protocol {", ""]
     guard_h += emit_struct_decl(msg, msg.top, 0, True)
-    guard_h += ["", "}  // namespace kpk::protocol", ""]
+    guard_h += ["", "}  // namespace kpk::broker::protocol", ""]
     write(os.path.join(out_dir, stem + ".h"), "\n".join(guard_h))
 
     em = Emitter(msg)
     cc = [HEADER_BANNER, f'#include "broker/protocol/generated/{stem}.h"', "",
-          "namespace kpk::protocol {", ""]
+          "namespace kpk::broker::protocol {", ""]
     for s in list(msg.structs.values()):
         cc += em.emit_encode(s) + [""] + em.emit_decode(s) + [""]
     cc += em.emit_encode(msg.top) + [""]
     dec = em.emit_decode(msg.top)
     dec[0] = dec[0].replace("::Decode(", "::DecodeBody(")
-    cc += dec + ["", "}  // namespace kpk::protocol", ""]
+    cc += dec + ["", "}  // namespace kpk::broker::protocol", ""]
     write(os.path.join(out_dir, stem + ".cc"), "\n".join(cc))
 
 
@@ -610,7 +610,7 @@ def gen_message(msg, out_dir):
 
 def gen_api_keys(pairs, out_dir):
     h = [HEADER_BANNER, "#pragma once", "", "#include <cstdint>", "#include <span>", "",
-         "namespace kpk::protocol {", "",
+         "namespace kpk::broker::protocol {", "",
          "enum class ApiKey : int16_t {"]
     for api, req, _ in pairs:
         h.append(f"  k{api} = {req.api_key},")
@@ -635,10 +635,10 @@ def gen_api_keys(pairs, out_dir):
           "// Response header version: 1 when the response is flexible, else 0. ApiVersions",
           "// responses always use header v0 so that any client can read the error.",
           "int16_t ResponseHeaderVersion(int16_t api_key, int16_t api_version);", "",
-          "}  // namespace kpk::protocol", ""]
+          "}  // namespace kpk::broker::protocol", ""]
     write(os.path.join(out_dir, "api_keys.h"), "\n".join(h))
     cc = [HEADER_BANNER, '#include "broker/protocol/generated/api_keys.h"', "",
-          "#include <algorithm>", "#include <array>", "", "namespace kpk::protocol {", "",
+          "#include <algorithm>", "#include <array>", "", "namespace kpk::broker::protocol {", "",
           "namespace {", "", f"constexpr std::array<ApiInfo, {len(pairs)}> kApis = {{{{"]
     for api, req, resp in sorted(pairs, key=lambda p: p[1].api_key):
         stable = min(req.valid.hi - (1 if req.unstable_latest else 0),
@@ -665,7 +665,7 @@ def gen_api_keys(pairs, out_dir):
            "  if (api == nullptr || api->key == ApiKey::kApiVersions) return 0;",
            "  const bool flexible = api->first_flexible_response >= 0 && api_version >= api->first_flexible_response;",
            "  return flexible ? 1 : 0;",
-           "}", "", "}  // namespace kpk::protocol", ""]
+           "}", "", "}  // namespace kpk::broker::protocol", ""]
     write(os.path.join(out_dir, "api_keys.cc"), "\n".join(cc))
 
 
@@ -679,7 +679,7 @@ def gen_error_codes(tsv_path, out_dir):
                 continue
             rows.append((int(parts[0]), parts[1], parts[2] if len(parts) > 2 else ""))
     h = [HEADER_BANNER, "#pragma once", "", "#include <cstdint>", "",
-         "namespace kpk::protocol {", "",
+         "namespace kpk::broker::protocol {", "",
          "// Kafka error codes in the official numbering. They travel in responses; they are never",
          "// thrown.",
          "enum class ErrorCode : int16_t {"]
@@ -691,10 +691,10 @@ def gen_error_codes(tsv_path, out_dir):
           "// Kafka's default human-readable message for the code (may be empty).",
           "const char* ErrorCodeMessage(ErrorCode code);",
           "inline int16_t ToInt(ErrorCode code) { return static_cast<int16_t>(code); }", "",
-          "}  // namespace kpk::protocol", ""]
+          "}  // namespace kpk::broker::protocol", ""]
     write(os.path.join(out_dir, "error_code.h"), "\n".join(h))
     cc = [HEADER_BANNER, '#include "broker/protocol/generated/error_code.h"', "",
-          "namespace kpk::protocol {", "",
+          "namespace kpk::broker::protocol {", "",
           "const char* ErrorCodeName(ErrorCode code) {", "  switch (code) {"]
     for code, name, _ in rows:
         cc.append(f"    case ErrorCode::{constant_name(name)}: return \"{name}\";")
@@ -702,7 +702,7 @@ def gen_error_codes(tsv_path, out_dir):
            "const char* ErrorCodeMessage(ErrorCode code) {", "  switch (code) {"]
     for code, name, message in rows:
         cc.append(f"    case ErrorCode::{constant_name(name)}: return {json.dumps(message)};")
-    cc += ["  }", "  return \"\";", "}", "", "}  // namespace kpk::protocol", ""]
+    cc += ["  }", "  return \"\";", "}", "", "}  // namespace kpk::broker::protocol", ""]
     write(os.path.join(out_dir, "error_code.cc"), "\n".join(cc))
 
 
@@ -784,10 +784,10 @@ def gen_samples(messages, out_dir):
          "// Test-only: fills messages with non-default values for round-trip tests.",
          "#pragma once", "", "#include <cstdint>", "#include <functional>", "#include <string>",
          "#include <vector>", "", '#include "broker/protocol/generated/messages.h"', "",
-         "namespace kpk::protocol::testing {", ""]
+         "namespace kpk::broker::protocol::testing {", ""]
     decls = []
     cc = [HEADER_BANNER, '#include "samples.h"', "", '#include "round_trip.h"', "",
-          "namespace kpk::protocol::testing {", ""]
+          "namespace kpk::broker::protocol::testing {", ""]
     for msg in messages:
         em = SampleEmitter(msg)
         for s in list(msg.structs.values()):
@@ -806,12 +806,12 @@ def gen_samples(messages, out_dir):
           "  std::function<std::string(int16_t version, int variant)> round_trip;",
           "};",
           "const std::vector<SampleCase>& AllSampleCases();", "",
-          "}  // namespace kpk::protocol::testing", ""]
+          "}  // namespace kpk::broker::protocol::testing", ""]
     cc += ["const std::vector<SampleCase>& AllSampleCases() {",
            "  static const std::vector<SampleCase> cases = {"]
     for msg in messages:
         cc.append(f"      {{\"{msg.name}\", {msg.name}::kMinVersion, {msg.name}::kMaxVersion, RoundTrip<{msg.name}>}},")
-    cc += ["  };", "  return cases;", "}", "", "}  // namespace kpk::protocol::testing", ""]
+    cc += ["  };", "  return cases;", "}", "", "}  // namespace kpk::broker::protocol::testing", ""]
     write(os.path.join(out_dir, "samples.h"), "\n".join(h))
     write(os.path.join(out_dir, "samples.cc"), "\n".join(cc))
 
@@ -851,6 +851,11 @@ def main(argv):
           "\n".join([HEADER_BANNER, "#pragma once", "",
                      '#include "broker/protocol/generated/api_keys.h"',
                      '#include "broker/protocol/generated/error_code.h"'] + includes + [""]))
+    sources = sorted([m.file_stem() + ".cc" for m in messages] + ["api_keys.cc", "error_code.cc"])
+    write(os.path.join(out_dir, "sources.cmake"),
+          "\n".join(["# Generated by broker/protocol/codegen/kafka_codegen.py: the codec's sources.",
+                     "set(KPK_GENERATED_PROTOCOL_SOURCES"]
+                    + [f"  generated/{name}" for name in sources] + [")", ""]))
     gen_samples(messages, samples_dir)
     return 0
 

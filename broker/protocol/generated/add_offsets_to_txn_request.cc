@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/add_offsets_to_txn_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void AddOffsetsToTxnRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -38,4 +38,4 @@ void AddOffsetsToTxnRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/add_offsets_to_txn_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void AddOffsetsToTxnResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -34,4 +34,4 @@ void AddOffsetsToTxnResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/add_partitions_to_txn_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void AddPartitionsToTxnRequest::AddPartitionsToTxnTopic::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -196,4 +196,4 @@ void AddPartitionsToTxnRequest::DecodeBody(::kpk::ByteReader& r, int16_t version
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct AddPartitionsToTxnRequest {
   static constexpr int16_t kApiKey = 24;
@@ -25,7 +25,7 @@ struct AddPartitionsToTxnRequest {
   struct AddPartitionsToTxnTopic {
     std::string name;
     std::vector<int32_t> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -38,7 +38,7 @@ struct AddPartitionsToTxnRequest {
     int16_t producer_epoch = 0;
     bool verify_only = false;
     std::vector<AddPartitionsToTxnTopic> topics;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -50,7 +50,7 @@ struct AddPartitionsToTxnRequest {
   int64_t v3_and_below_producer_id = 0;
   int16_t v3_and_below_producer_epoch = 0;
   std::vector<AddPartitionsToTxnTopic> v3_and_below_topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -65,4 +65,4 @@ struct AddPartitionsToTxnRequest {
   bool operator==(const AddPartitionsToTxnRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/add_partitions_to_txn_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void AddPartitionsToTxnResponse::AddPartitionsToTxnPartitionResult::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -197,4 +197,4 @@ void AddPartitionsToTxnResponse::DecodeBody(::kpk::ByteReader& r, int16_t versio
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

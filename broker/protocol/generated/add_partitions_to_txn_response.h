@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct AddPartitionsToTxnResponse {
   static constexpr int16_t kApiKey = 24;
@@ -25,7 +25,7 @@ struct AddPartitionsToTxnResponse {
   struct AddPartitionsToTxnPartitionResult {
     int32_t partition_index = 0;
     int16_t partition_error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct AddPartitionsToTxnResponse {
   struct AddPartitionsToTxnTopicResult {
     std::string name;
     std::vector<AddPartitionsToTxnPartitionResult> results_by_partition;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -45,7 +45,7 @@ struct AddPartitionsToTxnResponse {
   struct AddPartitionsToTxnResult {
     std::string transactional_id;
     std::vector<AddPartitionsToTxnTopicResult> topic_results;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -56,7 +56,7 @@ struct AddPartitionsToTxnResponse {
   int16_t error_code = 0;
   std::vector<AddPartitionsToTxnResult> results_by_transaction;
   std::vector<AddPartitionsToTxnTopicResult> results_by_topic_v3_and_below;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -71,4 +71,4 @@ struct AddPartitionsToTxnResponse {
   bool operator==(const AddPartitionsToTxnResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

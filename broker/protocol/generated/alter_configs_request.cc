@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/alter_configs_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void AlterConfigsRequest::AlterableConfig::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -120,4 +120,4 @@ void AlterConfigsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct AlterConfigsRequest {
   static constexpr int16_t kApiKey = 33;
@@ -25,7 +25,7 @@ struct AlterConfigsRequest {
   struct AlterableConfig {
     std::string name;
     std::optional<std::string> value;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct AlterConfigsRequest {
     int8_t resource_type = 0;
     std::string resource_name;
     std::vector<AlterableConfig> configs;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -45,7 +45,7 @@ struct AlterConfigsRequest {
 
   std::vector<AlterConfigsResource> resources;
   bool validate_only = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -60,4 +60,4 @@ struct AlterConfigsRequest {
   bool operator==(const AlterConfigsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

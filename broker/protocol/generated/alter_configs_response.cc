@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/alter_configs_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void AlterConfigsResponse::AlterConfigsResourceResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -80,4 +80,4 @@ void AlterConfigsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <array>
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 namespace {
 
@@ -77,4 +77,4 @@ int16_t ResponseHeaderVersion(int16_t api_key, int16_t api_version) {
   return flexible ? 1 : 0;
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

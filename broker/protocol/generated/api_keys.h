@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <span>
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 enum class ApiKey : int16_t {
   kProduce = 0,
@@ -73,4 +73,4 @@ int16_t RequestHeaderVersion(int16_t api_key, int16_t api_version);
 // responses always use header v0 so that any client can read the error.
 int16_t ResponseHeaderVersion(int16_t api_key, int16_t api_version);
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

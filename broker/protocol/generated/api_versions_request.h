@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ApiVersionsRequest {
   static constexpr int16_t kApiKey = 18;
@@ -24,7 +24,7 @@ struct ApiVersionsRequest {
 
   std::string client_software_name;
   std::string client_software_version;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -39,4 +39,4 @@ struct ApiVersionsRequest {
   bool operator==(const ApiVersionsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

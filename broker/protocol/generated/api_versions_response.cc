@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/api_versions_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ApiVersionsResponse::ApiVersion::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -254,4 +254,4 @@ void ApiVersionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

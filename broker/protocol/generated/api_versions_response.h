@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ApiVersionsResponse {
   static constexpr int16_t kApiKey = 18;
@@ -26,7 +26,7 @@ struct ApiVersionsResponse {
     int16_t api_key = 0;
     int16_t min_version = 0;
     int16_t max_version = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct ApiVersionsResponse {
     std::string name;
     int16_t min_version = 0;
     int16_t max_version = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -48,7 +48,7 @@ struct ApiVersionsResponse {
     std::string name;
     int16_t max_version_level = 0;
     int16_t min_version_level = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -62,7 +62,7 @@ struct ApiVersionsResponse {
   int64_t finalized_features_epoch = -1;
   std::vector<FinalizedFeatureKey> finalized_features;
   bool zk_migration_ready = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -77,4 +77,4 @@ struct ApiVersionsResponse {
   bool operator==(const ApiVersionsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/consumer_protocol_assignment.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ConsumerProtocolAssignment::TopicPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -59,4 +59,4 @@ void ConsumerProtocolAssignment::DecodeBody(::kpk::ByteReader& r, int16_t versio
   wire::ReadNullableBytes(r, flexible, true, user_data);
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

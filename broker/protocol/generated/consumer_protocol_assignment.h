@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ConsumerProtocolAssignment {
   static constexpr int16_t kMinVersion = 0;
@@ -46,4 +46,4 @@ struct ConsumerProtocolAssignment {
   bool operator==(const ConsumerProtocolAssignment&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/consumer_protocol_subscription.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ConsumerProtocolSubscription::TopicPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -98,4 +98,4 @@ void ConsumerProtocolSubscription::DecodeBody(::kpk::ByteReader& r, int16_t vers
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

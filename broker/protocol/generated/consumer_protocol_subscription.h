@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ConsumerProtocolSubscription {
   static constexpr int16_t kMinVersion = 0;
@@ -49,4 +49,4 @@ struct ConsumerProtocolSubscription {
   bool operator==(const ConsumerProtocolSubscription&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/create_acls_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void CreateAclsRequest::AclCreation::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -88,4 +88,4 @@ void CreateAclsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct CreateAclsRequest {
   static constexpr int16_t kApiKey = 30;
@@ -30,7 +30,7 @@ struct CreateAclsRequest {
     std::string host;
     int8_t operation = 0;
     int8_t permission_type = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -38,7 +38,7 @@ struct CreateAclsRequest {
   };
 
   std::vector<AclCreation> creations;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -53,4 +53,4 @@ struct CreateAclsRequest {
   bool operator==(const CreateAclsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

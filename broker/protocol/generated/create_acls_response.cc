@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/create_acls_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void CreateAclsResponse::AclCreationResult::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -76,4 +76,4 @@ void CreateAclsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

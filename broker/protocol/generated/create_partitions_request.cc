@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/create_partitions_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void CreatePartitionsRequest::CreatePartitionsAssignment::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -140,4 +140,4 @@ void CreatePartitionsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct CreatePartitionsRequest {
   static constexpr int16_t kApiKey = 37;
@@ -24,7 +24,7 @@ struct CreatePartitionsRequest {
 
   struct CreatePartitionsAssignment {
     std::vector<int32_t> broker_ids;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct CreatePartitionsRequest {
     std::string name;
     int32_t count = 0;
     std::optional<std::vector<CreatePartitionsAssignment>> assignments;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -45,7 +45,7 @@ struct CreatePartitionsRequest {
   std::vector<CreatePartitionsTopic> topics;
   int32_t timeout_ms = 0;
   bool validate_only = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -60,4 +60,4 @@ struct CreatePartitionsRequest {
   bool operator==(const CreatePartitionsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/create_partitions_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void CreatePartitionsResponse::CreatePartitionsTopicResult::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -78,4 +78,4 @@ void CreatePartitionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version)
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct CreatePartitionsResponse {
   static constexpr int16_t kApiKey = 37;
@@ -26,7 +26,7 @@ struct CreatePartitionsResponse {
     std::string name;
     int16_t error_code = 0;
     std::optional<std::string> error_message;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct CreatePartitionsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<CreatePartitionsTopicResult> results;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -50,4 +50,4 @@ struct CreatePartitionsResponse {
   bool operator==(const CreatePartitionsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

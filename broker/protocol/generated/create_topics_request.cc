@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/create_topics_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void CreateTopicsRequest::CreatableReplicaAssignment::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -185,4 +185,4 @@ void CreateTopicsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct CreateTopicsRequest {
   static constexpr int16_t kApiKey = 19;
@@ -25,7 +25,7 @@ struct CreateTopicsRequest {
   struct CreatableReplicaAssignment {
     int32_t partition_index = 0;
     std::vector<int32_t> broker_ids;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct CreateTopicsRequest {
   struct CreatableTopicConfig {
     std::string name;
     std::optional<std::string> value;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -48,7 +48,7 @@ struct CreateTopicsRequest {
     int16_t replication_factor = 0;
     std::vector<CreatableReplicaAssignment> assignments;
     std::vector<CreatableTopicConfig> configs;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -58,7 +58,7 @@ struct CreateTopicsRequest {
   std::vector<CreatableTopic> topics;
   int32_t timeout_ms = 60000;
   bool validate_only = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -73,4 +73,4 @@ struct CreateTopicsRequest {
   bool operator==(const CreateTopicsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

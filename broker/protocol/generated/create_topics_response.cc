@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/create_topics_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void CreateTopicsResponse::CreatableTopicConfigs::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -204,4 +204,4 @@ void CreateTopicsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

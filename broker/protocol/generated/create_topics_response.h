@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct CreateTopicsResponse {
   static constexpr int16_t kApiKey = 19;
@@ -28,7 +28,7 @@ struct CreateTopicsResponse {
     bool read_only = false;
     int8_t config_source = -1;
     bool is_sensitive = false;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,14 +37,14 @@ struct CreateTopicsResponse {
 
   struct CreatableTopicResult {
     std::string name;
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     int16_t error_code = 0;
     std::optional<std::string> error_message;
     int16_t topic_config_error_code = 0;
     int32_t num_partitions = -1;
     int16_t replication_factor = -1;
     std::optional<std::vector<CreatableTopicConfigs>> configs;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -53,7 +53,7 @@ struct CreateTopicsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<CreatableTopicResult> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -68,4 +68,4 @@ struct CreateTopicsResponse {
   bool operator==(const CreateTopicsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

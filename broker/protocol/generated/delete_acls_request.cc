@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_acls_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteAclsRequest::DeleteAclsFilter::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -88,4 +88,4 @@ void DeleteAclsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteAclsRequest {
   static constexpr int16_t kApiKey = 31;
@@ -30,7 +30,7 @@ struct DeleteAclsRequest {
     std::optional<std::string> host_filter;
     int8_t operation = 0;
     int8_t permission_type = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -38,7 +38,7 @@ struct DeleteAclsRequest {
   };
 
   std::vector<DeleteAclsFilter> filters;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -53,4 +53,4 @@ struct DeleteAclsRequest {
   bool operator==(const DeleteAclsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

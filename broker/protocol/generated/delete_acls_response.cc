@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_acls_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteAclsResponse::DeleteAclsMatchingAcl::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -138,4 +138,4 @@ void DeleteAclsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteAclsResponse {
   static constexpr int16_t kApiKey = 31;
@@ -32,7 +32,7 @@ struct DeleteAclsResponse {
     std::string host;
     int8_t operation = 0;
     int8_t permission_type = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -43,7 +43,7 @@ struct DeleteAclsResponse {
     int16_t error_code = 0;
     std::optional<std::string> error_message;
     std::vector<DeleteAclsMatchingAcl> matching_acls;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -52,7 +52,7 @@ struct DeleteAclsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<DeleteAclsFilterResult> filter_results;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -67,4 +67,4 @@ struct DeleteAclsResponse {
   bool operator==(const DeleteAclsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

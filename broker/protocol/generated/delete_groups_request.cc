@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_groups_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteGroupsRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -45,4 +45,4 @@ void DeleteGroupsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

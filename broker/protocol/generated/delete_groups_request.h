@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteGroupsRequest {
   static constexpr int16_t kApiKey = 42;
@@ -23,7 +23,7 @@ struct DeleteGroupsRequest {
   static constexpr const char* kName = "DeleteGroupsRequest";
 
   std::vector<std::string> groups_names;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -38,4 +38,4 @@ struct DeleteGroupsRequest {
   bool operator==(const DeleteGroupsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

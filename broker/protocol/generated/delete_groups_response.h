@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteGroupsResponse {
   static constexpr int16_t kApiKey = 42;
@@ -25,7 +25,7 @@ struct DeleteGroupsResponse {
   struct DeletableGroupResult {
     std::string group_id;
     int16_t error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -34,7 +34,7 @@ struct DeleteGroupsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<DeletableGroupResult> results;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -49,4 +49,4 @@ struct DeleteGroupsResponse {
   bool operator==(const DeleteGroupsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

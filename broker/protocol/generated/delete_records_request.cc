@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_records_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteRecordsRequest::DeleteRecordsPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -118,4 +118,4 @@ void DeleteRecordsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

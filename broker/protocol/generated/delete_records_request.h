@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteRecordsRequest {
   static constexpr int16_t kApiKey = 21;
@@ -25,7 +25,7 @@ struct DeleteRecordsRequest {
   struct DeleteRecordsPartition {
     int32_t partition_index = 0;
     int64_t offset = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct DeleteRecordsRequest {
   struct DeleteRecordsTopic {
     std::string name;
     std::vector<DeleteRecordsPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -44,7 +44,7 @@ struct DeleteRecordsRequest {
 
   std::vector<DeleteRecordsTopic> topics;
   int32_t timeout_ms = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -59,4 +59,4 @@ struct DeleteRecordsRequest {
   bool operator==(const DeleteRecordsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_records_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteRecordsResponse::DeleteRecordsPartitionResult::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -120,4 +120,4 @@ void DeleteRecordsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteRecordsResponse {
   static constexpr int16_t kApiKey = 21;
@@ -26,7 +26,7 @@ struct DeleteRecordsResponse {
     int32_t partition_index = 0;
     int64_t low_watermark = 0;
     int16_t error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct DeleteRecordsResponse {
   struct DeleteRecordsTopicResult {
     std::string name;
     std::vector<DeleteRecordsPartitionResult> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -45,7 +45,7 @@ struct DeleteRecordsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<DeleteRecordsTopicResult> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -60,4 +60,4 @@ struct DeleteRecordsResponse {
   bool operator==(const DeleteRecordsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

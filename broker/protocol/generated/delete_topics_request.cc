@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_topics_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteTopicsRequest::DeleteTopicState::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -107,4 +107,4 @@ void DeleteTopicsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

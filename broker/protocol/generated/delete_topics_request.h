@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteTopicsRequest {
   static constexpr int16_t kApiKey = 20;
@@ -24,8 +24,8 @@ struct DeleteTopicsRequest {
 
   struct DeleteTopicState {
     std::optional<std::string> name;
-    ::kpk::protocol::Uuid topic_id;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct DeleteTopicsRequest {
   std::vector<DeleteTopicState> topics;
   std::vector<std::string> topic_names;
   int32_t timeout_ms = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -50,4 +50,4 @@ struct DeleteTopicsRequest {
   bool operator==(const DeleteTopicsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

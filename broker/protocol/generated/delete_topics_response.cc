@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/delete_topics_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DeleteTopicsResponse::DeletableTopicResult::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -92,4 +92,4 @@ void DeleteTopicsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

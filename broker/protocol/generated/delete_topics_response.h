@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DeleteTopicsResponse {
   static constexpr int16_t kApiKey = 20;
@@ -24,10 +24,10 @@ struct DeleteTopicsResponse {
 
   struct DeletableTopicResult {
     std::optional<std::string> name;
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     int16_t error_code = 0;
     std::optional<std::string> error_message;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct DeleteTopicsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<DeletableTopicResult> responses;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -51,4 +51,4 @@ struct DeleteTopicsResponse {
   bool operator==(const DeleteTopicsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

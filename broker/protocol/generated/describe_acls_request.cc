@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_acls_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeAclsRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -48,4 +48,4 @@ void DescribeAclsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeAclsRequest {
   static constexpr int16_t kApiKey = 29;
@@ -29,7 +29,7 @@ struct DescribeAclsRequest {
   std::optional<std::string> host_filter;
   int8_t operation = 0;
   int8_t permission_type = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -44,4 +44,4 @@ struct DescribeAclsRequest {
   bool operator==(const DescribeAclsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_acls_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeAclsResponse::AclDescription::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -134,4 +134,4 @@ void DescribeAclsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeAclsResponse {
   static constexpr int16_t kApiKey = 29;
@@ -27,7 +27,7 @@ struct DescribeAclsResponse {
     std::string host;
     int8_t operation = 0;
     int8_t permission_type = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -39,7 +39,7 @@ struct DescribeAclsResponse {
     std::string resource_name;
     int8_t pattern_type = 3;
     std::vector<AclDescription> acls;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -50,7 +50,7 @@ struct DescribeAclsResponse {
   int16_t error_code = 0;
   std::optional<std::string> error_message;
   std::vector<DescribeAclsResource> resources;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -65,4 +65,4 @@ struct DescribeAclsResponse {
   bool operator==(const DescribeAclsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

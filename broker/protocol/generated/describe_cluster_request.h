@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeClusterRequest {
   static constexpr int16_t kApiKey = 60;
@@ -24,7 +24,7 @@ struct DescribeClusterRequest {
 
   bool include_cluster_authorized_operations = false;
   int8_t endpoint_type = 1;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -39,4 +39,4 @@ struct DescribeClusterRequest {
   bool operator==(const DescribeClusterRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

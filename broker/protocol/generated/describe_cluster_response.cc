@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_cluster_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeClusterResponse::DescribeClusterBroker::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -96,4 +96,4 @@ void DescribeClusterResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

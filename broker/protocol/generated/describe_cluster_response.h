@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeClusterResponse {
   static constexpr int16_t kApiKey = 60;
@@ -27,7 +27,7 @@ struct DescribeClusterResponse {
     std::string host;
     int32_t port = 0;
     std::optional<std::string> rack;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -42,7 +42,7 @@ struct DescribeClusterResponse {
   int32_t controller_id = -1;
   std::vector<DescribeClusterBroker> brokers;
   int32_t cluster_authorized_operations = INT32_MIN;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -57,4 +57,4 @@ struct DescribeClusterResponse {
   bool operator==(const DescribeClusterResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_configs_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeConfigsRequest::DescribeConfigsResource::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -108,4 +108,4 @@ void DescribeConfigsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeConfigsRequest {
   static constexpr int16_t kApiKey = 32;
@@ -26,7 +26,7 @@ struct DescribeConfigsRequest {
     int8_t resource_type = 0;
     std::string resource_name;
     std::optional<std::vector<std::string>> configuration_keys;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct DescribeConfigsRequest {
   std::vector<DescribeConfigsResource> resources;
   bool include_synonyms = false;
   bool include_documentation = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -51,4 +51,4 @@ struct DescribeConfigsRequest {
   bool operator==(const DescribeConfigsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_configs_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeConfigsResponse::DescribeConfigsSynonym::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -214,4 +214,4 @@ void DescribeConfigsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

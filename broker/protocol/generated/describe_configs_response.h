@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeConfigsResponse {
   static constexpr int16_t kApiKey = 32;
@@ -26,7 +26,7 @@ struct DescribeConfigsResponse {
     std::string name;
     std::optional<std::string> value;
     int8_t source = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -43,7 +43,7 @@ struct DescribeConfigsResponse {
     std::vector<DescribeConfigsSynonym> synonyms;
     int8_t config_type = 0;
     std::optional<std::string> documentation;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -56,7 +56,7 @@ struct DescribeConfigsResponse {
     int8_t resource_type = 0;
     std::string resource_name;
     std::vector<DescribeConfigsResourceResult> configs;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -65,7 +65,7 @@ struct DescribeConfigsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<DescribeConfigsResult> results;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -80,4 +80,4 @@ struct DescribeConfigsResponse {
   bool operator==(const DescribeConfigsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_groups_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeGroupsRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -51,4 +51,4 @@ void DescribeGroupsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeGroupsRequest {
   static constexpr int16_t kApiKey = 15;
@@ -24,7 +24,7 @@ struct DescribeGroupsRequest {
 
   std::vector<std::string> groups;
   bool include_authorized_operations = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -39,4 +39,4 @@ struct DescribeGroupsRequest {
   bool operator==(const DescribeGroupsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_groups_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeGroupsResponse::DescribedGroupMember::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -148,4 +148,4 @@ void DescribeGroupsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeGroupsResponse {
   static constexpr int16_t kApiKey = 15;
@@ -29,7 +29,7 @@ struct DescribeGroupsResponse {
     std::string client_host;
     ::kpk::Bytes member_metadata;
     ::kpk::Bytes member_assignment;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -44,7 +44,7 @@ struct DescribeGroupsResponse {
     std::string protocol_data;
     std::vector<DescribedGroupMember> members;
     int32_t authorized_operations = INT32_MIN;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -53,7 +53,7 @@ struct DescribeGroupsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<DescribedGroup> groups;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -68,4 +68,4 @@ struct DescribeGroupsResponse {
   bool operator==(const DescribeGroupsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

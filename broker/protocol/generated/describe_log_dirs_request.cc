@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_log_dirs_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeLogDirsRequest::DescribableLogDirTopic::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -94,4 +94,4 @@ void DescribeLogDirsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeLogDirsRequest {
   static constexpr int16_t kApiKey = 35;
@@ -25,7 +25,7 @@ struct DescribeLogDirsRequest {
   struct DescribableLogDirTopic {
     std::string topic;
     std::vector<int32_t> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -33,7 +33,7 @@ struct DescribeLogDirsRequest {
   };
 
   std::optional<std::vector<DescribableLogDirTopic>> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -48,4 +48,4 @@ struct DescribeLogDirsRequest {
   bool operator==(const DescribeLogDirsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_log_dirs_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeLogDirsResponse::DescribeLogDirsPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -184,4 +184,4 @@ void DescribeLogDirsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

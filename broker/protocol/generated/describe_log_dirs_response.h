@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeLogDirsResponse {
   static constexpr int16_t kApiKey = 35;
@@ -27,7 +27,7 @@ struct DescribeLogDirsResponse {
     int64_t partition_size = 0;
     int64_t offset_lag = 0;
     bool is_future_key = false;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct DescribeLogDirsResponse {
   struct DescribeLogDirsTopic {
     std::string name;
     std::vector<DescribeLogDirsPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -50,7 +50,7 @@ struct DescribeLogDirsResponse {
     std::vector<DescribeLogDirsTopic> topics;
     int64_t total_bytes = -1;
     int64_t usable_bytes = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -60,7 +60,7 @@ struct DescribeLogDirsResponse {
   int32_t throttle_time_ms = 0;
   int16_t error_code = 0;
   std::vector<DescribeLogDirsResult> results;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -75,4 +75,4 @@ struct DescribeLogDirsResponse {
   bool operator==(const DescribeLogDirsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_producers_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeProducersRequest::TopicRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -87,4 +87,4 @@ void DescribeProducersRequest::DecodeBody(::kpk::ByteReader& r, int16_t version)
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

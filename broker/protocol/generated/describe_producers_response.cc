@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_producers_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeProducersResponse::ProducerState::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -172,4 +172,4 @@ void DescribeProducersResponse::DecodeBody(::kpk::ByteReader& r, int16_t version
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

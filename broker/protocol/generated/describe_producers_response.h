@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeProducersResponse {
   static constexpr int16_t kApiKey = 61;
@@ -29,7 +29,7 @@ struct DescribeProducersResponse {
     int64_t last_timestamp = -1;
     int32_t coordinator_epoch = 0;
     int64_t current_txn_start_offset = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -41,7 +41,7 @@ struct DescribeProducersResponse {
     int16_t error_code = 0;
     std::optional<std::string> error_message;
     std::vector<ProducerState> active_producers;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -51,7 +51,7 @@ struct DescribeProducersResponse {
   struct TopicResponse {
     std::string name;
     std::vector<PartitionResponse> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -60,7 +60,7 @@ struct DescribeProducersResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<TopicResponse> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -75,4 +75,4 @@ struct DescribeProducersResponse {
   bool operator==(const DescribeProducersResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

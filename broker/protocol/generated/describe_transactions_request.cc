@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_transactions_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeTransactionsRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -45,4 +45,4 @@ void DescribeTransactionsRequest::DecodeBody(::kpk::ByteReader& r, int16_t versi
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

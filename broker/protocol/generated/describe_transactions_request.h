@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeTransactionsRequest {
   static constexpr int16_t kApiKey = 65;
@@ -23,7 +23,7 @@ struct DescribeTransactionsRequest {
   static constexpr const char* kName = "DescribeTransactionsRequest";
 
   std::vector<std::string> transactional_ids;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -38,4 +38,4 @@ struct DescribeTransactionsRequest {
   bool operator==(const DescribeTransactionsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

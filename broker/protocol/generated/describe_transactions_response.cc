@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/describe_transactions_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void DescribeTransactionsResponse::TopicData::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -143,4 +143,4 @@ void DescribeTransactionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t vers
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

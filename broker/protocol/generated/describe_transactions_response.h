@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct DescribeTransactionsResponse {
   static constexpr int16_t kApiKey = 65;
@@ -25,7 +25,7 @@ struct DescribeTransactionsResponse {
   struct TopicData {
     std::string topic;
     std::vector<int32_t> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -41,7 +41,7 @@ struct DescribeTransactionsResponse {
     int64_t producer_id = 0;
     int16_t producer_epoch = 0;
     std::vector<TopicData> topics;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -50,7 +50,7 @@ struct DescribeTransactionsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<TransactionState> transaction_states;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -65,4 +65,4 @@ struct DescribeTransactionsResponse {
   bool operator==(const DescribeTransactionsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/end_txn_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void EndTxnRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -38,4 +38,4 @@ void EndTxnRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct EndTxnRequest {
   static constexpr int16_t kApiKey = 26;
@@ -26,7 +26,7 @@ struct EndTxnRequest {
   int64_t producer_id = 0;
   int16_t producer_epoch = 0;
   bool committed = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -41,4 +41,4 @@ struct EndTxnRequest {
   bool operator==(const EndTxnRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

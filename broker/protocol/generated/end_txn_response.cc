@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/end_txn_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void EndTxnResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -34,4 +34,4 @@ void EndTxnResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

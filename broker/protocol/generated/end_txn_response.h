@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct EndTxnResponse {
   static constexpr int16_t kApiKey = 26;
@@ -24,7 +24,7 @@ struct EndTxnResponse {
 
   int32_t throttle_time_ms = 0;
   int16_t error_code = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -39,4 +39,4 @@ struct EndTxnResponse {
   bool operator==(const EndTxnResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/error_code.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
@@ -273,4 +273,4 @@ const char* ErrorCodeMessage(ErrorCode code) {
   return "";
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

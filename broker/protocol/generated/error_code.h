@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 // Kafka error codes in the official numbering. They travel in responses; they are never
 // thrown.
@@ -146,4 +146,4 @@ const char* ErrorCodeName(ErrorCode code);
 const char* ErrorCodeMessage(ErrorCode code);
 inline int16_t ToInt(ErrorCode code) { return static_cast<int16_t>(code); }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

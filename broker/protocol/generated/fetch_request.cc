@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/fetch_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void FetchRequest::ReplicaState::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -58,7 +58,7 @@ void FetchRequest::FetchPartition::Encode(::kpk::ByteWriter& w, int16_t version)
   }
   w.WriteInt32(partition_max_bytes);
   if (flexible) {
-    const bool has_replica_directory_id = (version >= 17) && !(replica_directory_id == ::kpk::protocol::Uuid{});
+    const bool has_replica_directory_id = (version >= 17) && !(replica_directory_id == ::kpk::broker::protocol::Uuid{});
     w.WriteUnsignedVarint(static_cast<uint32_t>(unknown_tags.size() + (has_replica_directory_id ? 1 : 0)));
     wire::UnknownTagWriter unknown(w, unknown_tags);
     if (has_replica_directory_id) {
@@ -349,4 +349,4 @@ void FetchRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct FetchRequest {
   static constexpr int16_t kApiKey = 1;
@@ -25,7 +25,7 @@ struct FetchRequest {
   struct ReplicaState {
     int32_t replica_id = -1;
     int64_t replica_epoch = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -39,8 +39,8 @@ struct FetchRequest {
     int32_t last_fetched_epoch = -1;
     int64_t log_start_offset = -1;
     int32_t partition_max_bytes = 0;
-    ::kpk::protocol::Uuid replica_directory_id;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::Uuid replica_directory_id;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -49,9 +49,9 @@ struct FetchRequest {
 
   struct FetchTopic {
     std::string topic;
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     std::vector<FetchPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -60,9 +60,9 @@ struct FetchRequest {
 
   struct ForgottenTopic {
     std::string topic;
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     std::vector<int32_t> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -81,7 +81,7 @@ struct FetchRequest {
   std::vector<FetchTopic> topics;
   std::vector<ForgottenTopic> forgotten_topics_data;
   std::string rack_id;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -96,4 +96,4 @@ struct FetchRequest {
   bool operator==(const FetchRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

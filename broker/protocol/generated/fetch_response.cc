@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/fetch_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void FetchResponse::EpochEndOffset::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -458,4 +458,4 @@ void FetchResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct FetchResponse {
   static constexpr int16_t kApiKey = 1;
@@ -25,7 +25,7 @@ struct FetchResponse {
   struct EpochEndOffset {
     int32_t epoch = -1;
     int64_t end_offset = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct FetchResponse {
   struct LeaderIdAndEpoch {
     int32_t leader_id = -1;
     int32_t leader_epoch = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -45,7 +45,7 @@ struct FetchResponse {
   struct SnapshotId {
     int64_t end_offset = -1;
     int32_t epoch = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -55,7 +55,7 @@ struct FetchResponse {
   struct AbortedTransaction {
     int64_t producer_id = 0;
     int64_t first_offset = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -73,8 +73,8 @@ struct FetchResponse {
     SnapshotId snapshot_id;
     std::optional<std::vector<AbortedTransaction>> aborted_transactions;
     int32_t preferred_read_replica = -1;
-    std::optional<::kpk::protocol::Records> records;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    std::optional<::kpk::broker::protocol::Records> records;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -83,9 +83,9 @@ struct FetchResponse {
 
   struct FetchableTopicResponse {
     std::string topic;
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     std::vector<PartitionData> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -97,7 +97,7 @@ struct FetchResponse {
     std::string host;
     int32_t port = 0;
     std::optional<std::string> rack;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -109,7 +109,7 @@ struct FetchResponse {
   int32_t session_id = 0;
   std::vector<FetchableTopicResponse> responses;
   std::vector<NodeEndpoint> node_endpoints;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -124,4 +124,4 @@ struct FetchResponse {
   bool operator==(const FetchResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/find_coordinator_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void FindCoordinatorRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -61,4 +61,4 @@ void FindCoordinatorRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

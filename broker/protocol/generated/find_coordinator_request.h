@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct FindCoordinatorRequest {
   static constexpr int16_t kApiKey = 10;
@@ -25,7 +25,7 @@ struct FindCoordinatorRequest {
   std::string key;
   int8_t key_type = 0;
   std::vector<std::string> coordinator_keys;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -40,4 +40,4 @@ struct FindCoordinatorRequest {
   bool operator==(const FindCoordinatorRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/find_coordinator_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void FindCoordinatorResponse::Coordinator::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -146,4 +146,4 @@ void FindCoordinatorResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

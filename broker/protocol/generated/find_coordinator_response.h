@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct FindCoordinatorResponse {
   static constexpr int16_t kApiKey = 10;
@@ -29,7 +29,7 @@ struct FindCoordinatorResponse {
     int32_t port = 0;
     int16_t error_code = 0;
     std::optional<std::string> error_message;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -43,7 +43,7 @@ struct FindCoordinatorResponse {
   std::string host;
   int32_t port = 0;
   std::vector<Coordinator> coordinators;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -58,4 +58,4 @@ struct FindCoordinatorResponse {
   bool operator==(const FindCoordinatorResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/heartbeat_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void HeartbeatRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -42,4 +42,4 @@ void HeartbeatRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct HeartbeatRequest {
   static constexpr int16_t kApiKey = 12;
@@ -26,7 +26,7 @@ struct HeartbeatRequest {
   int32_t generation_id = 0;
   std::string member_id;
   std::optional<std::string> group_instance_id;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -41,4 +41,4 @@ struct HeartbeatRequest {
   bool operator==(const HeartbeatRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

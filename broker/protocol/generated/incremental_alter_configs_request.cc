@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/incremental_alter_configs_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void IncrementalAlterConfigsRequest::AlterableConfig::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -122,4 +122,4 @@ void IncrementalAlterConfigsRequest::DecodeBody(::kpk::ByteReader& r, int16_t ve
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct IncrementalAlterConfigsRequest {
   static constexpr int16_t kApiKey = 44;
@@ -26,7 +26,7 @@ struct IncrementalAlterConfigsRequest {
     std::string name;
     int8_t config_operation = 0;
     std::optional<std::string> value;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct IncrementalAlterConfigsRequest {
     int8_t resource_type = 0;
     std::string resource_name;
     std::vector<AlterableConfig> configs;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -46,7 +46,7 @@ struct IncrementalAlterConfigsRequest {
 
   std::vector<AlterConfigsResource> resources;
   bool validate_only = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -61,4 +61,4 @@ struct IncrementalAlterConfigsRequest {
   bool operator==(const IncrementalAlterConfigsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

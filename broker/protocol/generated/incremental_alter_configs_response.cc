@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/incremental_alter_configs_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void IncrementalAlterConfigsResponse::AlterConfigsResourceResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -80,4 +80,4 @@ void IncrementalAlterConfigsResponse::DecodeBody(::kpk::ByteReader& r, int16_t v
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct IncrementalAlterConfigsResponse {
   static constexpr int16_t kApiKey = 44;
@@ -27,7 +27,7 @@ struct IncrementalAlterConfigsResponse {
     std::optional<std::string> error_message;
     int8_t resource_type = 0;
     std::string resource_name;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct IncrementalAlterConfigsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<AlterConfigsResourceResponse> responses;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -51,4 +51,4 @@ struct IncrementalAlterConfigsResponse {
   bool operator==(const IncrementalAlterConfigsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

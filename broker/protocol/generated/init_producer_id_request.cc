@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/init_producer_id_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void InitProducerIdRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -46,4 +46,4 @@ void InitProducerIdRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

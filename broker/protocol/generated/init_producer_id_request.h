@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct InitProducerIdRequest {
   static constexpr int16_t kApiKey = 22;
@@ -26,7 +26,7 @@ struct InitProducerIdRequest {
   int32_t transaction_timeout_ms = 0;
   int64_t producer_id = -1;
   int16_t producer_epoch = -1;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -41,4 +41,4 @@ struct InitProducerIdRequest {
   bool operator==(const InitProducerIdRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/init_producer_id_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void InitProducerIdResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -38,4 +38,4 @@ void InitProducerIdResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

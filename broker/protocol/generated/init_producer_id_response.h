@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct InitProducerIdResponse {
   static constexpr int16_t kApiKey = 22;
@@ -26,7 +26,7 @@ struct InitProducerIdResponse {
   int16_t error_code = 0;
   int64_t producer_id = -1;
   int16_t producer_epoch = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -41,4 +41,4 @@ struct InitProducerIdResponse {
   bool operator==(const InitProducerIdResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

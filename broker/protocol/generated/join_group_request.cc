@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/join_group_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void JoinGroupRequest::JoinGroupRequestProtocol::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -100,4 +100,4 @@ void JoinGroupRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

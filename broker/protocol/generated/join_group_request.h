@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct JoinGroupRequest {
   static constexpr int16_t kApiKey = 11;
@@ -25,7 +25,7 @@ struct JoinGroupRequest {
   struct JoinGroupRequestProtocol {
     std::string name;
     ::kpk::Bytes metadata;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -40,7 +40,7 @@ struct JoinGroupRequest {
   std::string protocol_type;
   std::vector<JoinGroupRequestProtocol> protocols;
   std::optional<std::string> reason;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -55,4 +55,4 @@ struct JoinGroupRequest {
   bool operator==(const JoinGroupRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

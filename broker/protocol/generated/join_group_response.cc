@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/join_group_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void JoinGroupResponse::JoinGroupResponseMember::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -108,4 +108,4 @@ void JoinGroupResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

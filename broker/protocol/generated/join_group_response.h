@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct JoinGroupResponse {
   static constexpr int16_t kApiKey = 11;
@@ -26,7 +26,7 @@ struct JoinGroupResponse {
     std::string member_id;
     std::optional<std::string> group_instance_id;
     ::kpk::Bytes metadata;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -42,7 +42,7 @@ struct JoinGroupResponse {
   bool skip_assignment = false;
   std::string member_id;
   std::vector<JoinGroupResponseMember> members;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -57,4 +57,4 @@ struct JoinGroupResponse {
   bool operator==(const JoinGroupResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

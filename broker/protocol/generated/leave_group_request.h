@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct LeaveGroupRequest {
   static constexpr int16_t kApiKey = 13;
@@ -26,7 +26,7 @@ struct LeaveGroupRequest {
     std::string member_id;
     std::optional<std::string> group_instance_id;
     std::optional<std::string> reason;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct LeaveGroupRequest {
   std::string group_id;
   std::string member_id;
   std::vector<MemberIdentity> members;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -51,4 +51,4 @@ struct LeaveGroupRequest {
   bool operator==(const LeaveGroupRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

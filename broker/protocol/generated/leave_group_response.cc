@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/leave_group_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void LeaveGroupResponse::MemberResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -100,4 +100,4 @@ void LeaveGroupResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

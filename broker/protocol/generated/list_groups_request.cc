@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/list_groups_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ListGroupsRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -68,4 +68,4 @@ void ListGroupsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ListGroupsRequest {
   static constexpr int16_t kApiKey = 16;
@@ -24,7 +24,7 @@ struct ListGroupsRequest {
 
   std::vector<std::string> states_filter;
   std::vector<std::string> types_filter;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -39,4 +39,4 @@ struct ListGroupsRequest {
   bool operator==(const ListGroupsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

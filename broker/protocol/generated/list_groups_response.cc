@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/list_groups_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ListGroupsResponse::ListedGroup::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -94,4 +94,4 @@ void ListGroupsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

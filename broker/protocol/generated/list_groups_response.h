@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ListGroupsResponse {
   static constexpr int16_t kApiKey = 16;
@@ -27,7 +27,7 @@ struct ListGroupsResponse {
     std::string protocol_type;
     std::string group_state;
     std::string group_type;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct ListGroupsResponse {
   int32_t throttle_time_ms = 0;
   int16_t error_code = 0;
   std::vector<ListedGroup> groups;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -52,4 +52,4 @@ struct ListGroupsResponse {
   bool operator==(const ListGroupsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

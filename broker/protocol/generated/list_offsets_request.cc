@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/list_offsets_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ListOffsetsRequest::ListOffsetsPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -136,4 +136,4 @@ void ListOffsetsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ListOffsetsRequest {
   static constexpr int16_t kApiKey = 2;
@@ -27,7 +27,7 @@ struct ListOffsetsRequest {
     int32_t current_leader_epoch = -1;
     int64_t timestamp = 0;
     int32_t max_num_offsets = 1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct ListOffsetsRequest {
   struct ListOffsetsTopic {
     std::string name;
     std::vector<ListOffsetsPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -47,7 +47,7 @@ struct ListOffsetsRequest {
   int32_t replica_id = 0;
   int8_t isolation_level = 0;
   std::vector<ListOffsetsTopic> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -62,4 +62,4 @@ struct ListOffsetsRequest {
   bool operator==(const ListOffsetsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/list_offsets_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ListOffsetsResponse::ListOffsetsPartitionResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -159,4 +159,4 @@ void ListOffsetsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

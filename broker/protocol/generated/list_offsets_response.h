@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ListOffsetsResponse {
   static constexpr int16_t kApiKey = 2;
@@ -29,7 +29,7 @@ struct ListOffsetsResponse {
     int64_t timestamp = -1;
     int64_t offset = -1;
     int32_t leader_epoch = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -39,7 +39,7 @@ struct ListOffsetsResponse {
   struct ListOffsetsTopicResponse {
     std::string name;
     std::vector<ListOffsetsPartitionResponse> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -48,7 +48,7 @@ struct ListOffsetsResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<ListOffsetsTopicResponse> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -63,4 +63,4 @@ struct ListOffsetsResponse {
   bool operator==(const ListOffsetsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/list_transactions_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ListTransactionsRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -66,4 +66,4 @@ void ListTransactionsRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ListTransactionsRequest {
   static constexpr int16_t kApiKey = 66;
@@ -25,7 +25,7 @@ struct ListTransactionsRequest {
   std::vector<std::string> state_filters;
   std::vector<int64_t> producer_id_filters;
   int64_t duration_filter = -1;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -40,4 +40,4 @@ struct ListTransactionsRequest {
   bool operator==(const ListTransactionsRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/list_transactions_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ListTransactionsResponse::TransactionState::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -95,4 +95,4 @@ void ListTransactionsResponse::DecodeBody(::kpk::ByteReader& r, int16_t version)
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

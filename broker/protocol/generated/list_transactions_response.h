@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ListTransactionsResponse {
   static constexpr int16_t kApiKey = 66;
@@ -26,7 +26,7 @@ struct ListTransactionsResponse {
     std::string transactional_id;
     int64_t producer_id = 0;
     std::string transaction_state;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct ListTransactionsResponse {
   int16_t error_code = 0;
   std::vector<std::string> unknown_state_filters;
   std::vector<TransactionState> transaction_states;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -52,4 +52,4 @@ struct ListTransactionsResponse {
   bool operator==(const ListTransactionsResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/metadata_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void MetadataRequest::MetadataRequestTopic::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -103,4 +103,4 @@ void MetadataRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct MetadataRequest {
   static constexpr int16_t kApiKey = 3;
@@ -23,9 +23,9 @@ struct MetadataRequest {
   static constexpr const char* kName = "MetadataRequest";
 
   struct MetadataRequestTopic {
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     std::optional<std::string> name;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct MetadataRequest {
   bool allow_auto_topic_creation = true;
   bool include_cluster_authorized_operations = false;
   bool include_topic_authorized_operations = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -51,4 +51,4 @@ struct MetadataRequest {
   bool operator==(const MetadataRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/metadata_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void MetadataResponse::MetadataResponseBroker::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -269,4 +269,4 @@ void MetadataResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct MetadataResponse {
   static constexpr int16_t kApiKey = 3;
@@ -27,7 +27,7 @@ struct MetadataResponse {
     std::string host;
     int32_t port = 0;
     std::optional<std::string> rack;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -42,7 +42,7 @@ struct MetadataResponse {
     std::vector<int32_t> replica_nodes;
     std::vector<int32_t> isr_nodes;
     std::vector<int32_t> offline_replicas;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -52,11 +52,11 @@ struct MetadataResponse {
   struct MetadataResponseTopic {
     int16_t error_code = 0;
     std::optional<std::string> name;
-    ::kpk::protocol::Uuid topic_id;
+    ::kpk::broker::protocol::Uuid topic_id;
     bool is_internal = false;
     std::vector<MetadataResponsePartition> partitions;
     int32_t topic_authorized_operations = INT32_MIN;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -69,7 +69,7 @@ struct MetadataResponse {
   int32_t controller_id = -1;
   std::vector<MetadataResponseTopic> topics;
   int32_t cluster_authorized_operations = INT32_MIN;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -84,4 +84,4 @@ struct MetadataResponse {
   bool operator==(const MetadataResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

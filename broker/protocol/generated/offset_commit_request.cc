@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_commit_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetCommitRequest::OffsetCommitRequestPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -156,4 +156,4 @@ void OffsetCommitRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetCommitRequest {
   static constexpr int16_t kApiKey = 8;
@@ -28,7 +28,7 @@ struct OffsetCommitRequest {
     int32_t committed_leader_epoch = -1;
     int64_t commit_timestamp = -1;
     std::optional<std::string> committed_metadata;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -38,7 +38,7 @@ struct OffsetCommitRequest {
   struct OffsetCommitRequestTopic {
     std::string name;
     std::vector<OffsetCommitRequestPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -51,7 +51,7 @@ struct OffsetCommitRequest {
   std::optional<std::string> group_instance_id;
   int64_t retention_time_ms = -1;
   std::vector<OffsetCommitRequestTopic> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -66,4 +66,4 @@ struct OffsetCommitRequest {
   bool operator==(const OffsetCommitRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_commit_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetCommitResponse::OffsetCommitResponsePartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -122,4 +122,4 @@ void OffsetCommitResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

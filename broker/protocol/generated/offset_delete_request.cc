@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_delete_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetDeleteRequest::OffsetDeleteRequestPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -71,4 +71,4 @@ void OffsetDeleteRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

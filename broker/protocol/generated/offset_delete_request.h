@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetDeleteRequest {
   static constexpr int16_t kApiKey = 47;
@@ -55,4 +55,4 @@ struct OffsetDeleteRequest {
   bool operator==(const OffsetDeleteRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_delete_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetDeleteResponse::OffsetDeleteResponsePartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -75,4 +75,4 @@ void OffsetDeleteResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetDeleteResponse {
   static constexpr int16_t kApiKey = 47;
@@ -57,4 +57,4 @@ struct OffsetDeleteResponse {
   bool operator==(const OffsetDeleteResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_fetch_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetFetchRequest::OffsetFetchRequestTopic::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -256,4 +256,4 @@ void OffsetFetchRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetFetchRequest {
   static constexpr int16_t kApiKey = 9;
@@ -25,7 +25,7 @@ struct OffsetFetchRequest {
   struct OffsetFetchRequestTopic {
     std::string name;
     std::vector<int32_t> partition_indexes;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct OffsetFetchRequest {
   struct OffsetFetchRequestTopics {
     std::string name;
     std::vector<int32_t> partition_indexes;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -47,7 +47,7 @@ struct OffsetFetchRequest {
     std::optional<std::string> member_id;
     int32_t member_epoch = -1;
     std::optional<std::vector<OffsetFetchRequestTopics>> topics;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -58,7 +58,7 @@ struct OffsetFetchRequest {
   std::optional<std::vector<OffsetFetchRequestTopic>> topics;
   std::vector<OffsetFetchRequestGroup> groups;
   bool require_stable = false;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -73,4 +73,4 @@ struct OffsetFetchRequest {
   bool operator==(const OffsetFetchRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_fetch_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetFetchResponse::OffsetFetchResponsePartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -346,4 +346,4 @@ void OffsetFetchResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

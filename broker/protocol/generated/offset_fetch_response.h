@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetFetchResponse {
   static constexpr int16_t kApiKey = 9;
@@ -28,7 +28,7 @@ struct OffsetFetchResponse {
     int32_t committed_leader_epoch = -1;
     std::optional<std::string> metadata;
     int16_t error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -38,7 +38,7 @@ struct OffsetFetchResponse {
   struct OffsetFetchResponseTopic {
     std::string name;
     std::vector<OffsetFetchResponsePartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -51,7 +51,7 @@ struct OffsetFetchResponse {
     int32_t committed_leader_epoch = -1;
     std::optional<std::string> metadata;
     int16_t error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -61,7 +61,7 @@ struct OffsetFetchResponse {
   struct OffsetFetchResponseTopics {
     std::string name;
     std::vector<OffsetFetchResponsePartitions> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -72,7 +72,7 @@ struct OffsetFetchResponse {
     std::string group_id;
     std::vector<OffsetFetchResponseTopics> topics;
     int16_t error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -83,7 +83,7 @@ struct OffsetFetchResponse {
   std::vector<OffsetFetchResponseTopic> topics;
   int16_t error_code = 0;
   std::vector<OffsetFetchResponseGroup> groups;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -98,4 +98,4 @@ struct OffsetFetchResponse {
   bool operator==(const OffsetFetchResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

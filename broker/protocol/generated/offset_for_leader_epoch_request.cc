@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_for_leader_epoch_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetForLeaderEpochRequest::OffsetForLeaderPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -128,4 +128,4 @@ void OffsetForLeaderEpochRequest::DecodeBody(::kpk::ByteReader& r, int16_t versi
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

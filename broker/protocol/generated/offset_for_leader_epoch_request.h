@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetForLeaderEpochRequest {
   static constexpr int16_t kApiKey = 23;
@@ -26,7 +26,7 @@ struct OffsetForLeaderEpochRequest {
     int32_t partition = 0;
     int32_t current_leader_epoch = -1;
     int32_t leader_epoch = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -36,7 +36,7 @@ struct OffsetForLeaderEpochRequest {
   struct OffsetForLeaderTopic {
     std::string topic;
     std::vector<OffsetForLeaderPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -45,7 +45,7 @@ struct OffsetForLeaderEpochRequest {
 
   int32_t replica_id = -2;
   std::vector<OffsetForLeaderTopic> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -60,4 +60,4 @@ struct OffsetForLeaderEpochRequest {
   bool operator==(const OffsetForLeaderEpochRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

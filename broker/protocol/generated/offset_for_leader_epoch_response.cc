@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/offset_for_leader_epoch_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void OffsetForLeaderEpochResponse::EpochEndOffset::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -130,4 +130,4 @@ void OffsetForLeaderEpochResponse::DecodeBody(::kpk::ByteReader& r, int16_t vers
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct OffsetForLeaderEpochResponse {
   static constexpr int16_t kApiKey = 23;
@@ -27,7 +27,7 @@ struct OffsetForLeaderEpochResponse {
     int32_t partition = 0;
     int32_t leader_epoch = -1;
     int64_t end_offset = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct OffsetForLeaderEpochResponse {
   struct OffsetForLeaderTopicResult {
     std::string topic;
     std::vector<EpochEndOffset> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -46,7 +46,7 @@ struct OffsetForLeaderEpochResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<OffsetForLeaderTopicResult> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -61,4 +61,4 @@ struct OffsetForLeaderEpochResponse {
   bool operator==(const OffsetForLeaderEpochResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/produce_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ProduceRequest::PartitionProduceData::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -126,4 +126,4 @@ void ProduceRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

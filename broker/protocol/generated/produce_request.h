@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ProduceRequest {
   static constexpr int16_t kApiKey = 0;
@@ -24,8 +24,8 @@ struct ProduceRequest {
 
   struct PartitionProduceData {
     int32_t index = 0;
-    std::optional<::kpk::protocol::Records> records;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    std::optional<::kpk::broker::protocol::Records> records;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct ProduceRequest {
   struct TopicProduceData {
     std::string name;
     std::vector<PartitionProduceData> partition_data;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -46,7 +46,7 @@ struct ProduceRequest {
   int16_t acks = 0;
   int32_t timeout_ms = 0;
   std::vector<TopicProduceData> topic_data;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -61,4 +61,4 @@ struct ProduceRequest {
   bool operator==(const ProduceRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/produce_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ProduceResponse::BatchIndexAndErrorMessage::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -335,4 +335,4 @@ void ProduceResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ProduceResponse {
   static constexpr int16_t kApiKey = 0;
@@ -25,7 +25,7 @@ struct ProduceResponse {
   struct BatchIndexAndErrorMessage {
     int32_t batch_index = 0;
     std::optional<std::string> batch_index_error_message;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct ProduceResponse {
   struct LeaderIdAndEpoch {
     int32_t leader_id = -1;
     int32_t leader_epoch = -1;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -51,7 +51,7 @@ struct ProduceResponse {
     std::vector<BatchIndexAndErrorMessage> record_errors;
     std::optional<std::string> error_message;
     LeaderIdAndEpoch current_leader;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -61,7 +61,7 @@ struct ProduceResponse {
   struct TopicProduceResponse {
     std::string name;
     std::vector<PartitionProduceResponse> partition_responses;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -73,7 +73,7 @@ struct ProduceResponse {
     std::string host;
     int32_t port = 0;
     std::optional<std::string> rack;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -83,7 +83,7 @@ struct ProduceResponse {
   std::vector<TopicProduceResponse> responses;
   int32_t throttle_time_ms = 0;
   std::vector<NodeEndpoint> node_endpoints;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -98,4 +98,4 @@ struct ProduceResponse {
   bool operator==(const ProduceResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

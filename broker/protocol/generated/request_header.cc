@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/request_header.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void RequestHeader::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -42,4 +42,4 @@ void RequestHeader::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

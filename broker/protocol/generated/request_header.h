@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct RequestHeader {
   static constexpr int16_t kMinVersion = 0;
@@ -25,7 +25,7 @@ struct RequestHeader {
   int16_t request_api_version = 0;
   int32_t correlation_id = 0;
   std::optional<std::string> client_id;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -40,4 +40,4 @@ struct RequestHeader {
   bool operator==(const RequestHeader&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

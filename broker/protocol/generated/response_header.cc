@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/response_header.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void ResponseHeader::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -32,4 +32,4 @@ void ResponseHeader::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct ResponseHeader {
   static constexpr int16_t kMinVersion = 0;
@@ -22,7 +22,7 @@ struct ResponseHeader {
   static constexpr const char* kName = "ResponseHeader";
 
   int32_t correlation_id = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -37,4 +37,4 @@ struct ResponseHeader {
   bool operator==(const ResponseHeader&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct SaslAuthenticateRequest {
   static constexpr int16_t kApiKey = 36;
@@ -23,7 +23,7 @@ struct SaslAuthenticateRequest {
   static constexpr const char* kName = "SaslAuthenticateRequest";
 
   ::kpk::Bytes auth_bytes;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -38,4 +38,4 @@ struct SaslAuthenticateRequest {
   bool operator==(const SaslAuthenticateRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

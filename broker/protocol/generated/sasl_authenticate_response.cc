@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/sasl_authenticate_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void SaslAuthenticateResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -42,4 +42,4 @@ void SaslAuthenticateResponse::DecodeBody(::kpk::ByteReader& r, int16_t version)
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

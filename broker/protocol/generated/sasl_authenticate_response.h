@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct SaslAuthenticateResponse {
   static constexpr int16_t kApiKey = 36;
@@ -26,7 +26,7 @@ struct SaslAuthenticateResponse {
   std::optional<std::string> error_message;
   ::kpk::Bytes auth_bytes;
   int64_t session_lifetime_ms = 0;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -41,4 +41,4 @@ struct SaslAuthenticateResponse {
   bool operator==(const SaslAuthenticateResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/sasl_handshake_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void SaslHandshakeRequest::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -17,4 +17,4 @@ void SaslHandshakeRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   wire::ReadString(r, flexible, mechanism);
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct SaslHandshakeRequest {
   static constexpr int16_t kApiKey = 17;
@@ -37,4 +37,4 @@ struct SaslHandshakeRequest {
   bool operator==(const SaslHandshakeRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

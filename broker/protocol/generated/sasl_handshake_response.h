@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct SaslHandshakeResponse {
   static constexpr int16_t kApiKey = 17;
@@ -38,4 +38,4 @@ struct SaslHandshakeResponse {
   bool operator==(const SaslHandshakeResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

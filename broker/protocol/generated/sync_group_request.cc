@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/sync_group_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void SyncGroupRequest::SyncGroupRequestAssignment::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -98,4 +98,4 @@ void SyncGroupRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

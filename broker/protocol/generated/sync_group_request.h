@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct SyncGroupRequest {
   static constexpr int16_t kApiKey = 14;
@@ -25,7 +25,7 @@ struct SyncGroupRequest {
   struct SyncGroupRequestAssignment {
     std::string member_id;
     ::kpk::Bytes assignment;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -39,7 +39,7 @@ struct SyncGroupRequest {
   std::optional<std::string> protocol_type;
   std::optional<std::string> protocol_name;
   std::vector<SyncGroupRequestAssignment> assignments;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -54,4 +54,4 @@ struct SyncGroupRequest {
   bool operator==(const SyncGroupRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

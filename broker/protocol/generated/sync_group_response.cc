@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/sync_group_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void SyncGroupResponse::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -52,4 +52,4 @@ void SyncGroupResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

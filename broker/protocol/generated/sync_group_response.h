@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct SyncGroupResponse {
   static constexpr int16_t kApiKey = 14;
@@ -27,7 +27,7 @@ struct SyncGroupResponse {
   std::optional<std::string> protocol_type;
   std::optional<std::string> protocol_name;
   ::kpk::Bytes assignment;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -42,4 +42,4 @@ struct SyncGroupResponse {
   bool operator==(const SyncGroupResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/txn_offset_commit_request.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void TxnOffsetCommitRequest::TxnOffsetCommitRequestPartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -150,4 +150,4 @@ void TxnOffsetCommitRequest::DecodeBody(::kpk::ByteReader& r, int16_t version) {
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

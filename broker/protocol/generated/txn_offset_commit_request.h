@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct TxnOffsetCommitRequest {
   static constexpr int16_t kApiKey = 28;
@@ -27,7 +27,7 @@ struct TxnOffsetCommitRequest {
     int64_t committed_offset = 0;
     int32_t committed_leader_epoch = -1;
     std::optional<std::string> committed_metadata;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -37,7 +37,7 @@ struct TxnOffsetCommitRequest {
   struct TxnOffsetCommitRequestTopic {
     std::string name;
     std::vector<TxnOffsetCommitRequestPartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -52,7 +52,7 @@ struct TxnOffsetCommitRequest {
   std::string member_id;
   std::optional<std::string> group_instance_id;
   std::vector<TxnOffsetCommitRequestTopic> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -67,4 +67,4 @@ struct TxnOffsetCommitRequest {
   bool operator==(const TxnOffsetCommitRequest&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -3,7 +3,7 @@
 
 #include "broker/protocol/generated/txn_offset_commit_response.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 void TxnOffsetCommitResponse::TxnOffsetCommitResponsePartition::Encode(::kpk::ByteWriter& w, int16_t version) const {
   (void)version;
@@ -118,4 +118,4 @@ void TxnOffsetCommitResponse::DecodeBody(::kpk::ByteReader& r, int16_t version) 
   }
 }
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

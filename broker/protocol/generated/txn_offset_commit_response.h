@@ -10,7 +10,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 
 struct TxnOffsetCommitResponse {
   static constexpr int16_t kApiKey = 28;
@@ -25,7 +25,7 @@ struct TxnOffsetCommitResponse {
   struct TxnOffsetCommitResponsePartition {
     int32_t partition_index = 0;
     int16_t error_code = 0;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -35,7 +35,7 @@ struct TxnOffsetCommitResponse {
   struct TxnOffsetCommitResponseTopic {
     std::string name;
     std::vector<TxnOffsetCommitResponsePartition> partitions;
-    ::kpk::protocol::UnknownTags unknown_tags;
+    ::kpk::broker::protocol::UnknownTags unknown_tags;
 
     void Encode(::kpk::ByteWriter& w, int16_t version) const;
     void Decode(::kpk::ByteReader& r, int16_t version);
@@ -44,7 +44,7 @@ struct TxnOffsetCommitResponse {
 
   int32_t throttle_time_ms = 0;
   std::vector<TxnOffsetCommitResponseTopic> topics;
-  ::kpk::protocol::UnknownTags unknown_tags;
+  ::kpk::broker::protocol::UnknownTags unknown_tags;
 
   // Encodes the body (not the header) at `version`, which must be in range.
   void Encode(::kpk::ByteWriter& w, int16_t version) const;
@@ -59,4 +59,4 @@ struct TxnOffsetCommitResponse {
   bool operator==(const TxnOffsetCommitResponse&) const = default;
 };
 
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

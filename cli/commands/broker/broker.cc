@@ -1,6 +1,6 @@
 #include "cli/commands/broker/broker.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline broker {
 
 void RegisterBroker(CLI::App& root, Context& ctx) {
   CLI::App* broker = root.add_subcommand("broker", "Run the Kafka-compatible dev broker");
@@ -8,4 +8,4 @@ void RegisterBroker(CLI::App& root, Context& ctx) {
   RegisterBrokerRun(*broker, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::broker

@@ -2,11 +2,11 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline broker {
 
 // `kpk broker ...`: run the dev broker in the foreground.
 void RegisterBroker(CLI::App& root, Context& ctx);
 
 void RegisterBrokerRun(CLI::App& broker, Context& ctx);
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::broker

@@ -3,12 +3,12 @@
 
 #include <fmt/core.h>
 
-#include "broker/server/broker.h"
-#include "broker/server/log.h"
+#include "broker/broker.h"
+#include "common/log.h"
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/dev/dev_instance.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline broker {
 namespace {
 
 struct RunOptions {
@@ -24,18 +24,18 @@ struct RunOptions {
   std::string instance_file;  // for `kpk dev`: where to record pid and addresses once listening
 };
 
-Status ApplyAddress(const std::string& text, broker::HostPort& out) {
+Status ApplyAddress(const std::string& text, ::kpk::broker::HostPort& out) {
   if (text.empty()) return Status::OK();
-  auto hp = broker::ParseHostPort(text);
+  auto hp = ::kpk::broker::ParseHostPort(text);
   if (!hp) return hp.error();
   out = *hp;
   return Status::OK();
 }
 
-Result<broker::BrokerConfig> BuildConfig(const RunOptions& o) {
-  broker::BrokerConfig config;
+Result<::kpk::broker::BrokerConfig> BuildConfig(const RunOptions& o) {
+  ::kpk::broker::BrokerConfig config;
   if (!o.config_file.empty()) {
-    if (Status s = broker::LoadBrokerConfigFile(o.config_file, config); !s.ok()) return Err(s);
+    if (Status s = ::kpk::broker::LoadBrokerConfigFile(o.config_file, config); !s.ok()) return Err(s);
   }
   if (!o.data_dir.empty()) config.data_directory = o.data_dir;
   if (o.node_id >= 0) config.node_id = o.node_id;
@@ -53,7 +53,7 @@ Result<broker::BrokerConfig> BuildConfig(const RunOptions& o) {
 }
 
 int Run(const RunOptions& options, const Context& ctx) {
-  if (ctx.global.verbose) broker::SetLogLevel(broker::LogLevel::kDebug);
+  if (ctx.global.verbose) SetLogLevel(LogLevel::kDebug);
   auto config = BuildConfig(options);
   if (!config) {
     fmt::print(stderr, "unable to configure broker: {}\n", config.error().message());
@@ -62,15 +62,15 @@ int Run(const RunOptions& options, const Context& ctx) {
   const std::string kafka_host = config->kafka_api.host;
   const std::string admin_host = config->admin.host;
   const int node_id = config->node_id;
-  broker::Broker broker(std::move(*config));
+  ::kpk::broker::Broker broker(std::move(*config));
   if (Status s = broker.Start(); !s.ok()) {
     fmt::print(stderr, "unable to start broker: {}\n", s.message());
     return kExitFailure;
   }
   if (!options.instance_file.empty()) {
     dev::Instance instance{static_cast<int>(getpid()), node_id,
-                           broker::HostPort{kafka_host, broker.kafka_port()}.ToString(),
-                           broker::HostPort{admin_host, broker.admin_port()}.ToString()};
+                           ::kpk::broker::HostPort{kafka_host, broker.kafka_port()}.ToString(),
+                           ::kpk::broker::HostPort{admin_host, broker.admin_port()}.ToString()};
     if (Status s = dev::WriteInstanceFile(options.instance_file, instance); !s.ok()) {
       fmt::print(stderr, "unable to write {}: {}\n", options.instance_file, s.message());
     }
@@ -109,4 +109,4 @@ void RegisterBrokerRun(CLI::App& broker, Context& ctx) {
   OnRun(cmd, ctx, [options, &ctx] { return Run(*options, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::broker

@@ -1,6 +1,6 @@
 #include "cli/commands/cluster/cluster.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline cluster {
 
 void RegisterCluster(CLI::App& root, Context& ctx) {
   CLI::App* cluster = root.add_subcommand("cluster", "Interact with a Redpanda or Kafka cluster");
@@ -9,4 +9,4 @@ void RegisterCluster(CLI::App& root, Context& ctx) {
   RegisterClusterLogdirs(cluster, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::cluster

@@ -3,7 +3,7 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline cluster {
 
 void RegisterCluster(CLI::App& root, Context& ctx);
 
@@ -11,4 +11,4 @@ void RegisterCluster(CLI::App& root, Context& ctx);
 void RegisterClusterInfo(CLI::App* cluster, Context& ctx);
 void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx);
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::cluster

@@ -3,9 +3,9 @@
 
 #include "cli/commands/cluster/cluster.h"
 #include "cli/runtime.h"
-#include "common/metadata_view.h"
+#include "cli/client/metadata_view.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline cluster {
 namespace {
 
 struct InfoOptions {
@@ -17,7 +17,7 @@ struct InfoOptions {
   std::string format;
 };
 
-Json InfoJson(const kafka::ClusterMetadata& md, const InfoOptions& opts) {
+Json InfoJson(const client::ClusterMetadata& md, const InfoOptions& opts) {
   return {{"cluster_id", md.cluster_id},
           {"controller_id", md.controller_id},
           {"brokers", BrokersJson(md)},
@@ -34,9 +34,9 @@ int RunInfo(InfoOptions opts, const Context& ctx) {
     requested = 3;
   }
 
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  Result<kafka::ClusterMetadata> md = client->Metadata(opts.topics);
+  Result<client::ClusterMetadata> md = client->Metadata(opts.topics);
   if (!md) return Fail("request metadata", md.error());
 
   if (format != OutputFormat::kText) {
@@ -77,4 +77,4 @@ void RegisterClusterInfo(CLI::App* cluster, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunInfo(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::cluster

@@ -13,11 +13,11 @@
 #include "broker/protocol/generated/error_code.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/runtime.h"
-#include "cli/wire_request.h"
-#include "common/output.h"
-#include "common/text.h"
+#include "cli/client/wire_request.h"
+#include "cli/format/output.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline cluster {
 namespace {
 
 using protocol::DescribeLogDirsRequest;
@@ -138,7 +138,7 @@ void Print(const std::vector<Row>& rows, const LogdirsOptions& opts) {
 }
 
 int RunDescribe(const LogdirsOptions& opts, const Context& ctx) {
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   const ConnectionConfig& cfg = client->config();
   if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty()) {
@@ -154,7 +154,7 @@ int RunDescribe(const LogdirsOptions& opts, const Context& ctx) {
     if (!all) return Fail("describe log dirs", all.error());
     request.topics.emplace();
     for (const std::string& name : opts.topics) {
-      const kafka::TopicInfo* t = all->FindTopic(name);
+      const client::TopicInfo* t = all->FindTopic(name);
       if (t == nullptr || t->err) {
         return Fail("describe log dirs", fmt::format("topic {} does not exist", Quote(name)));
       }
@@ -166,7 +166,7 @@ int RunDescribe(const LogdirsOptions& opts, const Context& ctx) {
   }
   std::vector<Row> rows;
   int failed = 0;
-  for (const kafka::BrokerInfo& b : md->brokers) {
+  for (const client::BrokerInfo& b : md->brokers) {
     if (!opts.brokers.empty() &&
         std::find(opts.brokers.begin(), opts.brokers.end(), b.id) == opts.brokers.end()) {
       continue;
@@ -211,4 +211,4 @@ void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx) {
   OnRun(describe, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::cluster

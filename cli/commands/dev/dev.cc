@@ -1,6 +1,6 @@
 #include "cli/commands/dev/dev.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline dev {
 
 void RegisterDev(CLI::App& root, Context& ctx) {
   CLI::App* dev =
@@ -13,4 +13,4 @@ void RegisterDev(CLI::App& root, Context& ctx) {
   RegisterDevPurge(*dev, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::dev

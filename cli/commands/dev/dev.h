@@ -2,7 +2,7 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline dev {
 
 // `kpk dev ...` (alias `kpk container ...`): a dev broker in the background.
 void RegisterDev(CLI::App& root, Context& ctx);
@@ -12,4 +12,4 @@ void RegisterDevStop(CLI::App& dev, Context& ctx);
 void RegisterDevStatus(CLI::App& dev, Context& ctx);
 void RegisterDevPurge(CLI::App& dev, Context& ctx);
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::dev

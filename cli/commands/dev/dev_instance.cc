@@ -16,10 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/http_get.h"
-#include "common/output.h"
+#include "cli/client/http_get.h"
+#include "cli/format/output.h"
 
-namespace kpk::cli::dev {
+namespace kpk::cli::inline commands::inline dev {
 namespace fs = std::filesystem;
 
 std::string DevDirectory() {
@@ -165,4 +165,4 @@ std::string StatusTable(const std::optional<Instance>& instance, bool running) {
   return table.Render();
 }
 
-}  // namespace kpk::cli::dev
+}  // namespace kpk::cli::commands::dev

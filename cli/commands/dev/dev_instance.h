@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::dev {
+namespace kpk::cli::inline commands::inline dev {
 
 struct Instance {
   int pid = 0;
@@ -49,4 +49,4 @@ bool AdminReady(const std::string& admin_address);
 // "NODE-ID STATUS KAFKA-ADDRESS ADMIN-ADDRESS", as `rpk container status` prints it.
 std::string StatusTable(const std::optional<Instance>& instance, bool running);
 
-}  // namespace kpk::cli::dev
+}  // namespace kpk::cli::commands::dev

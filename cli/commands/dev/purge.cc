@@ -6,9 +6,9 @@
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
 #include "cli/runtime.h"
-#include "common/output.h"
+#include "cli/format/output.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline dev {
 
 void RegisterDevPurge(CLI::App& dev, Context& ctx) {
   CLI::App* cmd = dev.add_subcommand("purge", "Stop the dev broker and delete all its data");
@@ -26,4 +26,4 @@ void RegisterDevPurge(CLI::App& dev, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::dev

@@ -8,10 +8,10 @@
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
 #include "cli/runtime.h"
-#include "common/output.h"
-#include "common/profile.h"
+#include "cli/format/output.h"
+#include "cli/config/profile.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline dev {
 namespace {
 
 struct StartOptions {
@@ -84,4 +84,4 @@ void RegisterDevStart(CLI::App& dev, Context& ctx) {
   OnRun(cmd, ctx, [o, &ctx] { return Start(*o, ProfileFilePath(ctx)); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::dev

@@ -2,9 +2,9 @@
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
 #include "cli/runtime.h"
-#include "common/output.h"
+#include "cli/format/output.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline dev {
 namespace {
 
 void PrintInstance(const dev::Instance& instance, bool running, OutputFormat format) {
@@ -41,4 +41,4 @@ void RegisterDevStatus(CLI::App& dev, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::dev

@@ -2,9 +2,9 @@
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
 #include "cli/runtime.h"
-#include "common/output.h"
+#include "cli/format/output.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline dev {
 
 void RegisterDevStop(CLI::App& dev, Context& ctx) {
   CLI::App* cmd = dev.add_subcommand("stop", "Stop the dev broker");
@@ -22,4 +22,4 @@ void RegisterDevStop(CLI::App& dev, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::dev

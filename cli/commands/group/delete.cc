@@ -3,10 +3,10 @@
 
 #include "cli/commands/group/group.h"
 #include "cli/runtime.h"
-#include "common/kafka_groups.h"
-#include "common/result_view.h"
+#include "cli/client/kafka_groups.h"
+#include "cli/client/result_view.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 namespace {
 
 struct DeleteOptions {
@@ -15,9 +15,9 @@ struct DeleteOptions {
 };
 
 int RunDelete(const DeleteOptions& opts, const Context& ctx) {
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  auto results = kafka::DeleteGroups(*client, opts.groups);
+  auto results = client::DeleteGroups(*client, opts.groups);
   if (!results) return Fail("delete groups", results.error());
   return PrintItemResults("group", *results, opts.format);
 }
@@ -32,4 +32,4 @@ void RegisterGroupDelete(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDelete(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

@@ -7,11 +7,11 @@
 
 #include "cli/commands/group/group.h"
 #include "cli/runtime.h"
-#include "common/kafka_groups.h"
-#include "common/name_filter.h"
-#include "common/text.h"
+#include "cli/client/kafka_groups.h"
+#include "cli/format/name_filter.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 namespace {
 
 struct DescribeOptions {
@@ -26,8 +26,8 @@ struct DescribeOptions {
 // Everything known about one group.
 struct GroupReport {
   std::string name;
-  std::optional<kafka::GroupDescription> description;  // absent if the broker cannot describe
-  std::vector<kafka::LagRow> rows;
+  std::optional<client::GroupDescription> description;  // absent if the broker cannot describe
+  std::vector<client::LagRow> rows;
   std::string error;
 
   int64_t TotalLag() const {
@@ -122,13 +122,13 @@ Json ReportJson(const GroupReport& g) {
 
 // Gathers descriptions, commits and watermarks. Brokers without DescribeGroups (librdkafka's
 // mock cluster) still get the commits and lag, with a warning.
-Result<std::vector<GroupReport>> Collect(kafka::Client& client,
+Result<std::vector<GroupReport>> Collect(client::Client& client,
                                          const std::vector<std::string>& names) {
   std::vector<GroupReport> reports;
-  auto descriptions = kafka::DescribeGroups(client, names);
+  auto descriptions = client::DescribeGroups(client, names);
   if (!descriptions) Warn("unable to describe group membership: " + descriptions.error().message());
-  std::vector<kafka::TopicPartition> all_parts;
-  std::vector<std::vector<kafka::PartitionOffset>> commits;
+  std::vector<client::TopicPartition> all_parts;
+  std::vector<std::vector<client::PartitionOffset>> commits;
   for (const std::string& name : names) {
     GroupReport report;
     report.name = name;
@@ -138,11 +138,11 @@ Result<std::vector<GroupReport>> Collect(kafka::Client& client,
         if (d.result.ok()) {
           report.description = d;
         } else {
-          report.error = kafka::ErrorName(d.result.err) + ": " + d.result.message;
+          report.error = client::ErrorName(d.result.err) + ": " + d.result.message;
         }
       }
     }
-    auto offsets = kafka::ListGroupOffsets(client, name);
+    auto offsets = client::ListGroupOffsets(client, name);
     if (!offsets) return Err(offsets.error());
     commits.push_back(*offsets);
     for (const auto& c : *offsets) all_parts.push_back({c.topic, c.partition});
@@ -159,7 +159,7 @@ Result<std::vector<GroupReport>> Collect(kafka::Client& client,
   if (!marks) return Err(marks.error());
   for (size_t i = 0; i < reports.size(); ++i) {
     GroupReport& r = reports[i];
-    r.rows = kafka::ComputeLag(r.description ? &*r.description : nullptr, commits[i], *marks);
+    r.rows = client::ComputeLag(r.description ? &*r.description : nullptr, commits[i], *marks);
   }
   return reports;
 }
@@ -170,11 +170,11 @@ int RunDescribe(const DescribeOptions& opts, const Context& ctx) {
   if (opts.lag_per_topic && opts.commits) {
     return UsageError("--print-lag-per-topic and --print-commits are exclusive");
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   std::vector<std::string> names = opts.groups;
   if (opts.regex) {
-    auto listed = kafka::ListGroups(*client);
+    auto listed = client::ListGroups(*client);
     if (!listed) return Fail("list groups", listed.error());
     std::vector<std::string> all;
     for (const auto& g : *listed) all.push_back(g.group);
@@ -227,4 +227,4 @@ void RegisterGroupDescribe(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

@@ -1,6 +1,6 @@
 #include "cli/commands/group/group.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 
 void RegisterGroup(CLI::App& root, Context& ctx) {
   CLI::App* group = root.add_subcommand("group", "Describe, list, seek and delete consumer groups");
@@ -13,4 +13,4 @@ void RegisterGroup(CLI::App& root, Context& ctx) {
   RegisterGroupOffsetDelete(group, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

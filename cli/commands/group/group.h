@@ -3,7 +3,7 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 
 void RegisterGroup(CLI::App& root, Context& ctx);
 
@@ -14,4 +14,4 @@ void RegisterGroupSeek(CLI::App* group, Context& ctx);
 void RegisterGroupDelete(CLI::App* group, Context& ctx);
 void RegisterGroupOffsetDelete(CLI::App* group, Context& ctx);
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

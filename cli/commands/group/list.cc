@@ -7,10 +7,10 @@
 
 #include "cli/commands/group/group.h"
 #include "cli/runtime.h"
-#include "common/kafka_groups.h"
-#include "common/text.h"
+#include "cli/client/kafka_groups.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 namespace {
 
 struct ListOptions {
@@ -33,11 +33,11 @@ int RunList(const ListOptions& opts, const Context& ctx) {
     }
     wanted.push_back(ToLower(s));
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  auto groups = kafka::ListGroups(*client);
+  auto groups = client::ListGroups(*client);
   if (!groups) return Fail("list groups", groups.error());
-  std::erase_if(*groups, [&](const kafka::GroupListing& g) {
+  std::erase_if(*groups, [&](const client::GroupListing& g) {
     return !wanted.empty() &&
            std::find(wanted.begin(), wanted.end(), ToLower(g.state)) == wanted.end();
   });
@@ -48,7 +48,7 @@ int RunList(const ListOptions& opts, const Context& ctx) {
   if (!groups->empty()) {
     std::vector<std::string> names;
     for (const auto& g : *groups) names.push_back(g.group);
-    auto described = kafka::DescribeGroups(*client, names);
+    auto described = client::DescribeGroups(*client, names);
     if (described) {
       for (const auto& d : *described) coordinator[d.result.name] = d.coordinator;
     } else {
@@ -91,4 +91,4 @@ void RegisterGroupList(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunList(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

@@ -10,10 +10,10 @@
 
 #include "cli/commands/group/group.h"
 #include "cli/runtime.h"
-#include "common/kafka_groups.h"
-#include "common/text.h"
+#include "cli/client/kafka_groups.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 namespace {
 
 struct OffsetDeleteOptions {
@@ -23,10 +23,10 @@ struct OffsetDeleteOptions {
   std::string format;
 };
 
-Result<std::vector<kafka::TopicPartition>> Requested(kafka::Client& client,
+Result<std::vector<client::TopicPartition>> Requested(client::Client& client,
                                                      const OffsetDeleteOptions& opts) {
-  std::vector<kafka::TopicPartition> parts;
-  std::optional<kafka::ClusterMetadata> md;
+  std::vector<client::TopicPartition> parts;
+  std::optional<client::ClusterMetadata> md;
   for (const std::string& spec : opts.topics) {
     size_t colon = spec.find(':');
     std::string topic = spec.substr(0, colon);
@@ -44,7 +44,7 @@ Result<std::vector<kafka::TopicPartition>> Requested(kafka::Client& client,
       if (!fetched) return Err(fetched.error());
       md = std::move(*fetched);
     }
-    const kafka::TopicInfo* t = md->FindTopic(topic);
+    const client::TopicInfo* t = md->FindTopic(topic);
     if (t == nullptr) return Err(Status::NotFound("topic " + Quote(topic) + " does not exist"));
     for (const auto& p : t->partitions) parts.push_back({topic, p.id});
   }
@@ -55,7 +55,7 @@ Result<std::vector<kafka::TopicPartition>> Requested(kafka::Client& client,
     for (int n = 1; std::getline(in, line); ++n) {
       if (Trim(line).empty()) continue;
       std::istringstream fields(line);
-      kafka::TopicPartition tp;
+      client::TopicPartition tp;
       if (!(fields >> tp.topic >> tp.partition)) {
         return Err(Status::InvalidArgument(fmt::format(
             "{}:{}: expected \"topic partition\", got {}", opts.from_file, n, Quote(line))));
@@ -70,17 +70,17 @@ int RunOffsetDelete(const OffsetDeleteOptions& opts, const Context& ctx) {
   if (opts.topics.empty() && opts.from_file.empty()) {
     return UsageError("one of --topic and --from-file is required");
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   auto parts = Requested(*client, opts);
   if (!parts) return Fail("delete group offsets", parts.error());
-  auto results = kafka::DeleteGroupOffsets(*client, opts.group, *parts);
+  auto results = client::DeleteGroupOffsets(*client, opts.group, *parts);
   if (!results) return Fail("delete group offsets", results.error());
   bool failed = false;
   Table table({"topic", "partition", "status"});
   Json docs = Json::array();
   for (const auto& r : *results) {
-    std::string status = r.err ? kafka::ErrorName(r.err) + ": " + kafka::ErrorText(r.err) : "OK";
+    std::string status = r.err ? client::ErrorName(r.err) + ": " + client::ErrorText(r.err) : "OK";
     failed |= r.err != RD_KAFKA_RESP_ERR_NO_ERROR;
     table.AddRow({r.topic, std::to_string(r.partition), status});
     docs.push_back({{"topic", r.topic}, {"partition", r.partition}, {"status", status}});
@@ -103,4 +103,4 @@ void RegisterGroupOffsetDelete(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunOffsetDelete(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

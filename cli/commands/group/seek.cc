@@ -12,10 +12,10 @@
 
 #include "cli/commands/group/group.h"
 #include "cli/runtime.h"
-#include "common/kafka_groups.h"
-#include "common/text.h"
+#include "cli/client/kafka_groups.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline group {
 namespace {
 
 struct SeekOptions {
@@ -30,8 +30,8 @@ struct SeekOptions {
 
 // "start" / "end" / unix seconds (10 digits), milliseconds (13) or nanoseconds (19).
 Result<int64_t> SeekTarget(const std::string& to) {
-  if (to == "start") return kafka::kEarliestOffset;
-  if (to == "end") return kafka::kLatestOffset;
+  if (to == "start") return client::kEarliestOffset;
+  if (to == "end") return client::kLatestOffset;
   std::optional<int64_t> n = ParseInt(to);
   if (!n || *n < 0) return Err(Status::InvalidArgument("invalid --to " + Quote(to)));
   switch (to.size()) {
@@ -48,15 +48,15 @@ Result<int64_t> SeekTarget(const std::string& to) {
 }
 
 // Lines of "topic partition offset" (spaces or tabs).
-Result<std::vector<kafka::PartitionOffset>> ReadOffsetsFile(const std::string& path) {
+Result<std::vector<client::PartitionOffset>> ReadOffsetsFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Err(Status::FromErrno(errno, path));
-  std::vector<kafka::PartitionOffset> out;
+  std::vector<client::PartitionOffset> out;
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (Trim(line).empty()) continue;
     std::istringstream fields(line);
-    kafka::PartitionOffset p;
+    client::PartitionOffset p;
     std::string extra;
     if (!(fields >> p.topic >> p.partition >> p.offset) || (fields >> extra) || p.offset < 0) {
       return Err(Status::InvalidArgument(
@@ -68,10 +68,10 @@ Result<std::vector<kafka::PartitionOffset>> ReadOffsetsFile(const std::string& p
 }
 
 // The partitions to move: the named topics' partitions, or those the group committed to.
-Result<std::vector<kafka::TopicPartition>> SeekPartitions(
-    kafka::Client& client, const SeekOptions& opts,
-    const std::vector<kafka::PartitionOffset>& prior) {
-  std::vector<kafka::TopicPartition> parts;
+Result<std::vector<client::TopicPartition>> SeekPartitions(
+    client::Client& client, const SeekOptions& opts,
+    const std::vector<client::PartitionOffset>& prior) {
+  std::vector<client::TopicPartition> parts;
   if (opts.topics.empty()) {
     for (const auto& p : prior) parts.push_back({p.topic, p.partition});
     return parts;
@@ -79,10 +79,10 @@ Result<std::vector<kafka::TopicPartition>> SeekPartitions(
   auto md = client.Metadata();
   if (!md) return Err(md.error());
   for (const std::string& topic : opts.topics) {
-    const kafka::TopicInfo* t = md->FindTopic(topic);
+    const client::TopicInfo* t = md->FindTopic(topic);
     if (t == nullptr) return Err(Status::NotFound("topic " + Quote(topic) + " does not exist"));
     bool committed = std::any_of(prior.begin(), prior.end(),
-                                 [&](const kafka::PartitionOffset& p) { return p.topic == topic; });
+                                 [&](const client::PartitionOffset& p) { return p.topic == topic; });
     if (!committed && !opts.allow_new_topics) {
       return Err(Status::InvalidArgument("group has no commits for topic " + Quote(topic) +
                                          "; pass --allow-new-topics to seek it anyway"));
@@ -92,17 +92,17 @@ Result<std::vector<kafka::TopicPartition>> SeekPartitions(
   return parts;
 }
 
-Result<std::vector<kafka::PartitionOffset>> TargetOffsets(
-    kafka::Client& client, const SeekOptions& opts,
-    const std::vector<kafka::PartitionOffset>& prior) {
+Result<std::vector<client::PartitionOffset>> TargetOffsets(
+    client::Client& client, const SeekOptions& opts,
+    const std::vector<client::PartitionOffset>& prior) {
   auto in_topics = [&](const std::string& t) {
     return opts.topics.empty() ||
            std::find(opts.topics.begin(), opts.topics.end(), t) != opts.topics.end();
   };
-  std::vector<kafka::PartitionOffset> targets;
+  std::vector<client::PartitionOffset> targets;
   if (!opts.to_file.empty() || !opts.to_group.empty()) {
     auto source = !opts.to_file.empty() ? ReadOffsetsFile(opts.to_file)
-                                        : kafka::ListGroupOffsets(client, opts.to_group);
+                                        : client::ListGroupOffsets(client, opts.to_group);
     if (!source) return Err(source.error());
     for (const auto& p : *source) {
       if (in_topics(p.topic)) targets.push_back(p);
@@ -115,13 +115,13 @@ Result<std::vector<kafka::PartitionOffset>> TargetOffsets(
   if (!parts) return Err(parts.error());
   auto listed = client.ListOffsets(*parts, *at);
   if (!listed) return Err(listed.error());
-  auto ends = *at >= 0 ? client.ListOffsets(*parts, kafka::kLatestOffset) : listed;
+  auto ends = *at >= 0 ? client.ListOffsets(*parts, client::kLatestOffset) : listed;
   if (!ends) return Err(ends.error());
   for (size_t i = 0; i < listed->size(); ++i) {
-    kafka::PartitionOffset p = (*listed)[i];
+    client::PartitionOffset p = (*listed)[i];
     if (p.err)
       return Err(Status::IOError(fmt::format("unable to list offsets for {}/{}: {}", p.topic,
-                                             p.partition, kafka::ErrorName(p.err))));
+                                             p.partition, client::ErrorName(p.err))));
     if (p.offset < 0) p.offset = (*ends)[i].offset;  // no record at or after the time: the end
     targets.push_back(p);
   }
@@ -134,9 +134,9 @@ int RunSeek(const SeekOptions& opts, const Context& ctx) {
   if (!opts.to.empty()) {
     if (auto at = SeekTarget(opts.to); !at) return UsageError(at.error().message());
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  auto prior = kafka::ListGroupOffsets(*client, opts.group);
+  auto prior = client::ListGroupOffsets(*client, opts.group);
   if (!prior) return Fail("list group offsets", prior.error());
   auto targets = TargetOffsets(*client, opts, *prior);
   if (!targets) return Fail("seek group " + Quote(opts.group), targets.error());
@@ -144,10 +144,10 @@ int RunSeek(const SeekOptions& opts, const Context& ctx) {
     WriteStderr("nothing to seek: the group has no commits for these topics");
     return kExitOk;
   }
-  auto result = kafka::AlterGroupOffsets(*client, opts.group, *targets);
+  auto result = client::AlterGroupOffsets(*client, opts.group, *targets);
   if (!result) return Fail("seek group " + Quote(opts.group), result.error());
 
-  std::map<kafka::TopicPartition, int64_t> before;
+  std::map<client::TopicPartition, int64_t> before;
   for (const auto& p : *prior) before[{p.topic, p.partition}] = p.offset;
   bool errors = std::any_of(result->begin(), result->end(), [](const auto& p) { return p.err; });
   OutputFormat format = FormatOf(opts.format);
@@ -161,13 +161,13 @@ int RunSeek(const SeekOptions& opts, const Context& ctx) {
     std::vector<std::string> row = {p.topic, std::to_string(p.partition),
                                     prior_offset < 0 ? "-" : std::to_string(prior_offset),
                                     std::to_string(p.offset)};
-    if (errors) row.push_back(p.err ? kafka::ErrorName(p.err) : "");
+    if (errors) row.push_back(p.err ? client::ErrorName(p.err) : "");
     table.AddRow(std::move(row));
     Json doc = {{"topic", p.topic},
                 {"partition", p.partition},
                 {"prior_offset", prior_offset},
                 {"current_offset", p.offset}};
-    if (p.err) doc["error"] = kafka::ErrorName(p.err);
+    if (p.err) doc["error"] = client::ErrorName(p.err);
     docs.push_back(std::move(doc));
   }
   PrintAs(format, docs, table.Render());
@@ -196,4 +196,4 @@ void RegisterGroupSeek(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunSeek(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::group

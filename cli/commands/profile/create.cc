@@ -5,9 +5,9 @@
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
-#include "common/text.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 namespace {
 
 struct CreateOptions {
@@ -61,4 +61,4 @@ void RegisterProfileCreate(CLI::App* profile, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunCreate(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

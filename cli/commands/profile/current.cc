@@ -4,7 +4,7 @@
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfileCurrent(CLI::App* profile, Context& ctx) {
   auto no_newline = std::make_shared<bool>(false);
@@ -18,4 +18,4 @@ void RegisterProfileCurrent(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

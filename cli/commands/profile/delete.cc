@@ -4,9 +4,9 @@
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
-#include "common/text.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfileDelete(CLI::App* profile, Context& ctx) {
   auto name = std::make_shared<std::string>();
@@ -34,4 +34,4 @@ void RegisterProfileDelete(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

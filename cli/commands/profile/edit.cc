@@ -11,9 +11,9 @@
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
-#include "common/text.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 namespace {
 
@@ -76,4 +76,4 @@ void RegisterProfileEdit(CLI::App* profile, Context& ctx) {
   OnRun(cmd, ctx, [name, &ctx] { return RunEdit(*name, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

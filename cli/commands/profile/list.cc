@@ -5,7 +5,7 @@
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfileList(CLI::App* profile, Context& ctx) {
   auto format = std::make_shared<std::string>();
@@ -37,4 +37,4 @@ void RegisterProfileList(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

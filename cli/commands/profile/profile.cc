@@ -1,6 +1,6 @@
 #include "cli/commands/profile/profile.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfile(CLI::App& root, Context& ctx) {
   CLI::App* profile = root.add_subcommand("profile", "Manage kpk profiles (kpk.yaml)");
@@ -20,4 +20,4 @@ void RegisterProfile(CLI::App& root, Context& ctx) {
   RegisterProfileEdit(profile, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

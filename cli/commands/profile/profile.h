@@ -3,7 +3,7 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfile(CLI::App& root, Context& ctx);
 
@@ -18,4 +18,4 @@ void RegisterProfileSet(CLI::App* profile, Context& ctx);
 void RegisterProfileRenameTo(CLI::App* profile, Context& ctx);
 void RegisterProfileEdit(CLI::App* profile, Context& ctx);
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

@@ -3,9 +3,9 @@
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
-#include "common/text.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfileRenameTo(CLI::App* profile, Context& ctx) {
   auto name = std::make_shared<std::string>();
@@ -28,4 +28,4 @@ void RegisterProfileRenameTo(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

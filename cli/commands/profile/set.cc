@@ -5,9 +5,9 @@
 
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
-#include "common/text.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline profile {
 
 void RegisterProfileSet(CLI::App* profile, Context& ctx) {
   auto pairs = std::make_shared<std::vector<std::string>>();
@@ -38,4 +38,4 @@ void RegisterProfileSet(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::profile

@@ -3,9 +3,9 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/result_view.h"
+#include "cli/client/result_view.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct AddPartitionsOptions {
@@ -16,26 +16,26 @@ struct AddPartitionsOptions {
 
 int RunAddPartitions(const AddPartitionsOptions& opts, const Context& ctx) {
   if (opts.num <= 0) return UsageError("--num must be a positive number of partitions to add");
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  Result<kafka::ClusterMetadata> md = client->Metadata();
+  Result<client::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
 
   // Topics that do not exist get their error row without being sent.
-  std::vector<kafka::ItemResult> missing;
+  std::vector<client::ItemResult> missing;
   std::vector<std::pair<std::string, int>> totals;
   for (const std::string& name : opts.topics) {
-    const kafka::TopicInfo* t = md->FindTopic(name);
+    const client::TopicInfo* t = md->FindTopic(name);
     if (t == nullptr || t->err) {
       auto err = t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-      missing.push_back({name, err, kafka::ErrorText(err)});
+      missing.push_back({name, err, client::ErrorText(err)});
       continue;
     }
     totals.emplace_back(name, static_cast<int>(t->partitions.size()) + opts.num);
   }
-  std::vector<kafka::ItemResult> results;
+  std::vector<client::ItemResult> results;
   if (!totals.empty()) {
-    auto sent = kafka::CreatePartitions(*client, totals, false);
+    auto sent = client::CreatePartitions(*client, totals, false);
     if (!sent) return Fail("add partitions", sent.error());
     results = std::move(*sent);
   }
@@ -54,4 +54,4 @@ void RegisterTopicAddPartitions(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunAddPartitions(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

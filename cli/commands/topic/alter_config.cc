@@ -9,11 +9,11 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/kafka_admin.h"
-#include "common/result_view.h"
-#include "common/text.h"
+#include "cli/client/kafka_admin.h"
+#include "cli/client/result_view.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct AlterConfigOptions {
@@ -34,9 +34,9 @@ struct Edits {
 };
 
 // Applies the edits to one topic's configs; returns the new dynamic set.
-std::map<std::string, std::string> Edit(const kafka::ResourceConfig& current, const Edits& edits) {
+std::map<std::string, std::string> Edit(const client::ResourceConfig& current, const Edits& edits) {
   std::map<std::string, std::string> dynamic, effective;
-  for (const kafka::ConfigEntry& e : current.entries) {
+  for (const client::ConfigEntry& e : current.entries) {
     if (!e.value) continue;
     effective[e.name] = *e.value;
     if (e.source == "DYNAMIC_TOPIC_CONFIG") dynamic[e.name] = *e.value;
@@ -81,25 +81,25 @@ int RunAlterConfig(const AlterConfigOptions& opts, const Context& ctx) {
       return UsageError("cannot both set and delete " + Quote(k));
     }
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  auto described = kafka::DescribeTopicConfigs(*client, opts.topics);
+  auto described = client::DescribeTopicConfigs(*client, opts.topics);
   if (!described) return Fail("describe topic configs", described.error());
 
-  std::vector<kafka::ItemResult> failed;
-  std::vector<kafka::TopicConfigSet> sets;
-  for (const kafka::ResourceConfig& rc : *described) {
+  std::vector<client::ItemResult> failed;
+  std::vector<client::TopicConfigSet> sets;
+  for (const client::ResourceConfig& rc : *described) {
     if (!rc.result.ok()) {
       failed.push_back(rc.result);
       continue;
     }
-    kafka::TopicConfigSet set{rc.result.name, {}};
+    client::TopicConfigSet set{rc.result.name, {}};
     for (auto& [k, v] : Edit(rc, edits)) set.configs.emplace_back(k, v);
     sets.push_back(std::move(set));
   }
-  std::vector<kafka::ItemResult> results;
+  std::vector<client::ItemResult> results;
   if (!sets.empty()) {
-    auto altered = kafka::AlterTopicConfigs(*client, sets, opts.dry);
+    auto altered = client::AlterTopicConfigs(*client, sets, opts.dry);
     if (!altered) return Fail("alter topic configs", altered.error());
     results = std::move(*altered);
   }
@@ -127,4 +127,4 @@ void RegisterTopicAlterConfig(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunAlterConfig(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

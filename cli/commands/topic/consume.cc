@@ -13,17 +13,17 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/consume_plan.h"
-#include "common/duration.h"
-#include "common/kafka_records.h"
+#include "cli/client/consume_plan.h"
+#include "cli/format/duration.h"
+#include "cli/client/kafka_records.h"
 #include "common/log.h"
-#include "common/name_filter.h"
-#include "common/offset_spec.h"
-#include "common/record_formatter.h"
-#include "common/record_json.h"
-#include "common/text.h"
+#include "cli/format/name_filter.h"
+#include "cli/format/offset_spec.h"
+#include "cli/format/record_formatter.h"
+#include "cli/format/record_json.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 constexpr size_t kBatchSize = 4096;
@@ -56,7 +56,7 @@ class RecordSink {
   // Returns false once stdout is closed.
   bool Add(rd_kafka_t* rk, const rd_kafka_message_t* msg) {
     bool headers = formatter_ == nullptr || formatter_->uses_headers();
-    kafka::ToRecordView(msg, headers, &view_);
+    client::ToRecordView(msg, headers, &view_);
     if (formatter_ == nullptr) {
       AppendRecordJson(out_, view_, pretty_, meta_only_);
     } else if (formatter_->uses_partition()) {
@@ -90,7 +90,7 @@ class RecordSink {
 // Tracks the exclusive end of each bounded partition; done once every partition reached it.
 class EndTracker {
  public:
-  explicit EndTracker(const std::vector<kafka::PartitionPlan>& plan) {
+  explicit EndTracker(const std::vector<client::PartitionPlan>& plan) {
     for (const auto& p : plan) {
       if (p.end) ends_[p.tp] = *p.end;
     }
@@ -99,22 +99,22 @@ class EndTracker {
   void set_bounded(bool b) { bounded_ = b; }
   bool done() const { return bounded_ && ends_.empty(); }
   // False if the record lies past its partition's end (and should not be printed).
-  bool Wanted(const kafka::TopicPartition& tp, int64_t offset) const {
+  bool Wanted(const client::TopicPartition& tp, int64_t offset) const {
     auto it = ends_.find(tp);
     return !bounded_ || (it != ends_.end() && offset < it->second);
   }
   // Marks the partition finished once `next` (the next offset to read) reaches its end.
-  void Advance(rd_kafka_t* rk, const kafka::TopicPartition& tp, int64_t next) {
+  void Advance(rd_kafka_t* rk, const client::TopicPartition& tp, int64_t next) {
     auto it = ends_.find(tp);
     if (it == ends_.end() || next < it->second) return;
     ends_.erase(it);
-    kafka::PartitionListPtr list = kafka::NewPartitionList(1);
+    client::PartitionListPtr list = client::NewPartitionList(1);
     rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
     rd_kafka_pause_partitions(rk, list.get());
   }
 
  private:
-  std::map<kafka::TopicPartition, int64_t> ends_;
+  std::map<client::TopicPartition, int64_t> ends_;
   bool bounded_ = false;
 };
 
@@ -155,20 +155,20 @@ Result<KafkaProperties> ConsumerProperties(const ConsumeOptions& opts, bool boun
 
 // Resolves topic arguments: regexes against the cluster's topics, or names that must exist.
 Result<std::vector<std::string>> ResolveTopics(const ConsumeOptions& opts,
-                                               const kafka::ClusterMetadata& md) {
+                                               const client::ClusterMetadata& md) {
   if (opts.regex) {
     std::vector<std::string> names;
-    for (const kafka::TopicInfo& t : md.topics) {
+    for (const client::TopicInfo& t : md.topics) {
       if (!t.internal) names.push_back(t.name);
     }
     return FilterByRegex(names, opts.topics);
   }
   for (const std::string& name : opts.topics) {
-    const kafka::TopicInfo* t = md.FindTopic(name);
+    const client::TopicInfo* t = md.FindTopic(name);
     if (t == nullptr || t->err) {
       auto err = t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
       return Err(Status::NotFound(fmt::format("unable to consume topic {}: {}: {}", Quote(name),
-                                              kafka::ErrorName(err), kafka::ErrorText(err))));
+                                              client::ErrorName(err), client::ErrorText(err))));
     }
   }
   return opts.topics;
@@ -193,7 +193,7 @@ int64_t GroupStartOffset(rd_kafka_t* rk, const rd_kafka_topic_partition_t& p,
   if (err) return RD_KAFKA_OFFSET_INVALID;
   int64_t from_ts = -1;
   if (start.spec.from == OffsetSpec::From::kTimestamp) {
-    kafka::PartitionListPtr one = kafka::NewPartitionList(1);
+    client::PartitionListPtr one = client::NewPartitionList(1);
     rd_kafka_topic_partition_list_add(one.get(), p.topic, p.partition)->offset =
         start.spec.from_value;
     if (rd_kafka_offsets_for_times(rk, one.get(), start.timeout_ms) || one->elems[0].err) {
@@ -212,7 +212,7 @@ void ApplyGroupStart(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
     WriteStderr(
         fmt::format("warning: unable to fetch committed offsets, starting where "
                     "auto.offset.reset says: {}",
-                    kafka::ErrorText(err)));
+                    client::ErrorText(err)));
     return;
   }
   for (int i = 0; i < parts->cnt; ++i) {
@@ -230,7 +230,7 @@ void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
   const bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
   if (assign) ApplyGroupStart(rk, parts);
   if (cooperative) {
-    kafka::ErrorPtr e(assign ? rd_kafka_incremental_assign(rk, parts)
+    client::ErrorPtr e(assign ? rd_kafka_incremental_assign(rk, parts)
                              : rd_kafka_incremental_unassign(rk, parts));
     if (e) WriteStderr(fmt::format("rebalance: {}", rd_kafka_error_string(e.get())));
   } else {
@@ -238,11 +238,11 @@ void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
   }
 }
 
-Status StartConsuming(kafka::Client& client, const ConsumeOptions& opts,
+Status StartConsuming(client::Client& client, const ConsumeOptions& opts,
                       const std::vector<std::string>& topics,
-                      const std::vector<kafka::PartitionPlan>& plan) {
+                      const std::vector<client::PartitionPlan>& plan) {
   rd_kafka_poll_set_consumer(client.get());
-  kafka::PartitionListPtr list = kafka::NewPartitionList(static_cast<int>(plan.size()));
+  client::PartitionListPtr list = client::NewPartitionList(static_cast<int>(plan.size()));
   rd_kafka_resp_err_t err;
   if (opts.group.empty()) {
     for (const auto& p : plan) {
@@ -256,15 +256,15 @@ Status StartConsuming(kafka::Client& client, const ConsumeOptions& opts,
     }
     err = rd_kafka_subscribe(client.get(), list.get());
   }
-  if (err) return Status::IOError(kafka::ErrorText(err));
+  if (err) return Status::IOError(client::ErrorText(err));
   return Status::OK();
 }
 
 // The consume loop. Returns the exit code.
-int ConsumeLoop(kafka::Client& client, const ConsumeOptions& opts, RecordSink& sink,
+int ConsumeLoop(client::Client& client, const ConsumeOptions& opts, RecordSink& sink,
                 EndTracker& ends) {
   rd_kafka_t* rk = client.get();
-  kafka::QueuePtr queue(rd_kafka_queue_get_consumer(rk));
+  client::QueuePtr queue(rd_kafka_queue_get_consumer(rk));
   std::vector<rd_kafka_message_t*> batch(kBatchSize);
   int64_t printed = 0;
   bool group = !opts.group.empty();
@@ -279,10 +279,10 @@ int ConsumeLoop(kafka::Client& client, const ConsumeOptions& opts, RecordSink& s
     }
     bool stop = false;
     for (ssize_t i = 0; i < n; ++i) {
-      kafka::MessagePtr msg(batch[i]);
+      client::MessagePtr msg(batch[i]);
       if (stop) continue;  // drop the rest of the batch
       const char* topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : "";
-      kafka::TopicPartition tp{topic, msg->partition};
+      client::TopicPartition tp{topic, msg->partition};
       if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         ends.Advance(rk, tp, msg->offset);
         continue;
@@ -331,10 +331,10 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
     props->emplace_back("auto.offset.reset",
                         spec->from == OffsetSpec::From::kEnd ? "latest" : "earliest");
   }
-  kafka::ClientOptions client_opts{kafka::ClientKind::kConsumer, *props, [](rd_kafka_conf_t* c) {
+  client::ClientOptions client_opts{client::ClientKind::kConsumer, *props, [](rd_kafka_conf_t* c) {
                                      rd_kafka_conf_set_rebalance_cb(c, OnRebalance);
                                    }};
-  std::optional<kafka::Client> client = OpenClient(ctx, client_opts);
+  std::optional<client::Client> client = OpenClient(ctx, client_opts);
   if (!client) return kExitFailure;
   // Set before the first poll, which is where rebalances run.
   const bool plain_start = spec->from_value == 0 && (spec->from == OffsetSpec::From::kStart ||
@@ -343,7 +343,7 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
     g_group_start = GroupStart{*spec, static_cast<int>(client->timeout().count())};
   }
 
-  Result<kafka::ClusterMetadata> md = client->Metadata();
+  Result<client::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
   auto topics = ResolveTopics(opts, *md);
   if (!topics) {
@@ -357,9 +357,9 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
     WriteStderr("did not match any topics, exiting.");
     return kExitOk;
   }
-  std::vector<kafka::PartitionPlan> plan;
+  std::vector<client::PartitionPlan> plan;
   if (!group) {
-    auto planned = kafka::PlanConsume(*client, *md, *topics, opts.partitions, *spec);
+    auto planned = client::PlanConsume(*client, *md, *topics, opts.partitions, *spec);
     if (!planned) return Fail("consume", planned.error());
     plan = std::move(*planned);
     if (plan.empty() && spec->HasEnd()) return kExitOk;  // nothing in range
@@ -420,4 +420,4 @@ void RegisterTopicConsume(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunConsume(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

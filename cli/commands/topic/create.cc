@@ -3,10 +3,10 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/result_view.h"
-#include "common/text.h"
+#include "cli/client/result_view.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct CreateOptions {
@@ -27,15 +27,15 @@ int RunCreate(const CreateOptions& opts, const Context& ctx) {
   if (opts.replicas == 0 || opts.replicas < -1) {
     return UsageError("--replicas must be positive or -1 for the broker default");
   }
-  std::vector<kafka::NewTopicSpec> specs;
+  std::vector<client::NewTopicSpec> specs;
   for (const std::string& name : opts.topics) {
     specs.push_back({name, opts.partitions, opts.replicas, *configs});
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  auto results = kafka::CreateTopics(*client, specs, opts.dry);
+  auto results = client::CreateTopics(*client, specs, opts.dry);
   if (!results) return Fail("create topics", results.error());
-  for (kafka::ItemResult& r : *results) {
+  for (client::ItemResult& r : *results) {
     if (opts.if_not_exists && r.err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
       r = {r.name, RD_KAFKA_RESP_ERR_NO_ERROR, ""};
   }
@@ -62,4 +62,4 @@ void RegisterTopicCreate(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunCreate(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

@@ -3,10 +3,10 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/name_filter.h"
-#include "common/result_view.h"
+#include "cli/format/name_filter.h"
+#include "cli/client/result_view.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct DeleteOptions {
@@ -16,15 +16,15 @@ struct DeleteOptions {
 };
 
 int RunDelete(const DeleteOptions& opts, const Context& ctx) {
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   std::vector<std::string> names = opts.topics;
   if (opts.regex) {
-    Result<kafka::ClusterMetadata> md = client->Metadata();
+    Result<client::ClusterMetadata> md = client->Metadata();
     if (!md) return Fail("request metadata", md.error());
     std::vector<std::string> candidates;
     // Internal topics are never matched by an expression; name them to delete them.
-    for (const kafka::TopicInfo& t : md->topics) {
+    for (const client::TopicInfo& t : md->topics) {
       if (!t.internal) candidates.push_back(t.name);
     }
     auto matched = FilterByRegex(candidates, opts.topics);
@@ -35,7 +35,7 @@ int RunDelete(const DeleteOptions& opts, const Context& ctx) {
       return kExitOk;
     }
   }
-  auto results = kafka::DeleteTopics(*client, names);
+  auto results = client::DeleteTopics(*client, names);
   if (!results) return Fail("delete topics", results.error());
   return PrintItemResults("topic", *results, opts.format);
 }
@@ -53,4 +53,4 @@ void RegisterTopicDelete(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDelete(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

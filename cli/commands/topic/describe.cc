@@ -5,13 +5,13 @@
 #include "broker/protocol/generated/metadata_response.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "cli/wire_request.h"
-#include "common/kafka_admin.h"
+#include "cli/client/wire_request.h"
+#include "cli/client/kafka_admin.h"
 #include "common/log.h"
-#include "common/name_filter.h"
-#include "common/text.h"
+#include "cli/format/name_filter.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct DescribeOptions {
@@ -26,18 +26,18 @@ struct DescribeOptions {
 
 // What was learnt about one topic; sections not requested stay empty.
 struct TopicReport {
-  const kafka::TopicInfo* topic = nullptr;
-  std::optional<kafka::ResourceConfig> configs;
-  std::map<kafka::TopicPartition, kafka::Watermarks> offsets;
+  const client::TopicInfo* topic = nullptr;
+  std::optional<client::ResourceConfig> configs;
+  std::map<client::TopicPartition, client::Watermarks> offsets;
   std::map<int32_t, int32_t> leader_epochs;  // by partition; empty when not known
 };
 
 std::string OffsetText(int64_t offset, rd_kafka_resp_err_t err) {
-  if (err) return kafka::ErrorName(err);
+  if (err) return client::ErrorName(err);
   return offset < 0 ? "-" : std::to_string(offset);
 }
 
-std::string RenderSummary(const kafka::TopicInfo& t) {
+std::string RenderSummary(const client::TopicInfo& t) {
   Table table;
   table.AddRow({"NAME", t.name});
   if (t.internal) table.AddRow({"INTERNAL", "true"});
@@ -46,22 +46,22 @@ std::string RenderSummary(const kafka::TopicInfo& t) {
   return table.Render();
 }
 
-std::string ConfigValue(const kafka::ConfigEntry& e) {
+std::string ConfigValue(const client::ConfigEntry& e) {
   if (e.sensitive) return "(sensitive)";
   return e.value.value_or("");
 }
 
-std::string RenderConfigs(const kafka::ResourceConfig& rc) {
+std::string RenderConfigs(const client::ResourceConfig& rc) {
   Table table({"key", "value", "source"});
-  for (const kafka::ConfigEntry& e : rc.entries) table.AddRow({e.name, ConfigValue(e), e.source});
+  for (const client::ConfigEntry& e : rc.entries) table.AddRow({e.name, ConfigValue(e), e.source});
   return table.Render();
 }
 
 std::string RenderPartitions(const TopicReport& r) {
   Table table({"partition", "leader", "epoch", "replicas", "log-start-offset", "high-watermark"});
-  for (const kafka::PartitionInfo& p : r.topic->partitions) {
+  for (const client::PartitionInfo& p : r.topic->partitions) {
     auto it = r.offsets.find({r.topic->name, p.id});
-    kafka::Watermarks w = it == r.offsets.end() ? kafka::Watermarks{} : it->second;
+    client::Watermarks w = it == r.offsets.end() ? client::Watermarks{} : it->second;
     auto epoch = r.leader_epochs.find(p.id);
     table.AddRow({std::to_string(p.id), std::to_string(p.leader),
                   epoch == r.leader_epochs.end() ? "-" : std::to_string(epoch->second),
@@ -71,22 +71,22 @@ std::string RenderPartitions(const TopicReport& r) {
 }
 
 Json ReportJson(const TopicReport& r) {
-  const kafka::TopicInfo& t = *r.topic;
+  const client::TopicInfo& t = *r.topic;
   Json doc = {{"name", t.name},
               {"internal", t.internal},
               {"partitions", t.partitions.size()},
               {"replicas", t.ReplicationFactor()}};
   if (r.configs) {
     Json configs = Json::array();
-    for (const kafka::ConfigEntry& e : r.configs->entries) {
+    for (const client::ConfigEntry& e : r.configs->entries) {
       configs.push_back({{"key", e.name}, {"value", ConfigValue(e)}, {"source", e.source}});
     }
     doc["configs"] = std::move(configs);
   }
   if (!r.offsets.empty()) {
     Json parts = Json::array();
-    for (const kafka::PartitionInfo& p : t.partitions) {
-      const kafka::Watermarks& w = r.offsets.at({t.name, p.id});
+    for (const client::PartitionInfo& p : t.partitions) {
+      const client::Watermarks& w = r.offsets.at({t.name, p.id});
       auto epoch = r.leader_epochs.find(p.id);
       parts.push_back({{"partition", p.id},
                        {"leader", p.leader},
@@ -111,8 +111,8 @@ std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
 
 // librdkafka 2.0 does not expose leader epochs, so kpk asks a broker with its own codec, on a
 // plain connection only (as `cluster logdirs` does). Without an answer the column shows "-".
-std::map<int32_t, int32_t> LeaderEpochs(const kafka::Client& client,
-                                        const kafka::ClusterMetadata& md,
+std::map<int32_t, int32_t> LeaderEpochs(const client::Client& client,
+                                        const client::ClusterMetadata& md,
                                         const std::string& topic) {
   constexpr int16_t kMetadataVersion = 7;  // the first with leader epochs
   const ConnectionConfig& cfg = client.config();
@@ -120,7 +120,7 @@ std::map<int32_t, int32_t> LeaderEpochs(const kafka::Client& client,
   protocol::MetadataRequest request;
   request.topics.emplace().emplace_back().name = topic;
   request.allow_auto_topic_creation = false;
-  const kafka::BrokerInfo& broker = md.brokers.front();
+  const client::BrokerInfo& broker = md.brokers.front();
   auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
       broker.host, broker.port, request, kMetadataVersion, client.timeout());
   if (!response) {
@@ -138,10 +138,10 @@ std::map<int32_t, int32_t> LeaderEpochs(const kafka::Client& client,
 }
 
 // Fills configs and offsets for the sections asked for; false if a request failed (reported).
-bool Collect(kafka::Client& client, const kafka::ClusterMetadata& md, const DescribeOptions& opts,
+bool Collect(client::Client& client, const client::ClusterMetadata& md, const DescribeOptions& opts,
              TopicReport& r) {
   if (opts.configs) {
-    auto configs = kafka::DescribeTopicConfigs(client, {r.topic->name});
+    auto configs = client::DescribeTopicConfigs(client, {r.topic->name});
     if (!configs || configs->empty()) {
       Fail("describe configs for topic " + Quote(r.topic->name),
            configs ? Status::IOError("empty response") : configs.error());
@@ -154,8 +154,8 @@ bool Collect(kafka::Client& client, const kafka::ClusterMetadata& md, const Desc
     r.configs = std::move(configs->front());
   }
   if (opts.partitions) {
-    std::vector<kafka::TopicPartition> parts;
-    for (const kafka::PartitionInfo& p : r.topic->partitions)
+    std::vector<client::TopicPartition> parts;
+    for (const client::PartitionInfo& p : r.topic->partitions)
       parts.push_back({r.topic->name, p.id});
     auto offsets = client.ListWatermarks(parts);
     if (!offsets) {
@@ -169,15 +169,15 @@ bool Collect(kafka::Client& client, const kafka::ClusterMetadata& md, const Desc
 }
 
 int RunDescribe(DescribeOptions opts, const Context& ctx) {
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  Result<kafka::ClusterMetadata> md = client->Metadata();
+  Result<client::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
 
   std::vector<std::string> names = opts.topics;
   if (opts.regex) {
     std::vector<std::string> all;
-    for (const kafka::TopicInfo& t : md->topics) all.push_back(t.name);
+    for (const client::TopicInfo& t : md->topics) all.push_back(t.name);
     auto matched = FilterByRegex(all, opts.topics);
     if (!matched) return UsageError(matched.error().message());
     names = std::move(*matched);
@@ -201,7 +201,7 @@ int RunDescribe(DescribeOptions opts, const Context& ctx) {
     if (report.topic == nullptr || report.topic->err) {
       auto err = report.topic ? report.topic->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
       exit_code = Fail("describe topic " + Quote(name),
-                       kafka::ErrorName(err) + ": " + kafka::ErrorText(err));
+                       client::ErrorName(err) + ": " + client::ErrorText(err));
       continue;
     }
     if (!Collect(*client, *md, opts, report)) {
@@ -240,4 +240,4 @@ void RegisterTopicDescribe(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

@@ -4,10 +4,10 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/metadata_view.h"
-#include "common/name_filter.h"
+#include "cli/client/metadata_view.h"
+#include "cli/format/name_filter.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct ListOptions {
@@ -25,19 +25,19 @@ int RunList(const ListOptions& opts, const Context& ctx) {
   if (opts.regex && opts.internal) {
     return UsageError("cannot list with internal topics and list by regular expression");
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
-  Result<kafka::ClusterMetadata> md = client->Metadata();
+  Result<client::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
 
-  std::vector<kafka::TopicInfo> topics = md->topics;
+  std::vector<client::TopicInfo> topics = md->topics;
   bool show_internal = opts.internal;
   if (!opts.topics.empty()) {
     std::vector<std::string> names;
-    for (const kafka::TopicInfo& t : topics) names.push_back(t.name);
+    for (const client::TopicInfo& t : topics) names.push_back(t.name);
     auto matched = SelectNames(names, opts.topics, opts.regex);
     if (!matched) return UsageError(matched.error().message());
-    std::erase_if(topics, [&](const kafka::TopicInfo& t) {
+    std::erase_if(topics, [&](const client::TopicInfo& t) {
       return std::find(matched->begin(), matched->end(), t.name) == matched->end();
     });
     show_internal = true;  // named topics are shown even when internal
@@ -63,4 +63,4 @@ void RegisterTopicList(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunList(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

@@ -11,14 +11,14 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/duration.h"
-#include "common/kafka_records.h"
+#include "cli/format/duration.h"
+#include "cli/client/kafka_records.h"
 #include "common/log.h"
-#include "common/record_formatter.h"
-#include "common/record_reader.h"
-#include "common/text.h"
+#include "cli/format/record_formatter.h"
+#include "cli/format/record_reader.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 constexpr size_t kDeliveryLinesFlushBytes = 64 * 1024;
@@ -59,13 +59,13 @@ struct DeliveryState {
     if (msg->err) {
       ++self->failed;
       // Not rd_kafka_message_errstr: for a delivery report it returns the record's payload.
-      Fail("produce record", kafka::ErrorName(msg->err) + ": " + rd_kafka_err2str(msg->err));
+      Fail("produce record", client::ErrorName(msg->err) + ": " + rd_kafka_err2str(msg->err));
       return;
     }
     ++self->delivered;
     if (!self->output || self->output->empty() || !self->stdout_open) return;
     RecordView view;
-    kafka::ToRecordView(msg, true, &view, self->compression);
+    client::ToRecordView(msg, true, &view, self->compression);
     self->output->Append(self->out, view, nullptr);
     if (self->out.size() >= kDeliveryLinesFlushBytes) self->FlushOutput();
   }
@@ -75,7 +75,7 @@ struct DeliveryState {
 // for librdkafka's metadata propagation timeout.
 class TopicCache {
  public:
-  TopicCache(kafka::Client& client, bool allow_auto_create)
+  TopicCache(client::Client& client, bool allow_auto_create)
       : client_(client), allow_auto_create_(allow_auto_create) {}
 
   // The topic handle, or an error if the topic does not exist (and may not be created).
@@ -87,12 +87,12 @@ class TopicCache {
       if (!*exists) {
         return Err(Status::NotFound(
             fmt::format("topic {} does not exist: {}", Quote(name),
-                        kafka::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART))));
+                        client::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART))));
       }
     }
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(client_.get(), name.c_str(), nullptr);
     if (rkt == nullptr)
-      return Err(Status::InvalidArgument(kafka::ErrorText(rd_kafka_last_error())));
+      return Err(Status::InvalidArgument(client::ErrorText(rd_kafka_last_error())));
     handles_[name] = rkt;
     return rkt;
   }
@@ -106,16 +106,16 @@ class TopicCache {
   Result<bool> Exists(const std::string& name) {
     if (known_.count(name)) return true;
     if (refreshed_.count(name)) return false;
-    Result<kafka::ClusterMetadata> md = client_.Metadata();
+    Result<client::ClusterMetadata> md = client_.Metadata();
     if (!md) return Err(md.error());
     refreshed_.insert(name);  // one metadata request per unknown name
-    for (const kafka::TopicInfo& t : md->topics) {
+    for (const client::TopicInfo& t : md->topics) {
       if (!t.err) known_.insert(t.name);
     }
     return known_.count(name) > 0;
   }
 
-  kafka::Client& client_;
+  client::Client& client_;
   bool allow_auto_create_;
   std::set<std::string> known_;
   std::set<std::string> refreshed_;
@@ -125,7 +125,7 @@ class TopicCache {
 Result<KafkaProperties> ProducerProperties(const ProduceOptions& opts,
                                            const ConnectionConfig& cfg) {
   KafkaProperties props;
-  if (kafka::CompressionCode(opts.compression) < 0) {
+  if (client::CompressionCode(opts.compression) < 0) {
     return Err(Status::InvalidArgument("invalid compression codec " + Quote(opts.compression)));
   }
   props.emplace_back("compression.codec", opts.compression);
@@ -159,7 +159,7 @@ Result<KafkaProperties> ProducerProperties(const ProduceOptions& opts,
 
 // Hands one parsed record to librdkafka, waiting for queue space while delivery reports drain.
 // Returns false if the record failed before being queued (already reported).
-bool Enqueue(kafka::Client& client, TopicCache& topics, const ProduceOptions& opts,
+bool Enqueue(client::Client& client, TopicCache& topics, const ProduceOptions& opts,
              const std::vector<std::pair<std::string, std::string>>& fixed_headers,
              InputRecord& rec, DeliveryState& state) {
   const std::string& topic_name = rec.topic ? *rec.topic : opts.topic;
@@ -201,13 +201,13 @@ bool Enqueue(kafka::Client& client, TopicCache& topics, const ProduceOptions& op
     }
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
     ++state.failed;
-    Fail("produce record", kafka::ErrorName(err) + ": " + kafka::ErrorText(err));
+    Fail("produce record", client::ErrorName(err) + ": " + client::ErrorText(err));
     return false;
   }
 }
 
 // Waits for every queued record, bounded by the delivery timeout plus a margin.
-bool FlushAll(kafka::Client& client, int64_t timeout_ms) {
+bool FlushAll(client::Client& client, int64_t timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms + 5000);
   while (rd_kafka_outq_len(client.get()) > 0) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -225,7 +225,7 @@ int RunProduce(const ProduceOptions& opts, const Context& ctx) {
     if (!output) return UsageError("unable to parse output format: " + output.error().message());
     state->output = std::make_unique<RecordFormatter>(std::move(*output));
   }
-  state->compression = kafka::CompressionCode(opts.compression);
+  state->compression = client::CompressionCode(opts.compression);
   auto fixed_headers = ParseKeyValues(opts.headers);
   if (!fixed_headers)
     return UsageError("unable to parse input headers: " + fixed_headers.error().message());
@@ -234,12 +234,12 @@ int RunProduce(const ProduceOptions& opts, const Context& ctx) {
   if (!loaded) return Fail("load config", loaded.error());
   auto props = ProducerProperties(opts, loaded->connection);
   if (!props) return UsageError(props.error().message());
-  kafka::ClientOptions client_opts;
+  client::ClientOptions client_opts;
   client_opts.extra = *props;
   client_opts.customize = [](rd_kafka_conf_t* conf) {
     rd_kafka_conf_set_dr_msg_cb(conf, &DeliveryState::OnDelivery);
   };
-  auto client = kafka::Client::Open(loaded->connection, client_opts);
+  auto client = client::Client::Open(loaded->connection, client_opts);
   if (!client) return Fail("initialize kafka client", client.error());
 
   TopicCache topics(*client, opts.allow_auto_topic_creation);
@@ -320,4 +320,4 @@ void RegisterTopicProduce(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunProduce(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

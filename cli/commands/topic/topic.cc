@@ -1,6 +1,6 @@
 #include "cli/commands/topic/topic.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 
 void RegisterTopic(CLI::App& root, Context& ctx) {
   CLI::App* topic =
@@ -17,4 +17,4 @@ void RegisterTopic(CLI::App& root, Context& ctx) {
   RegisterTopicConsume(topic, ctx);
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

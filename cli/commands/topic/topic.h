@@ -3,7 +3,7 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 
 void RegisterTopic(CLI::App& root, Context& ctx);
 
@@ -18,4 +18,4 @@ void RegisterTopicTrimPrefix(CLI::App* topic, Context& ctx);
 void RegisterTopicProduce(CLI::App* topic, Context& ctx);
 void RegisterTopicConsume(CLI::App* topic, Context& ctx);
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

@@ -7,10 +7,10 @@
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "common/kafka_admin.h"
-#include "common/text.h"
+#include "cli/client/kafka_admin.h"
+#include "cli/format/text.h"
 
-namespace kpk::cli {
+namespace kpk::cli::inline commands::inline topic {
 namespace {
 
 struct TrimOptions {
@@ -29,17 +29,17 @@ int RunTrim(const TrimOptions& opts, const Context& ctx) {
       return UsageError("invalid --offset " + Quote(opts.offset) + ": use a number or end");
     offset = *n;
   }
-  std::optional<kafka::Client> client = OpenClient(ctx);
+  std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   auto md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
-  const kafka::TopicInfo* topic = md->FindTopic(opts.topic);
+  const client::TopicInfo* topic = md->FindTopic(opts.topic);
   if (topic == nullptr) {
     return Fail(
         "trim topic " + Quote(opts.topic),
-        kafka::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) + ": topic does not exist");
+        client::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) + ": topic does not exist");
   }
-  std::vector<kafka::PartitionOffset> before;
+  std::vector<client::PartitionOffset> before;
   for (const auto& p : topic->partitions) {
     if (opts.partitions.empty() ||
         std::find(opts.partitions.begin(), opts.partitions.end(), p.id) != opts.partitions.end()) {
@@ -64,13 +64,13 @@ int RunTrim(const TrimOptions& opts, const Context& ctx) {
       return kExitOk;
     }
   }
-  auto results = kafka::DeleteRecords(*client, before);
+  auto results = client::DeleteRecords(*client, before);
   if (!results) return Fail("trim topic " + Quote(opts.topic), results.error());
   bool failed = false;
   Table table({"topic", "partition", "new-start-offset", "error"});
   Json docs = Json::array();
   for (const auto& r : *results) {
-    std::string error = r.err ? kafka::ErrorName(r.err) + ": " + kafka::ErrorText(r.err) : "";
+    std::string error = r.err ? client::ErrorName(r.err) + ": " + client::ErrorText(r.err) : "";
     failed |= !error.empty();
     table.AddRow(
         {r.topic, std::to_string(r.partition), r.err ? "-" : std::to_string(r.offset), error});
@@ -100,4 +100,4 @@ void RegisterTopicTrimPrefix(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunTrim(*opts, ctx); });
 }
 
-}  // namespace kpk::cli
+}  // namespace kpk::cli::commands::topic

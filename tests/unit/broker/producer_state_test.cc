@@ -7,7 +7,7 @@
 
 #include "tests/unit/storage/storage_test_util.h"
 
-namespace kpk::broker {
+namespace kpk::broker::transactions {
 namespace {
 
 using protocol::RecordBatchBuilder;
@@ -98,4 +98,4 @@ TEST_CASE("producer state rebuilt from the log's batch headers and markers equal
 }
 
 }  // namespace
-}  // namespace kpk::broker
+}  // namespace kpk::broker::transactions

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "broker/handlers/dispatch.h"
+#include "broker/net/response.h"
 #include "broker/protocol/generated/fetch_response.h"
 
 namespace kpk::broker {

@@ -1,9 +1,9 @@
 // The consume offset grammar, table-driven against rpk's documented forms.
 #include <doctest/doctest.h>
 
-#include "common/offset_spec.h"
+#include "cli/format/offset_spec.h"
 
-namespace kpk {
+namespace kpk::cli {
 namespace {
 
 using From = OffsetSpec::From;
@@ -93,4 +93,4 @@ TEST_CASE("ranges resolve against the log start and high watermark") {
 }
 
 }  // namespace
-}  // namespace kpk
+}  // namespace kpk::cli

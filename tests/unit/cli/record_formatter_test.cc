@@ -1,9 +1,9 @@
 // The record output format (consume -f, produce -o), checked verb by verb.
 #include <doctest/doctest.h>
 
-#include "common/record_formatter.h"
+#include "cli/format/record_formatter.h"
 
-namespace kpk {
+namespace kpk::cli {
 namespace {
 
 RecordView Sample() {
@@ -100,4 +100,4 @@ TEST_CASE("malformed layouts are rejected") {
 }
 
 }  // namespace
-}  // namespace kpk
+}  // namespace kpk::cli

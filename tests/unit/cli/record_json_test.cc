@@ -1,9 +1,9 @@
 // The default consume output: rpk's JSON record, as Go's encoding/json prints it.
 #include <doctest/doctest.h>
 
-#include "common/record_json.h"
+#include "cli/format/record_json.h"
 
-namespace kpk {
+namespace kpk::cli {
 namespace {
 
 TEST_CASE("compact records leave out an empty key, an empty or null value and no headers") {
@@ -74,4 +74,4 @@ TEST_CASE("strings escape like Go") {
 }
 
 }  // namespace
-}  // namespace kpk
+}  // namespace kpk::cli

@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "common/record_reader.h"
+#include "cli/format/record_reader.h"
 
-namespace kpk {
+namespace kpk::cli {
 namespace {
 
 std::vector<InputRecord> ReadAll(std::string_view layout, std::string input) {
@@ -118,4 +118,4 @@ TEST_CASE("malformed layouts are rejected") {
 }
 
 }  // namespace
-}  // namespace kpk
+}  // namespace kpk::cli

@@ -7,7 +7,7 @@
 
 #include "generated/samples.h"
 
-using kpk::protocol::testing::AllSampleCases;
+using kpk::broker::protocol::testing::AllSampleCases;
 
 TEST_CASE("every message round-trips at every version") {
   int checked = 0;

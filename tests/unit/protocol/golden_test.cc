@@ -16,7 +16,7 @@
 #include "broker/protocol/record_batch.h"
 #include "request_frames.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 namespace {
 
 using testing::DecodeFrameHeader;
@@ -549,4 +549,4 @@ TEST_CASE("the same group member id runs through a kcat consumer's group request
 }
 
 }  // namespace
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

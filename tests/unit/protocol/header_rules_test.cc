@@ -7,7 +7,7 @@
 
 #include "request_frames.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 namespace {
 
 using testing::DecodeFrameHeader;
@@ -118,4 +118,4 @@ TEST_CASE("the request visitor covers every API the codec implements, with match
 }
 
 }  // namespace
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

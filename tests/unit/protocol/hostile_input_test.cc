@@ -40,7 +40,7 @@ void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
 void operator delete[](void* p, size_t) noexcept { std::free(p); }
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 namespace {
 
 using testing::DecodeFrameHeader;
@@ -260,4 +260,4 @@ TEST_CASE("a claimed count costs memory only as its elements actually decode") {
 }
 
 }  // namespace
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

@@ -9,7 +9,7 @@
 
 #include "common/crc32c.h"
 
-namespace kpk::protocol {
+namespace kpk::broker::protocol {
 namespace {
 
 Bytes LoadFixture(const std::string& name) {
@@ -430,4 +430,4 @@ TEST_CASE("ValidateRecords reads varints exactly as the record iterator does") {
 }
 
 }  // namespace
-}  // namespace kpk::protocol
+}  // namespace kpk::broker::protocol

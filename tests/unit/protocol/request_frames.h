@@ -13,7 +13,7 @@
 #include "broker/protocol/generated/messages.h"
 #include "common/bytes.h"
 
-namespace kpk::protocol::testing {
+namespace kpk::broker::protocol::testing {
 
 // Every API in the codec, as X(Name) for Name##Request. An API added to the generator without a
 // line here fails the build (-Wswitch in VisitRequestType) and header_rules_test.
@@ -104,4 +104,4 @@ Bytes EncodeFrame(const FrameHeader& h, const Body& body) {
   return w.Take();
 }
 
-}  // namespace kpk::protocol::testing
+}  // namespace kpk::broker::protocol::testing

@@ -5,7 +5,7 @@
 
 #include "generated/sample_values.h"
 
-namespace kpk::protocol::testing {
+namespace kpk::broker::protocol::testing {
 
 template <typename T>
 void Fill(T& m, int16_t version, int variant, int& seed);
@@ -36,4 +36,4 @@ std::string RoundTrip(int16_t version, int variant) {
   return "";
 }
 
-}  // namespace kpk::protocol::testing
+}  // namespace kpk::broker::protocol::testing

@@ -15,7 +15,7 @@
 #include "broker/storage/partition_log.h"
 #include "storage_test_util.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 namespace fs = std::filesystem;
@@ -452,4 +452,4 @@ TEST_CASE("a swap interrupted by a crash recovers to the old or the new segments
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

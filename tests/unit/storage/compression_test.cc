@@ -16,7 +16,7 @@
 
 #include "fault_injection_fs.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 using protocol::Compression;
@@ -435,4 +435,4 @@ TEST_CASE("Decompress refuses output larger than max_output") {
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

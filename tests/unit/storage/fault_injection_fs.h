@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "broker/storage/file_system.h"
+#include "common/file_system.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 
 class TempDir {
  public:
@@ -268,4 +268,4 @@ inline void FaultInjectionFileSystem::CrashMachine() {
   }
 }
 
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

@@ -6,7 +6,7 @@
 
 #include "storage_test_util.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 constexpr int64_t kNow = 1700000000000;
@@ -119,4 +119,4 @@ TEST_CASE("a failed write that cannot be truncated is overwritten, or cut on res
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

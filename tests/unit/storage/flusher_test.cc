@@ -12,7 +12,7 @@
 #include "broker/storage/log_format.h"
 #include "storage_test_util.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 using namespace std::chrono_literals;
@@ -321,4 +321,4 @@ TEST_CASE("waiters are answered before the recovery point is written") {
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

@@ -8,7 +8,7 @@
 #include "broker/storage/log_format.h"
 #include "storage_test_util.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 constexpr int64_t kNow = 1700000000000;
@@ -305,4 +305,4 @@ TEST_CASE("the manager runs retention and flushes every partition") {
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

@@ -13,7 +13,7 @@
 #include "broker/storage/log_format.h"
 #include "storage_test_util.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 constexpr int64_t kNow = 1700000000000;
@@ -604,4 +604,4 @@ TEST_CASE("retention by bytes deletes whole old segments beyond retention.bytes"
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

@@ -4,7 +4,7 @@
 
 #include "storage_test_util.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 namespace {
 
 constexpr int64_t kNow = 1700000000000;
@@ -106,4 +106,4 @@ TEST_CASE("SharedBytes: made for overwrite, truncated without reallocating, shar
 }
 
 }  // namespace
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

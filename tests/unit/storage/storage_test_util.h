@@ -11,7 +11,7 @@
 #include "broker/storage/partition_log.h"
 #include "fault_injection_fs.h"
 
-namespace kpk::storage::testing {
+namespace kpk::broker::storage::testing {
 
 // A batch of `records` records whose values are `value_size` copies of `fill`, timestamps
 // starting at `timestamp` and increasing by one per record.
@@ -76,4 +76,4 @@ inline LogConfig SmallSegments(int64_t segment_bytes = 4096) {
   return config;
 }
 
-}  // namespace kpk::storage::testing
+}  // namespace kpk::broker::storage::testing

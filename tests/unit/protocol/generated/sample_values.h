@@ -9,7 +9,7 @@
 
 #include "broker/protocol/wire.h"
 
-namespace kpk::protocol::testing {
+namespace kpk::broker::protocol::testing {
 
 // A number different from `default_value`, varying with seed.
 template <typename T>
@@ -46,4 +46,4 @@ T SampleValue(int seed) {
 template <typename T>
 std::string RoundTrip(int16_t version, int variant);
 
-}  // namespace kpk::protocol::testing
+}  // namespace kpk::broker::protocol::testing

@@ -5,7 +5,7 @@
 
 #include "round_trip.h"
 
-namespace kpk::protocol::testing {
+namespace kpk::broker::protocol::testing {
 
 void Fill(RequestHeader& m, int16_t version, int variant, int& seed) {
   (void)version;
@@ -162,7 +162,7 @@ void Fill(ProduceRequest::PartitionProduceData& m, int16_t version, int variant,
     if (variant == 1 && (true)) {
       m.records.reset();
     } else {
-      m.records = SampleValue<::kpk::protocol::Records>(seed);
+      m.records = SampleValue<::kpk::broker::protocol::Records>(seed);
     }
   }
   if ((version >= 9) && variant == 0) {
@@ -437,7 +437,7 @@ void Fill(FetchRequest::FetchPartition& m, int16_t version, int variant, int& se
   }
   if ((version >= 12) && (version >= 17)) {
     ++seed;
-    m.replica_directory_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.replica_directory_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if ((version >= 12) && variant == 0) {
     m.unknown_tags.push_back({10000u + static_cast<uint32_t>(seed % 7), {1, 2, 3}});
@@ -454,7 +454,7 @@ void Fill(FetchRequest::FetchTopic& m, int16_t version, int variant, int& seed) 
   }
   if (version >= 13) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (true) {
     ++seed;
@@ -479,7 +479,7 @@ void Fill(FetchRequest::ForgottenTopic& m, int16_t version, int variant, int& se
   }
   if (version >= 13) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (version >= 7) {
     ++seed;
@@ -689,7 +689,7 @@ void Fill(FetchResponse::PartitionData& m, int16_t version, int variant, int& se
     if (variant == 1 && (true)) {
       m.records.reset();
     } else {
-      m.records = SampleValue<::kpk::protocol::Records>(seed);
+      m.records = SampleValue<::kpk::broker::protocol::Records>(seed);
     }
   }
   if ((version >= 12) && variant == 0) {
@@ -707,7 +707,7 @@ void Fill(FetchResponse::FetchableTopicResponse& m, int16_t version, int variant
   }
   if (version >= 13) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (true) {
     ++seed;
@@ -944,7 +944,7 @@ void Fill(MetadataRequest::MetadataRequestTopic& m, int16_t version, int variant
   (void)seed;
   if (version >= 10) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (true) {
     ++seed;
@@ -1089,7 +1089,7 @@ void Fill(MetadataResponse::MetadataResponseTopic& m, int16_t version, int varia
   }
   if (version >= 10) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (version >= 1) {
     ++seed;
@@ -2610,7 +2610,7 @@ void Fill(CreateTopicsResponse::CreatableTopicResult& m, int16_t version, int va
   }
   if (version >= 7) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (true) {
     ++seed;
@@ -2689,7 +2689,7 @@ void Fill(DeleteTopicsRequest::DeleteTopicState& m, int16_t version, int variant
   }
   if (version >= 6) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if ((version >= 4) && variant == 0) {
     m.unknown_tags.push_back({10000u + static_cast<uint32_t>(seed % 7), {1, 2, 3}});
@@ -2739,7 +2739,7 @@ void Fill(DeleteTopicsResponse::DeletableTopicResult& m, int16_t version, int va
   }
   if (version >= 6) {
     ++seed;
-    m.topic_id = SampleValue<::kpk::protocol::Uuid>(seed);
+    m.topic_id = SampleValue<::kpk::broker::protocol::Uuid>(seed);
   }
   if (true) {
     ++seed;
@@ -5318,4 +5318,4 @@ const std::vector<SampleCase>& AllSampleCases() {
   return cases;
 }
 
-}  // namespace kpk::protocol::testing
+}  // namespace kpk::broker::protocol::testing

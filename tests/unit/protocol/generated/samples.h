@@ -11,7 +11,7 @@
 
 #include "broker/protocol/generated/messages.h"
 
-namespace kpk::protocol::testing {
+namespace kpk::broker::protocol::testing {
 
 void Fill(RequestHeader& m, int16_t version, int variant, int& seed);
 void Fill(ResponseHeader& m, int16_t version, int variant, int& seed);
@@ -219,4 +219,4 @@ struct SampleCase {
 };
 const std::vector<SampleCase>& AllSampleCases();
 
-}  // namespace kpk::protocol::testing
+}  // namespace kpk::broker::protocol::testing

@@ -1,0 +1,129 @@
+#include "broker/core/broker_state.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "broker/net/asio.h"
+#include "broker/core/atomic_file.h"
+#include "common/log.h"
+#include "broker/core/partition_waiters.h"
+
+namespace kpk::broker::inline core {
+namespace {
+
+constexpr const char* kBrokerOverridesFile = "broker_config.json";
+
+}  // namespace
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+BrokerState::BrokerState(BrokerConfig config, asio::io_context& io)
+    : config_(std::move(config)),
+      static_cluster_(config_.cluster),
+      io_(io),
+      waiters_(std::make_unique<PartitionWaiters>()) {}
+
+BrokerState::~BrokerState() = default;
+
+storage::LogConfig BrokerState::StorageDefaults() const {
+  storage::LogConfig c;
+  c.segment_bytes = config_.cluster.log_segment_size;
+  c.segment_ms = config_.cluster.log_segment_ms;
+  c.retention_ms = config_.cluster.log_retention_ms;
+  c.retention_bytes = config_.cluster.retention_bytes;
+  c.timestamp_type = config_.cluster.log_message_timestamp_type == "LogAppendTime"
+                         ? protocol::TimestampType::kLogAppendTime
+                         : protocol::TimestampType::kCreateTime;
+  c.cleanup_delete = config_.cluster.log_cleanup_policy.find("delete") != std::string::npos;
+  c.cleanup_compact = config_.cluster.log_cleanup_policy.find("compact") != std::string::npos;
+  c.min_cleanable_dirty_ratio = config_.cluster.min_cleanable_dirty_ratio;
+  c.delete_retention_ms = config_.cluster.delete_retention_ms;
+  c.min_compaction_lag_ms = config_.cluster.min_compaction_lag_ms;
+  c.max_compaction_lag_ms = config_.cluster.max_compaction_lag_ms;
+  return c;
+}
+
+Status BrokerState::Open() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_directory, ec);
+  if (ec) {
+    return Status::IOError(
+        fmt::format("cannot create data directory {}: {}", config_.data_directory, ec.message()));
+  }
+  if (Status s = LoadBrokerOverrides(); !s.ok()) return s;
+  storage::StorageOptions options;
+  options.data_dir = config_.data_directory;
+  options.developer_mode = config_.developer_mode;
+  options.page_cache_tail_bytes = config_.page_cache_tail_bytes;
+  options.defaults = StorageDefaults();
+  options.warn = [](std::string_view line) { KPK_LOG_WARN("{}", line); };
+  options.cleaner.interval_ms = config_.cluster.log_compaction_interval_ms;
+  options.cleaner.io_max_bytes_per_second = config_.cluster.log_cleaner_io_max_bytes_per_second;
+  options.cleaner.info = [](std::string_view line) { KPK_LOG_INFO("{}", line); };
+  auto logs = storage::LogManager::Open(std::move(options));
+  if (!logs) return logs.error();
+  logs_ = std::move(*logs);
+  topics_ = std::make_unique<Topics>(*logs_, config_);
+  return Status::OK();
+}
+
+Status BrokerState::Close() {
+  return logs_ ? logs_->Close() : Status::OK();
+}
+
+Status BrokerState::LoadBrokerOverrides() {
+  const std::string path = config_.data_directory + "/" + kBrokerOverridesFile;
+  std::ifstream in(path);
+  if (!in) return Status::OK();
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (!j.is_object()) return Status::Corruption(fmt::format("{} is not a JSON object", path));
+  for (auto& [name, value] : j.items()) {
+    if (!value.is_string()) continue;
+    std::string v = value.get<std::string>();
+    if (Status s = ApplyBrokerConfig(name, v, static_cluster_, config_.cluster); !s.ok()) {
+      KPK_LOG_WARN("ignoring broker config {}={} from {}: {}", name, v, path, s.message());
+      continue;
+    }
+    broker_overrides_[name] = v;
+  }
+  return Status::OK();
+}
+
+Status BrokerState::SaveBrokerOverrides() const {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : broker_overrides_) j[name] = value;
+  return WriteFileAtomically(config_.data_directory + "/" + kBrokerOverridesFile, j.dump(2) + "\n");
+}
+
+Status BrokerState::SetBrokerConfig(std::string_view name, const std::optional<std::string>& value,
+                                    bool validate_only) {
+  ClusterProperties changed = config_.cluster;
+  if (Status s = ApplyBrokerConfig(name, value, static_cluster_, changed); !s.ok()) return s;
+  if (validate_only) return Status::OK();
+  config_.cluster = changed;
+  // Topics without their own override follow the broker's defaults (log.retention.ms,
+  // log.segment.bytes, log.message.timestamp.type, ...) from now on, not only after a restart.
+  logs_->SetDefaults(StorageDefaults());
+  logs_->cleaner().SetInterval(config_.cluster.log_compaction_interval_ms);
+  logs_->cleaner().SetIoLimit(config_.cluster.log_cleaner_io_max_bytes_per_second);
+  if (value) {
+    broker_overrides_[std::string(name)] = *value;
+  } else {
+    broker_overrides_.erase(std::string(name));
+  }
+  return SaveBrokerOverrides();
+}
+
+}  // namespace kpk::broker::core

@@ -1,0 +1,79 @@
+// The topic and broker configs the dev broker knows: their types, defaults, allowed values and
+// where a default comes from. DescribeConfigs, CreateTopics, AlterConfigs and
+// IncrementalAlterConfigs all read this one table.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/core/broker_config.h"
+#include "common/status.h"
+
+namespace kpk::broker::inline core {
+
+// Kafka's ConfigType numbering (DescribeConfigs v3+).
+enum class ConfigType : int8_t {
+  kUnknown = 0,
+  kBoolean = 1,
+  kString = 2,
+  kInt = 3,
+  kShort = 4,
+  kLong = 5,
+  kDouble = 6,
+  kList = 7,
+  kClass = 8,
+  kPassword = 9,
+};
+
+// Kafka's ConfigSource numbering (DescribeConfigs v1+).
+enum class ConfigSource : int8_t {
+  kUnknown = 0,
+  kDynamicTopic = 1,
+  kDynamicBroker = 2,
+  kDynamicDefaultBroker = 3,
+  kStaticBroker = 4,
+  kDefault = 5,
+};
+
+struct ConfigEntry {
+  std::string name;
+  std::optional<std::string> value;  // null: no value (Kafka's null default) or sensitive
+  ConfigSource source = ConfigSource::kDefault;
+  ConfigType type = ConfigType::kString;
+  bool read_only = false;
+  std::string documentation;
+  bool sensitive = false;  // a password: Kafka never returns its value
+};
+
+using ConfigOverrides = std::map<std::string, std::string, std::less<>>;
+
+// Every topic config with its effective value: `overrides` where set (DYNAMIC_TOPIC_CONFIG),
+// else the broker's default. Sorted by name.
+std::vector<ConfigEntry> DescribeTopicConfigs(const ConfigOverrides& overrides,
+                                              const ClusterProperties& cluster);
+
+// Checks one topic config: known name, value of the right type and range.
+// kInvalidArgument with a message fit for a response's error_message.
+Status ValidateTopicConfig(std::string_view name, std::string_view value);
+
+// For list configs (cleanup.policy, ...): whether --append/--subtract make sense.
+bool IsListConfig(std::string_view name);
+
+// The broker's configs (resource type BROKER), in Kafka's names, with their current values.
+std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
+                                               const ConfigOverrides& dynamic_overrides);
+
+// Whether Kafka takes `name` only for one broker (resource name its id), never as the cluster-wide
+// default (resource name ""): listener and SASL settings.
+bool IsPerBrokerConfig(std::string_view name);
+
+// Applies one broker config change (AlterConfigs on the broker). Only dynamic ones may change;
+// others are kInvalidArgument. An empty optional resets to the static value.
+Status ApplyBrokerConfig(std::string_view name, const std::optional<std::string>& value,
+                         const ClusterProperties& static_values, ClusterProperties& cluster);
+
+}  // namespace kpk::broker::core

@@ -1,0 +1,14 @@
+#include "cli/format/record.h"
+
+namespace kpk::cli::inline format {
+
+void InputRecord::Clear() {
+  topic.reset();
+  key.reset();
+  value.clear();
+  headers.clear();
+  partition.reset();
+  timestamp_ms.reset();
+}
+
+}  // namespace kpk::cli::format
