@@ -14,9 +14,9 @@
 
 #include "broker/groups/coordinator.h"
 #include "broker/server/asio.h"
-#include "broker/server/atomic_file.h"
 #include "broker/server/log.h"
 #include "broker/server/partition_waiters.h"
+#include "broker/storage/file_system.h"
 #include "broker/transactions/producer_states.h"
 #include "broker/transactions/txn_coordinator.h"
 
@@ -128,7 +128,10 @@ Status BrokerState::LoadBrokerOverrides() {
 Status BrokerState::SaveBrokerOverrides() const {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, value] : broker_overrides_) j[name] = value;
-  return WriteFileAtomically(config_.data_directory + "/" + kBrokerOverridesFile, j.dump(2) + "\n");
+  const std::string text = j.dump(2) + "\n";
+  return storage::WriteFileAtomically(*storage::DefaultFileSystem(),
+                                      config_.data_directory + "/" + kBrokerOverridesFile,
+                                      AsBytes(text), /*sync=*/true);
 }
 
 Status BrokerState::SetBrokerConfig(std::string_view name, const std::optional<std::string>& value,
