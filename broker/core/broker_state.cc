@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "broker/net/asio.h"
-#include "broker/core/atomic_file.h"
-#include "common/log.h"
 #include "broker/core/partition_waiters.h"
+#include "broker/net/asio.h"
+#include "common/file_system.h"
+#include "common/log.h"
 
 namespace kpk::broker::inline core {
 namespace {
@@ -104,7 +104,10 @@ Status BrokerState::LoadBrokerOverrides() {
 Status BrokerState::SaveBrokerOverrides() const {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, value] : broker_overrides_) j[name] = value;
-  return WriteFileAtomically(config_.data_directory + "/" + kBrokerOverridesFile, j.dump(2) + "\n");
+  const std::string text = j.dump(2) + "\n";
+  return WriteFileAtomically(*DefaultFileSystem(),
+                                      config_.data_directory + "/" + kBrokerOverridesFile,
+                                      AsBytes(text), /*sync=*/true);
 }
 
 Status BrokerState::SetBrokerConfig(std::string_view name, const std::optional<std::string>& value,

@@ -281,7 +281,7 @@ void GroupCoordinator::MaybeCompact() {
       format::AppendRecord(w, ToRecord(id, tp, value));
     }
   }
-  snapshot_bytes_ = format::kHeaderSize + w.size();
+  snapshot_bytes_ = storage::StateLog::HeaderSize(format::kMagic) + w.size();
   log_->Rewrite(w.Take(), [warn = options_.warn](const Status& s) {
     if (!s.ok() && warn) warn("could not compact the group log: " + s.ToString());
   });

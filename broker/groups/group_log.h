@@ -1,22 +1,15 @@
-// The durable store behind the group coordinator: groups.log (format in group_log_format.h),
-// written by one background thread so the event loop never waits on the disk.
-//
-// The event loop encodes records and queues them with Append; the writer thread takes every
-// queued append, writes them, fdatasyncs once (group commit: many OffsetCommits per fsync) and
-// then runs their callbacks. Rewrite queues a compaction: a snapshot of everything live, which
-// replaces the file atomically and which later appends follow. Because the queue is in order,
-// a snapshot always includes the effect of every append queued before it.
+// The durable store behind the group coordinator: <data>/groups/groups.log, a StateLog (see
+// broker/storage/state_log.h) of the records in group_log_format.h. This wrapper names the file,
+// decodes records on replay and keeps the coordinator's view of the log; the writing (one
+// writer thread, group commit, compaction by atomic replace) is the StateLog's.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "broker/groups/group_log_format.h"
+#include "broker/storage/state_log.h"
 #include "common/file_system.h"
 #include "common/status.h"
 
@@ -24,8 +17,8 @@ namespace kpk::broker::groups {
 
 class GroupLog {
  public:
-  // Runs on the writer thread (or at once on the caller's, after Close). Must not block.
-  using Callback = std::function<void(const Status&)>;
+  using Callback = storage::StateLog::Callback;
+  using Stats = storage::StateLog::Stats;
 
   struct Options {
     FileSystem* fs = nullptr;  // null: the real file system
@@ -35,59 +28,27 @@ class GroupLog {
   };
 
   // Opens or creates the log, passes every valid record to `replay` in file order, and cuts
-  // off a torn tail. Starts the writer thread.
+  // off a torn tail. Records of types from a newer kpk are skipped with a warning.
   static Result<std::unique_ptr<GroupLog>> Open(
       Options options, const std::function<void(const format::Record&)>& replay);
-  // Close()s.
-  ~GroupLog();
-  GroupLog(const GroupLog&) = delete;
-  GroupLog& operator=(const GroupLog&) = delete;
 
   // Queues framed records (see format::AppendRecord); `done` runs once they are durable.
   // Thread-safe.
-  void Append(Bytes records, Callback done);
+  void Append(Bytes records, Callback done) { log_->Append(std::move(records), std::move(done)); }
   // Queues a compaction: `snapshot` (framed records, no header) replaces the whole file.
-  void Rewrite(Bytes snapshot, Callback done);
+  void Rewrite(Bytes snapshot, Callback done) {
+    log_->Rewrite(std::move(snapshot), std::move(done));
+  }
   // Bytes in the file once everything queued is written; for deciding when to compact.
-  uint64_t size() const;
-  // Writes everything queued, then stops the thread. Idempotent.
-  void Close();
-
-  struct Stats {
-    uint64_t appends = 0;
-    uint64_t syncs = 0;
-    uint64_t rewrites = 0;
-  };
-  Stats stats() const;
+  uint64_t size() const { return log_->size(); }
+  // Writes everything queued, then stops the writer thread. Idempotent.
+  void Close() { log_->Close(); }
+  Stats stats() const { return log_->stats(); }
 
  private:
-  struct Op {
-    bool rewrite = false;
-    Bytes data;
-    Callback done;
-  };
+  explicit GroupLog(std::unique_ptr<storage::StateLog> log) : log_(std::move(log)) {}
 
-  GroupLog(Options options, std::string path, std::unique_ptr<File> file, uint64_t end);
-  void Run();
-  void Process(std::vector<Op>& batch);
-  Status DoRewrite(const Bytes& snapshot);
-  void Warn(const std::string& message) const;
-
-  Options options_;
-  FileSystem& fs_;
-  const std::string path_;
-  // Owned by the writer thread once it runs.
-  std::unique_ptr<File> file_;
-  uint64_t end_;
-
-  mutable std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::vector<Op> queue_;
-  uint64_t queued_size_;  // end_ plus what is queued, or the size after a queued rewrite
-  bool stopping_ = false;
-  bool stopped_ = false;
-  Stats stats_;
-  std::thread thread_;
+  std::unique_ptr<storage::StateLog> log_;
 };
 
 }  // namespace kpk::broker::groups

@@ -1,6 +1,6 @@
 #include "broker/groups/group_log_format.h"
 
-#include "common/crc32c.h"
+#include "broker/storage/state_log.h"
 
 namespace kpk::broker::groups::format {
 namespace {
@@ -139,40 +139,10 @@ GroupMetadataRecord DecodeGroupMetadata(ByteReader& r) {
 
 }  // namespace
 
-Bytes EncodeHeader() {
-  ByteWriter w(kHeaderSize);
-  w.WriteBytes(kMagic);
-  w.WriteUint16(kVersion);
-  return w.Take();
-}
-
-bool ValidHeader(ByteSpan data) {
-  if (data.size() < kHeaderSize) return false;
-  ByteReader r(data);
-  if (AsChars(r.ReadSpan(kMagic.size())) != kMagic) return false;
-  return r.ReadUint16() == kVersion;
-}
-
 void AppendRecord(ByteWriter& w, const Record& record) {
-  const size_t start = w.size();
-  w.WriteInt32(0);
-  w.WriteUint32(0);
+  const size_t begin = storage::StateLog::BeginRecord(w);
   std::visit([&w](const auto& r) { EncodeBody(w, r); }, record);
-  const size_t body_size = w.size() - start - kRecordOverhead;
-  w.PatchInt32(start, static_cast<int32_t>(body_size));
-  const uint32_t crc = crc32c::Value(w.buffer().data() + start + kRecordOverhead, body_size);
-  w.PatchInt32(start + 4, static_cast<int32_t>(crc));
-}
-
-std::optional<ByteSpan> NextFrame(ByteSpan data) {
-  if (data.size() < kRecordOverhead) return std::nullopt;
-  ByteReader r(data);
-  const uint32_t length = r.ReadUint32();
-  const uint32_t crc = r.ReadUint32();
-  if (length == 0 || length > kMaxRecordBytes || length > r.remaining()) return std::nullopt;
-  ByteSpan body = r.ReadSpan(length);
-  if (crc32c::Value(body) != crc) return std::nullopt;
-  return body;
+  storage::StateLog::EndRecord(w, begin);
 }
 
 DecodedBody DecodeBody(ByteSpan body) {

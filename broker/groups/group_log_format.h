@@ -21,10 +21,10 @@
 //                             rebalance_timeout_ms i32 | metadata bytes | assignment bytes)
 //   4 GroupDelete    group str       (the group and all its offsets are gone)
 //
-// Later records override earlier ones: replay applies them in file order. A record whose length
-// runs past the end of the file or whose CRC does not match ends the valid log; everything
-// from there on is a torn write and is truncated when the file is opened. Unknown record
-// types (from a newer kpk) are skipped. The file is compacted by writing a snapshot (one
+// The header and record framing are a StateLog's (broker/storage/state_log.h), which also owns
+// the rules for torn tails (cut when the file is opened) and damage in the middle (refused).
+// Later records override earlier ones: replay applies them in file order. Unknown record types
+// (from a newer kpk) are skipped. The file is compacted by writing a snapshot (one
 // GroupMetadata per group followed by its OffsetCommits) to groups.log.tmp, fsyncing it and
 // renaming it over groups.log.
 #pragma once
@@ -44,10 +44,6 @@ inline constexpr std::string_view kDirName = "groups";
 inline constexpr std::string_view kFileName = "groups.log";
 inline constexpr std::string_view kMagic = "KPKGRP";
 inline constexpr uint16_t kVersion = 1;
-inline constexpr size_t kHeaderSize = 8;
-inline constexpr size_t kRecordOverhead = 8;  // body length + crc
-// A record longer than this is not a record: the length field itself is torn or corrupt.
-inline constexpr uint32_t kMaxRecordBytes = 64 * 1024 * 1024;
 
 enum class RecordType : uint8_t {
   kOffsetCommit = 1,
@@ -104,61 +100,16 @@ struct GroupDeleteRecord {
 using Record =
     std::variant<OffsetCommitRecord, OffsetDeleteRecord, GroupMetadataRecord, GroupDeleteRecord>;
 
-// The file header.
-Bytes EncodeHeader();
-bool ValidHeader(ByteSpan data);
-
-// Appends one framed record (length, crc, body) to `w`.
+// Appends one framed record (length, crc, body: a StateLog frame) to `w`.
 void AppendRecord(ByteWriter& w, const Record& record);
 
-struct ScanResult {
-  size_t valid_bytes = 0;  // from the start of the span: everything before the first bad record
-  size_t records = 0;
-  size_t skipped = 0;  // records of unknown types
-  bool torn = false;   // something after valid_bytes did not parse
-};
-
-// Decodes framed records from `data` (the file after its header), calling `apply` for each,
-// and stops at the first record that is cut short or fails its CRC.
-template <typename Apply>
-ScanResult ScanRecords(ByteSpan data, Apply&& apply);
-
-// Implementation details of ScanRecords. DecodeBody decodes one body: `known` is false for a
-// type from a newer kpk, `ok` false for a known type whose body does not parse.
+// Decodes one record body: `known` is false for a type from a newer kpk, `ok` false for a known
+// type whose body does not parse.
 struct DecodedBody {
   bool known = false;
   bool ok = false;
   Record record;
 };
 DecodedBody DecodeBody(ByteSpan body);
-// Checks the frame at the start of `data`; returns the body, or nullopt if it is torn or bad.
-std::optional<ByteSpan> NextFrame(ByteSpan data);
-
-template <typename Apply>
-ScanResult ScanRecords(ByteSpan data, Apply&& apply) {
-  ScanResult result;
-  size_t pos = 0;
-  while (pos < data.size()) {
-    auto body = NextFrame(data.subspan(pos));
-    if (!body) {
-      result.torn = true;
-      break;
-    }
-    DecodedBody decoded = DecodeBody(*body);
-    if (decoded.known && !decoded.ok) {
-      result.torn = true;
-      break;
-    }
-    if (decoded.known) {
-      apply(decoded.record);
-      ++result.records;
-    } else {
-      ++result.skipped;
-    }
-    pos += kRecordOverhead + body->size();
-    result.valid_bytes = pos;
-  }
-  return result;
-}
 
 }  // namespace kpk::broker::groups::format

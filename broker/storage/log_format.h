@@ -17,6 +17,8 @@
 //       cleaning                               the swap in progress: which segments it replaces
 //   <data_dir>/tmp/                            topics being created; emptied on startup
 //   <data_dir>/trash/                          topics being deleted; emptied on startup
+//   <data_dir>/groups/groups.log               state log (state_log.h): offsets, group metadata
+//   <data_dir>/transactions.state              state log (state_log.h): transactions, producer ids
 //
 // Segment files are named by the offset of their first batch, zero-padded to 20 digits as in
 // Kafka. A `.log` file is a plain concatenation of magic-2 record batches as received, with

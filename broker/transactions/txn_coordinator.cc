@@ -2,66 +2,27 @@
 
 #include <climits>
 
-#include <nlohmann/json.hpp>
-
 #include "broker/protocol/record_batch.h"
 #include "broker/core/broker_state.h"
 #include "broker/core/durability.h"
 #include "common/log.h"
 #include "broker/core/partition_waiters.h"
 #include "broker/transactions/producer_states.h"
+#include "broker/transactions/txn_log.h"
 
 namespace kpk::broker::transactions {
 
 using protocol::ErrorCode;
-using json = nlohmann::json;
 
 namespace {
 
 constexpr int64_t kProducerIdBlock = 1000;
+// The log is compacted once it is at least this big and twice its last compacted size.
+constexpr uint64_t kCompactMinBytes = 256 * 1024;
 constexpr auto kTimeoutCheckInterval = std::chrono::milliseconds(500);
 
 bool IsPrepare(TxnStatus s) {
   return s == TxnStatus::kPrepareCommit || s == TxnStatus::kPrepareAbort;
-}
-
-json ToJson(const Transaction& t) {
-  json parts = json::array();
-  for (const auto& tp : t.partitions) parts.push_back({tp.topic, tp.partition});
-  json offsets = json::object();
-  for (const auto& [group, staged] : t.offsets) {
-    json list = json::array();
-    for (const auto& [tp, o] : staged) {
-      list.push_back({tp.topic, tp.partition, o.offset, o.leader_epoch,
-                      o.metadata ? json(*o.metadata) : json(nullptr)});
-    }
-    offsets[group] = list;
-  }
-  return {{"type", "txn"},           {"id", t.id},
-          {"pid", t.producer_id},    {"epoch", t.epoch},
-          {"timeout", t.timeout_ms}, {"status", static_cast<int>(t.status)},
-          {"start", t.start_ms},     {"partitions", parts},
-          {"groups", t.groups},      {"offsets", offsets}};
-}
-
-Transaction FromJson(const json& j) {
-  Transaction t;
-  t.id = j.at("id").get<std::string>();
-  t.producer_id = j.at("pid").get<int64_t>();
-  t.epoch = j.at("epoch").get<int16_t>();
-  t.timeout_ms = j.at("timeout").get<int32_t>();
-  t.status = static_cast<TxnStatus>(j.at("status").get<int>());
-  t.start_ms = j.at("start").get<int64_t>();
-  for (const auto& p : j.at("partitions")) t.partitions.insert({p[0], p[1]});
-  for (const auto& g : j.at("groups")) t.groups.insert(g.get<std::string>());
-  for (const auto& [group, list] : j.at("offsets").items()) {
-    for (const auto& o : list) {
-      StagedOffset staged{o[2].get<int64_t>(), o[3].get<int32_t>(), std::nullopt};
-      if (!o[4].is_null()) staged.metadata = o[4].get<std::string>();
-      t.offsets[group][{o[0], o[1]}] = staged;
-    }
-  }
-  return t;
 }
 
 ErrorCode Fenced(bool fenced_error) {
@@ -94,21 +55,17 @@ TransactionCoordinator::TransactionCoordinator(BrokerState& state, ProducerState
 TransactionCoordinator::~TransactionCoordinator() = default;
 
 Status TransactionCoordinator::Open() {
-  std::vector<std::string> records;
-  auto log = RecordLog::Open(state_.config().data_directory + "/transactions.log",
-                             !state_.config().developer_mode, &records);
+  TxnLogOptions options;
+  options.data_dir = state_.config().data_directory;
+  options.sync = !state_.config().developer_mode;
+  options.warn = [](std::string_view line) { KPK_LOG_WARN("{}", line); };
+  TxnLogState durable;
+  auto log = OpenTxnLog(options, &durable);
   if (!log) return log.error();
   log_ = std::move(*log);
-  for (const auto& text : records) {
-    json j = json::parse(text, nullptr, false);
-    if (!j.is_object()) continue;
-    if (j.value("type", "") == "pids") {
-      producer_id_block_end_ = std::max(producer_id_block_end_, j.at("end").get<int64_t>());
-    } else if (j.value("type", "") == "txn") {
-      Transaction t = FromJson(j);
-      txns_[t.id] = std::move(t);
-    }
-  }
+  snapshot_bytes_ = log_->size();
+  txns_ = std::move(durable.txns);
+  producer_id_block_end_ = durable.producer_id_block_end;
   // Ids up to the last reserved block may have been handed out before a crash.
   next_producer_id_ = std::max(next_producer_id_, producer_id_block_end_);
   return Status::OK();
@@ -163,9 +120,10 @@ ErrorCode TransactionCoordinator::Validate(const Transaction* txn, int64_t produ
 }
 
 Awaitable<ErrorCode> TransactionCoordinator::Persist(const Transaction& txn) {
-  std::string record = ToJson(txn).dump();
-  Status s = co_await AwaitCompletion(
-      [this, &record](CompletionCallback done) { log_->Append(record, std::move(done)); });
+  Bytes record = EncodeTxnRecord(txn);
+  Status s = co_await AwaitCompletion([this, &record](CompletionCallback done) {
+    log_->Append(std::move(record), std::move(done));
+  });
   if (!s.ok()) {
     KPK_LOG_ERROR("cannot persist transaction {}: {}", txn.id, s.ToString());
     co_return ErrorCode::kKafkaStorageError;
@@ -174,23 +132,26 @@ Awaitable<ErrorCode> TransactionCoordinator::Persist(const Transaction& txn) {
   co_return ErrorCode::kNone;
 }
 
+// Compaction runs on the log's writer thread; the snapshot, taken after every queued append,
+// holds all their effects.
 void TransactionCoordinator::MaybeCompact() {
-  if (log_->records_written() < 1000 + 4 * txns_.size()) return;
-  std::vector<std::string> records;
-  records.push_back(json{{"type", "pids"}, {"end", producer_id_block_end_}}.dump());
-  for (const auto& [_, t] : txns_) records.push_back(ToJson(t).dump());
-  if (Status s = log_->Rewrite(records); !s.ok()) {
-    KPK_LOG_WARN("compacting the transaction log failed: {}", s.ToString());
-  }
+  const uint64_t size = log_->size();
+  if (size < kCompactMinBytes || size < 2 * snapshot_bytes_) return;
+  Bytes snapshot = EncodeTxnSnapshot(txns_, producer_id_block_end_);
+  snapshot_bytes_ = storage::StateLog::HeaderSize(kTxnLogMagic) + snapshot.size();
+  log_->Rewrite(std::move(snapshot), [](const Status& s) {
+    if (!s.ok()) KPK_LOG_WARN("compacting the transaction log failed: {}", s.ToString());
+  });
 }
 
 Awaitable<int64_t> TransactionCoordinator::AllocateProducerId() {
   const int64_t id = next_producer_id_++;
   if (id >= producer_id_block_end_) {
     producer_id_block_end_ = id + kProducerIdBlock;
-    std::string record = json{{"type", "pids"}, {"end", producer_id_block_end_}}.dump();
-    Status s = co_await AwaitCompletion(
-        [this, &record](CompletionCallback done) { log_->Append(record, std::move(done)); });
+    Bytes record = EncodeProducerIdBlockRecord(producer_id_block_end_);
+    Status s = co_await AwaitCompletion([this, &record](CompletionCallback done) {
+      log_->Append(std::move(record), std::move(done));
+    });
     if (!s.ok()) co_return -1;
   }
   co_return id;

@@ -3,7 +3,7 @@
 // and abort markers written to every partition of a transaction, staged offsets that a commit
 // hands to the group coordinator, and timeouts that abort (and fence) stalled transactions.
 //
-// State changes are written to a RecordLog (<data>/transactions.log) before they are
+// State changes are written to <data>/transactions.state (txn_log.h) before they are
 // acknowledged. After a crash, a transaction caught in PrepareCommit/PrepareAbort is completed,
 // and an Ongoing one is aborted when its timeout runs out, as Kafka does.
 #pragma once
@@ -19,7 +19,7 @@
 #include "broker/groups/group.h"
 #include "broker/protocol/generated/error_code.h"
 #include "broker/net/asio.h"
-#include "broker/transactions/record_log.h"
+#include "broker/storage/state_log.h"
 
 namespace kpk::broker {
 inline namespace core {
@@ -119,10 +119,11 @@ class TransactionCoordinator {
 
   BrokerState& state_;
   ProducerStates& producers_;
-  std::unique_ptr<RecordLog> log_;
+  std::unique_ptr<storage::StateLog> log_;
   std::map<std::string, Transaction> txns_;
   int64_t next_producer_id_ = 1000;
   int64_t producer_id_block_end_ = 0;  // ids below this are reserved on disk
+  uint64_t snapshot_bytes_ = 0;        // the log's size after its last compaction
   std::unique_ptr<asio::steady_timer> timer_;
   OffsetCommitter committer_;
   bool stopped_ = false;
