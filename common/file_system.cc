@@ -82,8 +82,10 @@ class PosixFileSystem final : public FileSystem {
   Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) override {
     int flags = O_RDWR | O_CLOEXEC;
     if (mode == OpenMode::kCreate) flags |= O_CREAT;
-    if (mode == OpenMode::kCreateTruncate) flags |= O_CREAT | O_TRUNC;
-    int fd = ::open(path.c_str(), flags, 0644);
+    if (mode == OpenMode::kCreateTruncate || mode == OpenMode::kCreateTruncatePrivate) {
+      flags |= O_CREAT | O_TRUNC;
+    }
+    int fd = ::open(path.c_str(), flags, mode == OpenMode::kCreateTruncatePrivate ? 0600 : 0644);
     if (fd < 0) return Err(Status::FromErrno(errno, "open " + path));
     return std::unique_ptr<File>(new PosixFile(path, fd));
   }
@@ -165,9 +167,11 @@ std::string JoinPath(std::string_view dir, std::string_view name) {
   return out;
 }
 
-Status WriteFileAtomically(FileSystem& fs, const std::string& path, ByteSpan data, bool sync) {
+Status WriteFileAtomically(FileSystem& fs, const std::string& path, ByteSpan data, bool sync,
+                           bool owner_only) {
   std::string temp = path + std::string(kAtomicWriteSuffix);
-  auto file = fs.Open(temp, OpenMode::kCreateTruncate);
+  auto file =
+      fs.Open(temp, owner_only ? OpenMode::kCreateTruncatePrivate : OpenMode::kCreateTruncate);
   if (!file) return file.error();
   Status s = (*file)->WriteAt(0, data);
   if (s.ok() && sync) s = (*file)->Sync();

@@ -59,6 +59,7 @@ enum class OpenMode {
   kReadWrite,       // the file must exist
   kCreate,          // create it if missing, keep its contents otherwise
   kCreateTruncate,  // create it, or empty it if it exists
+  kCreateTruncatePrivate,  // as kCreateTruncate, readable by its owner only (secrets)
 };
 
 // Thread-safe. Implementations are long-lived; storage keeps a plain pointer to one.
@@ -92,7 +93,9 @@ inline constexpr std::string_view kAtomicWriteSuffix = ".tmp";
 // Replaces `path` with `data` so that a crash leaves either the old or the new contents: writes
 // `path`.tmp, fsyncs it, renames it over `path` and fsyncs the directory. With sync = false the
 // two fsyncs are skipped (the rename still makes the swap atomic for a process crash).
-Status WriteFileAtomically(FileSystem& fs, const std::string& path, ByteSpan data, bool sync);
+// `owner_only`: the file may hold secrets (a profile's SASL password), so mode 0600.
+Status WriteFileAtomically(FileSystem& fs, const std::string& path, ByteSpan data, bool sync,
+                           bool owner_only = false);
 
 // The whole contents of a file.
 Result<Bytes> ReadWholeFile(FileSystem& fs, const std::string& path);

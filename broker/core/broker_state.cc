@@ -16,14 +16,9 @@
 #include "broker/net/asio.h"
 #include "common/file_system.h"
 #include "common/log.h"
+#include "broker/storage/log_format.h"
 
 namespace kpk::broker::inline core {
-namespace {
-
-constexpr const char* kBrokerOverridesFile = "broker_config.json";
-
-}  // namespace
-
 int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -84,7 +79,7 @@ Status BrokerState::Close() {
 }
 
 Status BrokerState::LoadBrokerOverrides() {
-  const std::string path = config_.data_directory + "/" + kBrokerOverridesFile;
+  const std::string path = config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName);
   std::ifstream in(path);
   if (!in) return Status::OK();
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
@@ -106,7 +101,7 @@ Status BrokerState::SaveBrokerOverrides() const {
   for (const auto& [name, value] : broker_overrides_) j[name] = value;
   const std::string text = j.dump(2) + "\n";
   return WriteFileAtomically(*DefaultFileSystem(),
-                                      config_.data_directory + "/" + kBrokerOverridesFile,
+                                      config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName),
                                       AsBytes(text), /*sync=*/true);
 }
 

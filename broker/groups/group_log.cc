@@ -2,16 +2,18 @@
 
 #include <fmt/core.h>
 
+#include "broker/storage/log_format.h"
+
 namespace kpk::broker::groups {
 
 Result<std::unique_ptr<GroupLog>> GroupLog::Open(
     Options options, const std::function<void(const format::Record&)>& replay) {
   FileSystem& fs = options.fs ? *options.fs : *DefaultFileSystem();
-  const std::string dir = JoinPath(options.data_dir, format::kDirName);
+  const std::string dir = JoinPath(options.data_dir, storage::format::kGroupsDirName);
   if (Status s = fs.CreateDir(dir); !s.ok()) return Err(s);
   storage::StateLog::Options log_options;
   log_options.fs = &fs;
-  log_options.path = JoinPath(dir, format::kFileName);
+  log_options.path = JoinPath(dir, storage::format::kGroupsLogFileName);
   log_options.magic = std::string(format::kMagic);
   log_options.version = format::kVersion;
   log_options.sync = options.sync;

@@ -40,8 +40,6 @@
 
 namespace kpk::broker::groups::format {
 
-inline constexpr std::string_view kDirName = "groups";
-inline constexpr std::string_view kFileName = "groups.log";
 inline constexpr std::string_view kMagic = "KPKGRP";
 inline constexpr uint16_t kVersion = 1;
 

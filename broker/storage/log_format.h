@@ -19,6 +19,8 @@
 //   <data_dir>/trash/                          topics being deleted; emptied on startup
 //   <data_dir>/groups/groups.log               state log (state_log.h): offsets, group metadata
 //   <data_dir>/transactions.state              state log (state_log.h): transactions, producer ids
+//   <data_dir>/transactions.log                the old text format, migrated on open, then removed
+//   <data_dir>/broker_config.json              broker configs set at run time (AlterConfigs)
 //
 // Segment files are named by the offset of their first batch, zero-padded to 20 digits as in
 // Kafka. A `.log` file is a plain concatenation of magic-2 record batches as received, with
@@ -44,6 +46,12 @@ inline constexpr std::string_view kTopicsDirName = "topics";
 inline constexpr std::string_view kTempDirName = "tmp";
 inline constexpr std::string_view kTrashDirName = "trash";
 inline constexpr std::string_view kTopicMetadataFileName = "topic.json";
+// The coordinators' state logs and the broker's own configs, beside the topics.
+inline constexpr std::string_view kGroupsDirName = "groups";
+inline constexpr std::string_view kGroupsLogFileName = "groups.log";
+inline constexpr std::string_view kTxnLogFileName = "transactions.state";
+inline constexpr std::string_view kLegacyTxnLogFileName = "transactions.log";
+inline constexpr std::string_view kBrokerConfigFileName = "broker_config.json";
 inline constexpr int kTopicMetadataVersion = 1;
 
 inline constexpr std::string_view kLogSuffix = ".log";

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "broker/transactions/legacy_txn_log.h"
+#include "broker/storage/log_format.h"
 
 namespace kpk::broker::transactions {
 namespace {
@@ -79,7 +80,7 @@ Status Apply(std::string_view text, TxnLogState& state) {
 storage::StateLog::Options LogOptions(const TxnLogOptions& options) {
   storage::StateLog::Options log_options;
   log_options.fs = options.fs;
-  log_options.path = JoinPath(options.data_dir, kTxnLogFileName);
+  log_options.path = JoinPath(options.data_dir, storage::format::kTxnLogFileName);
   log_options.magic = std::string(kTxnLogMagic);
   log_options.version = kTxnLogVersion;
   log_options.sync = options.sync;
@@ -89,7 +90,7 @@ storage::StateLog::Options LogOptions(const TxnLogOptions& options) {
 
 // Rewrites a legacy transactions.log as transactions.state (see txn_log.h).
 Status MigrateLegacyLog(FileSystem& fs, const TxnLogOptions& options) {
-  const std::string legacy = JoinPath(options.data_dir, kLegacyTxnLogFileName);
+  const std::string legacy = JoinPath(options.data_dir, storage::format::kLegacyTxnLogFileName);
   if (!fs.Exists(legacy)) return Status::OK();
   const storage::StateLog::Options log_options = LogOptions(options);
   if (!fs.Exists(log_options.path)) {

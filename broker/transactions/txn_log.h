@@ -27,10 +27,8 @@
 
 namespace kpk::broker::transactions {
 
-inline constexpr std::string_view kTxnLogFileName = "transactions.state";
 inline constexpr std::string_view kTxnLogMagic = "KPKTXN";
 inline constexpr uint16_t kTxnLogVersion = 1;
-inline constexpr std::string_view kLegacyTxnLogFileName = "transactions.log";
 
 // What replaying the log gives: the coordinator's durable state.
 struct TxnLogState {

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "cli/format/text.h"
+#include "common/file_system.h"
 
 namespace kpk::cli::inline config {
 namespace {
@@ -113,29 +114,15 @@ std::string Emit(const YAML::Node& node) {
   return std::string(emitter.c_str()) + "\n";
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& data) {
+// Profiles may hold SASL passwords: owner-only, and replaced atomically.
+Status WriteProfileFile(const std::string& path, const std::string& data) {
   std::filesystem::path p(path);
   std::error_code ec;
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
   if (ec)
     return Status::IOError(fmt::format("mkdir {}: {}", p.parent_path().string(), ec.message()));
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::FromErrno(errno, tmp);
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return Status::FromErrno(err, tmp);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::FromErrno(errno, tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::FromErrno(errno, path);
-  return Status::OK();
+  return WriteFileAtomically(*DefaultFileSystem(), path, AsBytes(data), /*sync=*/true,
+                             /*owner_only=*/true);
 }
 
 }  // namespace
@@ -205,7 +192,7 @@ Status SaveProfileFile(const std::string& path, const ProfileFile& file) {
     for (const auto& [key, value] : file.globals) globals[key.substr(8)] = value;
     root["globals"] = globals;
   }
-  return WriteFileAtomically(path, Emit(root));
+  return WriteProfileFile(path, Emit(root));
 }
 
 Status SetProfileValue(Profile& profile, std::string_view key, std::string_view value) {

@@ -18,6 +18,7 @@
 
 #include "cli/client/http_get.h"
 #include "cli/format/output.h"
+#include "common/file_system.h"
 
 namespace kpk::cli::inline commands::inline dev {
 namespace fs = std::filesystem;
@@ -52,16 +53,9 @@ Status WriteInstanceFile(const std::string& path, const Instance& instance) {
             {"node_id", instance.node_id},
             {"kafka_address", instance.kafka_address},
             {"admin_address", instance.admin_address}};
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump() << "\n";
-    if (!out.flush()) return Status::IOError(fmt::format("cannot write {}", tmp));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::IOError(fmt::format("cannot rename {}: {}", tmp, ec.message()));
-  return Status::OK();
+  // Not fsynced: the file only matters while the broker process lives.
+  return WriteFileAtomically(*DefaultFileSystem(), path, AsBytes(j.dump() + "\n"),
+                             /*sync=*/false);
 }
 
 bool ProcessAlive(int pid) {
