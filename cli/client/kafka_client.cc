@@ -101,6 +101,7 @@ struct Client::State {
   std::string last_reason;
   bool all_brokers_down = false;
   bool fatal = false;
+  void* callback_state = nullptr;
 
   static void OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
     auto* state = static_cast<State*>(opaque);
@@ -157,6 +158,7 @@ Result<Client> Client::Open(const ConnectionConfig& cfg, const ClientOptions& op
     }
   }
   auto state = std::make_unique<State>();
+  state->callback_state = options.callback_state;
   rd_kafka_conf_set_log_cb(conf.get(), OnLog);
   rd_kafka_conf_set_error_cb(conf.get(), &State::OnError);
   rd_kafka_conf_set_opaque(conf.get(), state.get());
@@ -183,6 +185,10 @@ Client::~Client() {
 }
 
 void LeaveIdleHandlesToProcessExit() { leave_idle_handles = true; }
+
+void* Client::CallbackState(rd_kafka_t* rk) {
+  return static_cast<State*>(rd_kafka_opaque(rk))->callback_state;
+}
 
 void Client::Poll(int timeout_ms) { rd_kafka_poll(handle_.get(), timeout_ms); }
 

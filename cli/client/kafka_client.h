@@ -127,8 +127,10 @@ struct ClientOptions {
   ClientKind kind = ClientKind::kProducer;
   KafkaProperties extra;  // command-specific properties, applied after the connection's
   // Installs command-specific callbacks (delivery reports, rebalances) on the configuration.
-  // The handle opaque is the client's own; callbacks must carry their state another way.
+  // The handle opaque is the client's own; callbacks reach `callback_state` through
+  // Client::CallbackState instead.
   std::function<void(rd_kafka_conf_t*)> customize;
+  void* callback_state = nullptr;
 };
 
 // For a program whose process ends when the client's work does (the kpk binary): a handle with
@@ -145,6 +147,8 @@ class Client {
   ~Client();
 
   rd_kafka_t* get() const { return handle_.get(); }
+  // The options' callback_state of the client that owns `rk`, for callbacks it installed.
+  static void* CallbackState(rd_kafka_t* rk);
   const ConnectionConfig& config() const { return config_; }
   // The bound for one request or wait.
   std::chrono::milliseconds timeout() const { return config_.command_timeout; }

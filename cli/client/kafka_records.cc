@@ -38,13 +38,4 @@ void ToRecordView(const rd_kafka_message_t* msg, bool with_headers, RecordView* 
   }
 }
 
-int CompressionCode(std::string_view name) {
-  if (name == "none") return 0;
-  if (name == "gzip") return 1;
-  if (name == "snappy") return 2;
-  if (name == "lz4") return 3;
-  if (name == "zstd") return 4;
-  return -1;
-}
-
 }  // namespace kpk::cli::client

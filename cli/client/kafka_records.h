@@ -12,7 +12,4 @@ namespace kpk::cli::inline client {
 void ToRecordView(const rd_kafka_message_t* msg, bool with_headers, RecordView* view,
                   int compression = 0);
 
-// 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd; -1 for an unknown name.
-int CompressionCode(std::string_view name);
-
 }  // namespace kpk::cli::client

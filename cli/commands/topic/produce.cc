@@ -3,16 +3,15 @@
 // record is reported; the exit code is 1 if any failed.
 #include <unistd.h>
 
-#include <map>
+#include <chrono>
 #include <memory>
-#include <set>
 
 #include <fmt/core.h>
 
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
 #include "cli/format/duration.h"
-#include "cli/client/kafka_records.h"
+#include "cli/client/producer.h"
 #include "common/log.h"
 #include "cli/format/record_formatter.h"
 #include "cli/format/record_reader.h"
@@ -38,103 +37,59 @@ struct ProduceOptions {
   bool allow_auto_topic_creation = false;
 };
 
-// Delivery reports arrive on this thread (from rd_kafka_poll); they print successes through
-// the output format and failures on stderr.
-struct DeliveryState {
-  std::unique_ptr<RecordFormatter> output;
-  int compression = 0;
-  std::string out;
-  bool stdout_open = true;
-  int64_t failed = 0;
-  int64_t delivered = 0;
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
-  void FlushOutput() {
-    if (stdout_open && !out.empty()) stdout_open = WriteStdout(out);
-    out.clear();
-  }
-
-  // The state travels as each message's opaque: the handle's opaque belongs to the client.
-  static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void*) {
-    auto* self = static_cast<DeliveryState*>(msg->_private);
-    if (msg->err) {
-      ++self->failed;
-      // Not rd_kafka_message_errstr: for a delivery report it returns the record's payload.
-      Fail("produce record", client::ErrorName(msg->err) + ": " + rd_kafka_err2str(msg->err));
-      return;
-    }
-    ++self->delivered;
-    if (!self->output || self->output->empty() || !self->stdout_open) return;
-    RecordView view;
-    client::ToRecordView(msg, true, &view, self->compression);
-    self->output->Append(self->out, view, nullptr);
-    if (self->out.size() >= kDeliveryLinesFlushBytes) self->FlushOutput();
-  }
-};
-
-// Knows which topics exist, so records for a missing topic fail at once instead of waiting
-// for librdkafka's metadata propagation timeout.
-class TopicCache {
+// Prints each delivered record through the output format and each failure on stderr.
+// Deliveries arrive on this thread, while the producer is polled or flushed.
+class DeliveryPrinter {
  public:
-  TopicCache(client::Client& client, bool allow_auto_create)
-      : client_(client), allow_auto_create_(allow_auto_create) {}
+  explicit DeliveryPrinter(std::unique_ptr<RecordFormatter> output) : output_(std::move(output)) {}
 
-  // The topic handle, or an error if the topic does not exist (and may not be created).
-  Result<rd_kafka_topic_t*> Get(const std::string& name) {
-    if (auto it = handles_.find(name); it != handles_.end()) return it->second;
-    if (!allow_auto_create_) {
-      Result<bool> exists = Exists(name);
-      if (!exists) return Err(exists.error());
-      if (!*exists) {
-        return Err(Status::NotFound(
-            fmt::format("topic {} does not exist: {}", Quote(name),
-                        client::ErrorName(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART))));
-      }
-    }
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(client_.get(), name.c_str(), nullptr);
-    if (rkt == nullptr)
-      return Err(Status::InvalidArgument(client::ErrorText(rd_kafka_last_error())));
-    handles_[name] = rkt;
-    return rkt;
+  void OnDelivery(const client::Delivery& delivery) {
+    if (!delivery.ok()) return Failed(delivery.error());
+    ++delivered_;
+    if (!output_ || output_->empty() || !stdout_open_) return;
+    delivery.ToView(&view_);
+    output_->Append(out_, view_, nullptr);
+    if (out_.size() >= kDeliveryLinesFlushBytes) Flush();
   }
 
-  ~TopicCache() {
-    for (auto& [name, rkt] : handles_) rd_kafka_topic_destroy(rkt);
+  void Failed(const Status& why) {
+    ++failed_;
+    Fail("produce record", why);
   }
+
+  void Flush() {
+    if (stdout_open_ && !out_.empty()) stdout_open_ = WriteStdout(out_);
+    out_.clear();
+  }
+
+  int64_t failed() const { return failed_; }
+  int64_t delivered() const { return delivered_; }
 
  private:
-  // Whether the cluster has the topic; an error if the cluster could not be asked.
-  Result<bool> Exists(const std::string& name) {
-    if (known_.count(name)) return true;
-    if (refreshed_.count(name)) return false;
-    Result<client::ClusterMetadata> md = client_.Metadata();
-    if (!md) return Err(md.error());
-    refreshed_.insert(name);  // one metadata request per unknown name
-    for (const client::TopicInfo& t : md->topics) {
-      if (!t.err) known_.insert(t.name);
-    }
-    return known_.count(name) > 0;
-  }
-
-  client::Client& client_;
-  bool allow_auto_create_;
-  std::set<std::string> known_;
-  std::set<std::string> refreshed_;
-  std::map<std::string, rd_kafka_topic_t*> handles_;
+  std::unique_ptr<RecordFormatter> output_;
+  RecordView view_;
+  std::string out_;
+  bool stdout_open_ = true;
+  int64_t failed_ = 0;
+  int64_t delivered_ = 0;
 };
 
-Result<KafkaProperties> ProducerProperties(const ProduceOptions& opts,
-                                           const ConnectionConfig& cfg) {
-  KafkaProperties props;
-  if (client::CompressionCode(opts.compression) < 0) {
+// The flags as producer settings; an error is a usage error.
+Result<client::ProducerSettings> SettingsFrom(const ProduceOptions& opts) {
+  client::ProducerSettings settings;
+  auto compression = client::ParseCompression(opts.compression);
+  if (!compression) {
     return Err(Status::InvalidArgument("invalid compression codec " + Quote(opts.compression)));
   }
-  props.emplace_back("compression.codec", opts.compression);
-  if (opts.acks != -1 && opts.acks != 0 && opts.acks != 1) {
+  settings.compression = *compression;
+  auto acks = client::AcksFromInt(opts.acks);
+  if (!acks) {
     return Err(Status::InvalidArgument(
         fmt::format("invalid acks {}, only -1, 0, and 1 are supported", opts.acks)));
   }
-  props.emplace_back("acks", std::to_string(opts.acks));
-  int64_t timeout_ms = cfg.command_timeout.count();
+  settings.acks = *acks;
   if (!opts.delivery_timeout.empty()) {
     auto d = ParseDuration(opts.delivery_timeout);
     if (!d)
@@ -142,143 +97,93 @@ Result<KafkaProperties> ProducerProperties(const ProduceOptions& opts,
     if (*d < std::chrono::seconds(1)) {
       return Err(Status::InvalidArgument("invalid --delivery-timeout less than 1s"));
     }
-    timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d).count();
+    settings.delivery_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   }
-  props.emplace_back("message.timeout.ms", std::to_string(timeout_ms));
-  props.emplace_back("allow.auto.create.topics", opts.allow_auto_topic_creation ? "true" : "false");
-  if (opts.max_message_bytes >= 0)
-    props.emplace_back("batch.size", std::to_string(opts.max_message_bytes));
-  // Bulk input: bigger batches and a deeper queue keep the broker busy without extra latency
-  // for interactive use (batches still leave after linger.ms).
-  props.emplace_back("linger.ms", "10");
-  props.emplace_back("batch.num.messages", "100000");
-  props.emplace_back("queue.buffering.max.messages", "1000000");
-  props.emplace_back("queue.buffering.max.kbytes", "1048576");
-  return props;
+  if (opts.max_message_bytes >= 0) settings.max_batch_bytes = opts.max_message_bytes;
+  settings.allow_auto_topic_creation = opts.allow_auto_topic_creation;
+  return settings;
 }
 
-// Hands one parsed record to librdkafka, waiting for queue space while delivery reports drain.
-// Returns false if the record failed before being queued (already reported).
-bool Enqueue(client::Client& client, TopicCache& topics, const ProduceOptions& opts,
-             const std::vector<std::pair<std::string, std::string>>& fixed_headers,
-             InputRecord& rec, DeliveryState& state) {
-  const std::string& topic_name = rec.topic ? *rec.topic : opts.topic;
-  Result<rd_kafka_topic_t*> rkt = topics.Get(topic_name);
-  if (!rkt) {
-    ++state.failed;
-    Fail("produce record", rkt.error());
-    return false;
+// One parsed record as it is produced: parsed fields win over the flags. `headers` is the
+// caller's buffer, reused so that records cost no allocation.
+client::OutgoingRecord ToOutgoing(const ProduceOptions& opts, const Headers& fixed_headers,
+                                  const InputRecord& rec, std::vector<HeaderView>& headers) {
+  client::OutgoingRecord out;
+  out.topic = rec.topic ? *rec.topic : opts.topic;
+  if (opts.partition >= 0) out.partition = rec.partition.value_or(opts.partition);
+  if (rec.key && !rec.key->empty()) {
+    out.key = *rec.key;
+  } else if (!opts.key.empty()) {
+    out.key = opts.key;
   }
-  const std::string* key = rec.key && !rec.key->empty() ? &*rec.key
-                           : opts.key.empty()           ? nullptr
-                                                        : &opts.key;
-  bool null_value = opts.tombstone && rec.value.empty();
-  int32_t partition = opts.partition < 0 ? RD_KAFKA_PARTITION_UA
-                      : rec.partition    ? *rec.partition
-                                         : opts.partition;
-  rd_kafka_headers_t* headers = nullptr;
-  if (!fixed_headers.empty() || !rec.headers.empty()) {
-    headers = rd_kafka_headers_new(fixed_headers.size() + rec.headers.size());
-    using Headers = std::vector<std::pair<std::string, std::string>>;
-    for (const Headers* list : {&fixed_headers, static_cast<const Headers*>(&rec.headers)}) {
-      for (const auto& [k, v] : *list)
-        rd_kafka_header_add(headers, k.data(), k.size(), v.data(), v.size());
-    }
+  if (!(opts.tombstone && rec.value.empty())) out.value = rec.value;
+  headers.clear();
+  for (const Headers* list : {&fixed_headers, &rec.headers}) {
+    for (const auto& [k, v] : *list) headers.push_back({k, v});
   }
-  while (true) {
-    rd_kafka_resp_err_t err =
-        rd_kafka_producev(client.get(), RD_KAFKA_V_RKT(*rkt), RD_KAFKA_V_PARTITION(partition),
-                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                          RD_KAFKA_V_VALUE(null_value ? nullptr : rec.value.data(),
-                                           null_value ? 0 : rec.value.size()),
-                          RD_KAFKA_V_KEY(key ? key->data() : nullptr, key ? key->size() : 0),
-                          RD_KAFKA_V_TIMESTAMP(rec.timestamp_ms.value_or(0)),
-                          RD_KAFKA_V_OPAQUE(&state), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;  // librdkafka owns the headers now
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !StopRequested()) {
-      client.Poll(50);
-      continue;
-    }
-    if (headers != nullptr) rd_kafka_headers_destroy(headers);
-    ++state.failed;
-    Fail("produce record", client::ErrorName(err) + ": " + client::ErrorText(err));
-    return false;
-  }
+  out.headers = headers;
+  out.timestamp_ms = rec.timestamp_ms.value_or(0);
+  return out;
 }
 
-// Waits for every queued record, bounded by the delivery timeout plus a margin.
-bool FlushAll(client::Client& client, int64_t timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms + 5000);
-  while (rd_kafka_outq_len(client.get()) > 0) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    rd_kafka_flush(client.get(), 100);
+// Produces every record of stdin; returns the exit code of reading them.
+int ProduceInput(const ProduceOptions& opts, const Headers& fixed_headers, RecordReader& reader,
+                 client::Producer& producer, DeliveryPrinter& printer) {
+  InputReader in(STDIN_FILENO);
+  in.SetInterruptCheck(StopRequested);
+  InputRecord rec;
+  std::vector<HeaderView> headers;
+  for (int64_t n = 0; !StopRequested(); ++n) {
+    auto more = reader.Next(in, &rec);
+    if (!more) return StopRequested() ? kExitOk : Fail("read record", more.error());
+    if (!*more) break;
+    if (!rec.topic && opts.topic.empty()) {
+      return Fail("produce record",
+                  "topic to produce to is missing, check --help for produce syntax");
+    }
+    Status queued = producer.Produce(ToOutgoing(opts, fixed_headers, rec, headers));
+    if (!queued.ok()) printer.Failed(queued);
+    if (n % 1024 == 0) producer.Poll(std::chrono::milliseconds(0));
   }
-  return true;
+  return kExitOk;
 }
 
 int RunProduce(const ProduceOptions& opts, const Context& ctx) {
   auto reader = RecordReader::Parse(opts.input_format);
   if (!reader) return UsageError("unable to parse input format: " + reader.error().message());
-  auto state = std::make_unique<DeliveryState>();
+  std::unique_ptr<RecordFormatter> output;
   if (!opts.output_format.empty()) {
-    auto output = RecordFormatter::Parse(opts.output_format);
-    if (!output) return UsageError("unable to parse output format: " + output.error().message());
-    state->output = std::make_unique<RecordFormatter>(std::move(*output));
+    auto parsed = RecordFormatter::Parse(opts.output_format);
+    if (!parsed) return UsageError("unable to parse output format: " + parsed.error().message());
+    output = std::make_unique<RecordFormatter>(std::move(*parsed));
   }
-  state->compression = client::CompressionCode(opts.compression);
   auto fixed_headers = ParseKeyValues(opts.headers);
   if (!fixed_headers)
     return UsageError("unable to parse input headers: " + fixed_headers.error().message());
 
   Result<LoadedConfig> loaded = LoadConfig(ctx);
   if (!loaded) return Fail("load config", loaded.error());
-  auto props = ProducerProperties(opts, loaded->connection);
-  if (!props) return UsageError(props.error().message());
-  client::ClientOptions client_opts;
-  client_opts.extra = *props;
-  client_opts.customize = [](rd_kafka_conf_t* conf) {
-    rd_kafka_conf_set_dr_msg_cb(conf, &DeliveryState::OnDelivery);
-  };
-  auto client = client::Client::Open(loaded->connection, client_opts);
-  if (!client) return Fail("initialize kafka client", client.error());
-
-  TopicCache topics(*client, opts.allow_auto_topic_creation);
+  auto settings = SettingsFrom(opts);
+  if (!settings) return UsageError(settings.error().message());
+  DeliveryPrinter printer(std::move(output));  // outlives the producer that reports to it
+  auto producer = client::Producer::Open(
+      loaded->connection, *settings,
+      [&printer](const client::Delivery& delivery) { printer.OnDelivery(delivery); });
+  if (!producer) return Fail("initialize kafka client", producer.error());
   if (!opts.topic.empty()) {
-    if (auto rkt = topics.Get(opts.topic); !rkt)
-      return Fail("produce to topic " + Quote(opts.topic), rkt.error());
+    if (Status s = producer->PrepareTopic(opts.topic); !s.ok())
+      return Fail("produce to topic " + Quote(opts.topic), s);
   }
 
   InstallStopSignals();
-  InputReader in(STDIN_FILENO);
-  in.SetInterruptCheck(StopRequested);
-  InputRecord rec;
-  int exit_code = kExitOk;
-  for (int64_t n = 0; !StopRequested(); ++n) {
-    auto more = reader->Next(in, &rec);
-    if (!more) {
-      if (!StopRequested()) exit_code = Fail("read record", more.error());
-      break;
-    }
-    if (!*more) break;
-    if (!rec.topic && opts.topic.empty()) {
-      exit_code =
-          Fail("produce record", "topic to produce to is missing, check --help for produce syntax");
-      break;
-    }
-    Enqueue(*client, topics, opts, *fixed_headers, rec, *state);
-    if (n % 1024 == 0) client->Poll(0);
+  producer->SetInterruptCheck(StopRequested);
+  int exit_code = ProduceInput(opts, *fixed_headers, *reader, *producer, printer);
+  if (Status s = producer->Flush(producer->delivery_timeout()); !s.ok()) {
+    exit_code = Fail("flush records", s);
   }
-  int64_t timeout_ms = 0;
-  for (const auto& [k, v] : *props) {
-    if (k == "message.timeout.ms") timeout_ms = std::stoll(v);
-  }
-  if (!FlushAll(*client, timeout_ms)) {
-    exit_code = Fail("flush records", fmt::format("{} records still undelivered after {} ms",
-                                                  rd_kafka_outq_len(client->get()), timeout_ms));
-  }
-  state->FlushOutput();
-  Debug("produce: {} delivered, {} failed", state->delivered, state->failed);
-  return state->failed > 0 ? kExitFailure : exit_code;
+  printer.Flush();
+  Debug("produce: {} delivered, {} failed", printer.delivered(), printer.failed());
+  return printer.failed() > 0 ? kExitFailure : exit_code;
 }
 
 }  // namespace
