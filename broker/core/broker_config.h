@@ -9,6 +9,7 @@
 
 #include "broker/net/host_port.h"
 #include "broker/storage/log_config.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::inline core {
@@ -53,6 +54,9 @@ struct BrokerConfig {
   int64_t page_cache_tail_bytes = storage::kDefaultPageCacheTailBytes;
   std::string cluster_id = "kpk-dev";
   ClusterProperties cluster;
+  // Where storage and the broker's config file are written. Null: the real file system; tests
+  // pass a fault-injecting one.
+  FileSystem* file_system = nullptr;
 
   // The address clients are told to connect to (Metadata, FindCoordinator).
   HostPort Advertised() const;

@@ -60,6 +60,7 @@ Status BrokerState::Open() {
   if (Status s = LoadBrokerOverrides(); !s.ok()) return s;
   storage::StorageOptions options;
   options.data_dir = config_.data_directory;
+  options.fs = config_.file_system;
   options.developer_mode = config_.developer_mode;
   options.page_cache_tail_bytes = config_.page_cache_tail_bytes;
   options.defaults = StorageDefaults();
@@ -70,12 +71,17 @@ Status BrokerState::Open() {
   auto logs = storage::LogManager::Open(std::move(options));
   if (!logs) return logs.error();
   logs_ = std::move(*logs);
-  topics_ = std::make_unique<Topics>(*logs_, config_);
+  topics_ = std::make_unique<Topics>(*logs_, config_, worker_, turns_);
   return Status::OK();
 }
 
 Status BrokerState::Close() {
+  worker_.Stop();
   return logs_ ? logs_->Close() : Status::OK();
+}
+
+FileSystem& BrokerState::fs() const {
+  return config_.file_system ? *config_.file_system : *DefaultFileSystem();
 }
 
 Status BrokerState::LoadBrokerOverrides() {
@@ -96,32 +102,50 @@ Status BrokerState::LoadBrokerOverrides() {
   return Status::OK();
 }
 
-Status BrokerState::SaveBrokerOverrides() const {
+Awaitable<Status> BrokerState::SaveBrokerOverrides(const ConfigOverrides& overrides) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, value] : broker_overrides_) j[name] = value;
-  const std::string text = j.dump(2) + "\n";
-  return WriteFileAtomically(*DefaultFileSystem(),
-                                      config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName),
-                                      AsBytes(text), /*sync=*/true);
+  for (const auto& [name, value] : overrides) j[name] = value;
+  // Values come from clients: replace invalid UTF-8 rather than fail (dump would throw).
+  std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  // A named job, not a lambda written inside the co_await: gcc 12 destroys such a temporary's
+  // captures twice (GCC PR 100611).
+  auto write = [&fs = fs(), path = config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName),
+                text = std::move(text), sync = !config_.developer_mode] {
+    return WriteFileAtomically(fs, path, AsBytes(text), sync);
+  };
+  Status written = co_await RunBlocking(worker_, std::move(write));
+  co_return written;
 }
 
-Status BrokerState::SetBrokerConfig(std::string_view name, const std::optional<std::string>& value,
-                                    bool validate_only) {
+Awaitable<Status> BrokerState::SetBrokerConfigs(const AdminTurns::Turn& /*turn*/,
+                                                std::vector<BrokerConfigChange> changes,
+                                                bool validate_only) {
   ClusterProperties changed = config_.cluster;
-  if (Status s = ApplyBrokerConfig(name, value, static_cluster_, changed); !s.ok()) return s;
-  if (validate_only) return Status::OK();
-  config_.cluster = changed;
+  ConfigOverrides overrides = broker_overrides_;
+  for (const auto& [name, value] : changes) {
+    if (Status s = ApplyBrokerConfig(name, value, static_cluster_, changed); !s.ok()) co_return s;
+    if (value) {
+      overrides[name] = *value;
+    } else {
+      overrides.erase(name);
+    }
+  }
+  if (validate_only) co_return Status::OK();
+  // Persisted before applied: a change a client was told failed must not be in effect.
+  if (Status s = co_await SaveBrokerOverrides(overrides); !s.ok()) co_return s;
+  PublishBrokerConfigs(changed, std::move(overrides));
+  co_return Status::OK();
+}
+
+void BrokerState::PublishBrokerConfigs(const ClusterProperties& cluster,
+                                       ConfigOverrides overrides) {
+  config_.cluster = cluster;
+  broker_overrides_ = std::move(overrides);
   // Topics without their own override follow the broker's defaults (log.retention.ms,
   // log.segment.bytes, log.message.timestamp.type, ...) from now on, not only after a restart.
   logs_->SetDefaults(StorageDefaults());
   logs_->cleaner().SetInterval(config_.cluster.log_compaction_interval_ms);
   logs_->cleaner().SetIoLimit(config_.cluster.log_cleaner_io_max_bytes_per_second);
-  if (value) {
-    broker_overrides_[std::string(name)] = *value;
-  } else {
-    broker_overrides_.erase(std::string(name));
-  }
-  return SaveBrokerOverrides();
 }
 
 }  // namespace kpk::broker::core

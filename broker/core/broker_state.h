@@ -1,10 +1,16 @@
 // The broker core everything above it shares: configuration, metrics, topics and their logs,
 // fetch wake-ups. The group and transaction coordinators build on it (see broker.cc). Used only on the
-// event-loop thread, apart from the atomics in metrics.
+// event-loop thread, apart from the atomics in metrics; disk work runs on worker().
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "broker/core/admin_turns.h"
+#include "broker/core/blocking.h"
 #include "broker/core/broker_config.h"
 #include "broker/core/config_catalog.h"
 #include "broker/core/topics.h"
@@ -28,7 +34,7 @@ class BrokerState {
 
   // Opens (and recovers) the data directory and loads persisted broker config overrides.
   Status Open();
-  // Flushes and closes storage.
+  // Finishes the disk work already asked for, then flushes and closes storage.
   Status Close();
 
   const BrokerConfig& config() const { return config_; }
@@ -39,18 +45,31 @@ class BrokerState {
   storage::LogManager& logs() { return *logs_; }
   Topics& topics() { return *topics_; }
   PartitionWaiters& waiters() { return *waiters_; }
+  // Where admin operations do their disk work (RunBlocking), and the turns that order them.
+  BlockingWorker& worker() { return worker_; }
+  AdminTurns& turns() { return turns_; }
 
   // Broker configs changed at run time (AlterConfigs on the broker), persisted in the data
   // directory and applied over the static config at startup.
   const ConfigOverrides& broker_overrides() const { return broker_overrides_; }
-  // Applies and persists a change; nullopt resets the config to its static value.
-  Status SetBrokerConfig(std::string_view name, const std::optional<std::string>& value,
-                         bool validate_only);
+  // A broker config change: the new value, or nullopt to reset it to its static value.
+  using BrokerConfigChange = std::pair<std::string, std::optional<std::string>>;
+  // Broker config changes take this turn, read broker_overrides() and SetBrokerConfigs().
+  Awaitable<AdminTurns::Turn> TakeBrokerConfigTurn() { return turns_.Take(kBrokerConfigTurn); }
+  // Validates every change, persists the result (off the loop) and then applies it; all of
+  // them or none. `turn` is the caller's, held since it read the overrides.
+  Awaitable<Status> SetBrokerConfigs(const AdminTurns::Turn& turn,
+                                     std::vector<BrokerConfigChange> changes, bool validate_only);
 
  private:
+  // No topic has an empty name.
+  static constexpr const char* kBrokerConfigTurn = "";
+
   Status LoadBrokerOverrides();
-  Status SaveBrokerOverrides() const;
+  Awaitable<Status> SaveBrokerOverrides(const ConfigOverrides& overrides);
+  void PublishBrokerConfigs(const ClusterProperties& cluster, ConfigOverrides overrides);
   storage::LogConfig StorageDefaults() const;
+  FileSystem& fs() const;
 
   BrokerConfig config_;
   ClusterProperties static_cluster_;  // as configured at startup, before overrides
@@ -60,6 +79,9 @@ class BrokerState {
   std::unique_ptr<Topics> topics_;
   std::unique_ptr<PartitionWaiters> waiters_;
   ConfigOverrides broker_overrides_;
+  AdminTurns turns_;
+  // Last: destroyed first, finishing its jobs while what they use still exists.
+  BlockingWorker worker_;
 };
 
 int64_t NowMs();

@@ -1,6 +1,7 @@
 // The broker's view of topics for the Kafka handlers: the Kafka rules (names, partition counts,
 // replication factor, configs, auto-creation) on top of storage's LogManager, answering in
-// Kafka error codes.
+// Kafka error codes. Operations that write to disk do so on the BlockingWorker, one at a time
+// per topic (AdminTurns), and change what the handlers see only once the disk is done.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +11,11 @@
 #include <string_view>
 #include <vector>
 
-#include "broker/protocol/generated/error_code.h"
+#include "broker/core/admin_turns.h"
+#include "broker/core/blocking.h"
 #include "broker/core/broker_config.h"
 #include "broker/core/config_catalog.h"
+#include "broker/protocol/generated/error_code.h"
 #include "broker/storage/log_manager.h"
 
 namespace kpk::broker::inline core {
@@ -27,7 +30,8 @@ struct TopicOutcome {
 
 class Topics {
  public:
-  Topics(storage::LogManager& logs, const BrokerConfig& config);
+  Topics(storage::LogManager& logs, const BrokerConfig& config, BlockingWorker& worker,
+         AdminTurns& turns);
 
   std::vector<storage::TopicMetadata> List() const { return logs_.ListTopics(); }
   std::optional<storage::TopicMetadata> Find(std::string_view name) const;
@@ -37,23 +41,39 @@ class Topics {
   }
 
   // CreateTopics semantics: partitions/replication -1 take the broker defaults; replication
-  // must be 1 on this single node; configs are validated against the catalog.
-  TopicOutcome Create(std::string_view name, int32_t partitions, int16_t replication,
-                      const ConfigOverrides& configs, bool validate_only);
+  // must be 1 on this single node; configs are validated against the catalog. The name is
+  // reserved at once: while the topic is being created (or deleted) a second creation gets
+  // TOPIC_ALREADY_EXISTS, and nothing finds the topic until it is on disk.
+  Awaitable<TopicOutcome> Create(std::string name, int32_t partitions, int16_t replication,
+                                 ConfigOverrides configs, bool validate_only);
   // Creates `name` with the defaults if auto-creation is enabled and `allowed` by the request.
   // UNKNOWN_TOPIC_OR_PARTITION when it may not be created.
-  TopicOutcome FindOrAutoCreate(std::string_view name, bool allowed);
-  protocol::ErrorCode Delete(std::string_view name);
-  TopicOutcome CreatePartitions(std::string_view name, int32_t total, bool validate_only);
-  // Replaces all of a topic's overrides after validating each.
-  TopicOutcome SetConfigs(std::string_view name, const ConfigOverrides& configs,
-                          bool validate_only);
+  Awaitable<TopicOutcome> FindOrAutoCreate(std::string name, bool allowed);
+  Awaitable<protocol::ErrorCode> Delete(std::string name);
+  Awaitable<TopicOutcome> CreatePartitions(std::string name, int32_t total, bool validate_only);
+
+  // Config changes take the topic's turn, read its current overrides (Find), then SetConfigs.
+  Awaitable<AdminTurns::Turn> TakeTurn(std::string name) { return turns_.Take(std::move(name)); }
+  // Replaces all of a topic's overrides after validating each. `turn` is the caller's, held
+  // since it read the overrides.
+  Awaitable<TopicOutcome> SetConfigs(const AdminTurns::Turn& turn, std::string name,
+                                     ConfigOverrides configs, bool validate_only);
 
   std::vector<ConfigEntry> DescribeConfigs(const storage::TopicMetadata& topic) const;
 
  private:
+  TopicOutcome Validate(std::string_view name, int32_t& partitions, int16_t& replication,
+                        const ConfigOverrides& configs) const;
+  // CreatePartitions' rules; the topic as it is when they hold.
+  TopicOutcome CheckGrowth(std::string_view name, int32_t total) const;
+  // Runs a storage step that works on `plan` on the worker.
+  template <typename Plan, typename Step>
+  Awaitable<Status> OffLoop(Plan& plan, Step step);
+
   storage::LogManager& logs_;
   const BrokerConfig& config_;
+  BlockingWorker& worker_;
+  AdminTurns& turns_;
 };
 
 // Maps a storage Status to the Kafka error a client should see.

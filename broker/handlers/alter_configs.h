@@ -2,6 +2,7 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/alter_configs_request.h"
 #include "broker/protocol/generated/alter_configs_response.h"
 
@@ -9,7 +10,7 @@ namespace kpk::broker::handlers {
 
 struct AlterConfigsHandler
     : HandlerSpec<protocol::AlterConfigsRequest, protocol::AlterConfigsResponse, 0, 2> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

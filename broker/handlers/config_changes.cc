@@ -43,33 +43,50 @@ std::string EditList(const std::string& current, const std::string& operand, Con
   return JoinList(items);
 }
 
-ChangeOutcome ChangeTopic(BrokerState& state, const std::string& name,
-                          const std::vector<ConfigChange>& changes, bool replace_all,
-                          bool validate_only) {
-  auto topic = state.topics().Find(name);
-  if (!topic) return {ErrorCode::kUnknownTopicOrPartition, "Topic " + name + " does not exist."};
-  ConfigOverrides overrides;
-  if (!replace_all) overrides.insert(topic->configs.begin(), topic->configs.end());
-  const auto effective = state.topics().DescribeConfigs(*topic);
+// The topic's overrides after `changes`, into `next`; an error for a change that cannot apply.
+ChangeOutcome EditTopicOverrides(BrokerState& state, const storage::TopicMetadata& topic,
+                                 const std::vector<ConfigChange>& changes, bool replace_all,
+                                 ConfigOverrides& next) {
+  if (!replace_all) next.insert(topic.configs.begin(), topic.configs.end());
+  const auto effective = state.topics().DescribeConfigs(topic);
   for (const auto& c : changes) {
     if ((c.op == ConfigOp::kAppend || c.op == ConfigOp::kSubtract) && !IsListConfig(c.name)) {
       return {ErrorCode::kInvalidConfig, "Config " + c.name + " is not a list"};
     }
     if (c.op == ConfigOp::kDelete || !c.value) {
-      overrides.erase(c.name);
+      next.erase(c.name);
     } else if (c.op == ConfigOp::kSet) {
-      overrides[c.name] = *c.value;
+      next[c.name] = *c.value;
     } else {
-      overrides[c.name] = EditList(EffectiveValue(effective, c.name), *c.value, c.op);
+      next[c.name] = EditList(EffectiveValue(effective, c.name), *c.value, c.op);
     }
   }
-  TopicOutcome outcome = state.topics().SetConfigs(name, overrides, validate_only);
-  return {outcome.error, outcome.message};
+  return {};
 }
 
-ChangeOutcome ChangeBroker(BrokerState& state, const std::string& resource_name,
+Awaitable<ChangeOutcome> ChangeTopic(BrokerState& state, std::string name,
+                                     std::vector<ConfigChange> changes, bool replace_all,
+                                     bool validate_only) {
+  // Held from reading the overrides to publishing the new ones, so that concurrent
+  // incremental changes all apply.
+  AdminTurns::Turn turn = co_await state.topics().TakeTurn(name);
+  auto topic = state.topics().Find(name);
+  if (!topic) {
+    co_return ChangeOutcome{ErrorCode::kUnknownTopicOrPartition,
+                            "Topic " + name + " does not exist."};
+  }
+  ConfigOverrides overrides;
+  ChangeOutcome edited = EditTopicOverrides(state, *topic, changes, replace_all, overrides);
+  if (edited.error != ErrorCode::kNone) co_return edited;
+  TopicOutcome outcome =
+      co_await state.topics().SetConfigs(turn, name, std::move(overrides), validate_only);
+  co_return ChangeOutcome{outcome.error, outcome.message};
+}
+
+// The values to set (nullopt: reset) for `changes` to the broker's configs, into `values`.
+ChangeOutcome BrokerValues(const BrokerState& state, const std::string& resource_name,
                            const std::vector<ConfigChange>& changes, bool replace_all,
-                           bool validate_only) {
+                           std::vector<BrokerState::BrokerConfigChange>& values) {
   // Kafka keeps per-broker configs apart from the cluster-wide defaults (empty name): none can
   // be set at that level, and deleting or replacing one there leaves the broker's own alone.
   const bool cluster_default = resource_name.empty();
@@ -98,27 +115,41 @@ ChangeOutcome ChangeBroker(BrokerState& state, const std::string& resource_name,
       return {ErrorCode::kInvalidRequest,
               "APPEND and SUBTRACT are not supported on broker configs"};
     }
-    std::optional<std::string> value = c.op == ConfigOp::kDelete ? std::nullopt : c.value;
-    if (Status s = state.SetBrokerConfig(c.name, value, validate_only); !s.ok()) {
-      return {ErrorCode::kInvalidConfig, s.message()};
-    }
+    values.emplace_back(c.name, c.op == ConfigOp::kDelete ? std::nullopt : c.value);
   }
   return {};
 }
 
+Awaitable<ChangeOutcome> ChangeBroker(BrokerState& state, std::string resource_name,
+                                      std::vector<ConfigChange> changes, bool replace_all,
+                                      bool validate_only) {
+  AdminTurns::Turn turn = co_await state.TakeBrokerConfigTurn();
+  std::vector<BrokerState::BrokerConfigChange> values;
+  ChangeOutcome planned = BrokerValues(state, resource_name, changes, replace_all, values);
+  if (planned.error != ErrorCode::kNone) co_return planned;
+  Status s = co_await state.SetBrokerConfigs(turn, std::move(values), validate_only);
+  if (!s.ok()) co_return ChangeOutcome{ErrorCode::kInvalidConfig, s.message()};
+  co_return ChangeOutcome{};
+}
+
 }  // namespace
 
-ChangeOutcome ApplyConfigChanges(BrokerState& state, int8_t resource_type,
-                                 const std::string& resource_name,
-                                 const std::vector<ConfigChange>& changes, bool replace_all,
-                                 bool validate_only) {
+Awaitable<ChangeOutcome> ApplyConfigChanges(BrokerState& state, int8_t resource_type,
+                                            std::string resource_name,
+                                            std::vector<ConfigChange> changes, bool replace_all,
+                                            bool validate_only) {
+  ChangeOutcome outcome;
   if (resource_type == kResourceTopic) {
-    return ChangeTopic(state, resource_name, changes, replace_all, validate_only);
+    outcome = co_await ChangeTopic(state, std::move(resource_name), std::move(changes),
+                                   replace_all, validate_only);
+    co_return outcome;
   }
   if (resource_type == kResourceBroker && IsThisBroker(resource_name, state.config().node_id)) {
-    return ChangeBroker(state, resource_name, changes, replace_all, validate_only);
+    outcome = co_await ChangeBroker(state, std::move(resource_name), std::move(changes),
+                                    replace_all, validate_only);
+    co_return outcome;
   }
-  return {ErrorCode::kInvalidRequest, "Unsupported resource " + resource_name};
+  co_return ChangeOutcome{ErrorCode::kInvalidRequest, "Unsupported resource " + resource_name};
 }
 
 }  // namespace kpk::broker::handlers

@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "broker/handlers/handler.h"
 #include "broker/core/config_catalog.h"
+#include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 
 namespace kpk::broker::handlers {
 
@@ -27,9 +28,9 @@ struct ChangeOutcome {
 
 // Applies `changes` to the resource. With `replace_all` (AlterConfigs), overrides not named in
 // `changes` are removed first.
-ChangeOutcome ApplyConfigChanges(BrokerState& state, int8_t resource_type,
-                                 const std::string& resource_name,
-                                 const std::vector<ConfigChange>& changes, bool replace_all,
-                                 bool validate_only);
+Awaitable<ChangeOutcome> ApplyConfigChanges(BrokerState& state, int8_t resource_type,
+                                            std::string resource_name,
+                                            std::vector<ConfigChange> changes, bool replace_all,
+                                            bool validate_only);
 
 }  // namespace kpk::broker::handlers

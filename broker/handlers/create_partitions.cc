@@ -4,8 +4,8 @@
 
 namespace kpk::broker::handlers {
 
-CreatePartitionsHandler::Response CreatePartitionsHandler::Handle(RequestContext& ctx,
-                                                                  const Request& request) {
+Awaitable<CreatePartitionsHandler::Response> CreatePartitionsHandler::Handle(
+    RequestContext& ctx, const Request& request) {
   Response response;
   const int32_t node = ctx.state.config().node_id;
   for (const auto& topic : request.topics) {
@@ -22,12 +22,12 @@ CreatePartitionsHandler::Response CreatePartitionsHandler::Handle(RequestContext
       result.error_message = "Every new partition must have exactly one replica, on this broker.";
       continue;
     }
-    TopicOutcome outcome =
-        ctx.state.topics().CreatePartitions(topic.name, topic.count, request.validate_only);
+    TopicOutcome outcome = co_await ctx.state.topics().CreatePartitions(topic.name, topic.count,
+                                                                        request.validate_only);
     result.error_code = ToInt(outcome.error);
     if (!outcome.ok() && !outcome.message.empty()) result.error_message = outcome.message;
   }
-  return response;
+  co_return response;
 }
 
 }  // namespace kpk::broker::handlers

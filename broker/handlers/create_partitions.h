@@ -2,6 +2,7 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/create_partitions_request.h"
 #include "broker/protocol/generated/create_partitions_response.h"
 
@@ -9,7 +10,7 @@ namespace kpk::broker::handlers {
 
 struct CreatePartitionsHandler
     : HandlerSpec<protocol::CreatePartitionsRequest, protocol::CreatePartitionsResponse, 0, 3> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

@@ -33,8 +33,9 @@ void FillTopicDetails(const BrokerState& state, const storage::TopicMetadata& to
   }
 }
 
-Response::CreatableTopicResult CreateOne(BrokerState& state, const Request::CreatableTopic& topic,
-                                         bool validate_only) {
+Awaitable<Response::CreatableTopicResult> CreateOne(BrokerState& state,
+                                                    const Request::CreatableTopic& topic,
+                                                    bool validate_only) {
   Response::CreatableTopicResult result;
   result.name = topic.name;
   const int32_t node = state.config().node_id;
@@ -42,7 +43,7 @@ Response::CreatableTopicResult CreateOne(BrokerState& state, const Request::Crea
     result.error_code = ToInt(ErrorCode::kInvalidReplicaAssignment);
     result.error_message =
         "Every partition must have exactly one replica, on broker " + std::to_string(node) + ".";
-    return result;
+    co_return result;
   }
   const int32_t partitions = topic.assignments.empty()
                                  ? topic.num_partitions
@@ -52,21 +53,21 @@ Response::CreatableTopicResult CreateOne(BrokerState& state, const Request::Crea
   for (const auto& c : topic.configs) {
     if (c.value) configs[c.name] = *c.value;
   }
-  TopicOutcome outcome =
-      state.topics().Create(topic.name, partitions, replication, configs, validate_only);
+  TopicOutcome outcome = co_await state.topics().Create(topic.name, partitions, replication,
+                                                       std::move(configs), validate_only);
   result.error_code = ToInt(outcome.error);
   if (!outcome.ok()) {
     result.error_message = outcome.message;
-    return result;
+    co_return result;
   }
   FillTopicDetails(state, *outcome.topic, result);
-  return result;
+  co_return result;
 }
 
 }  // namespace
 
-CreateTopicsHandler::Response CreateTopicsHandler::Handle(RequestContext& ctx,
-                                                          const Request& request) {
+Awaitable<CreateTopicsHandler::Response> CreateTopicsHandler::Handle(RequestContext& ctx,
+                                                                     const Request& request) {
   Response response;
   std::multiset<std::string> names;
   for (const auto& t : request.topics) names.insert(t.name);
@@ -78,9 +79,9 @@ CreateTopicsHandler::Response CreateTopicsHandler::Handle(RequestContext& ctx,
       r.error_message = "Duplicate topic in request.";
       continue;
     }
-    response.topics.push_back(CreateOne(ctx.state, topic, request.validate_only));
+    response.topics.push_back(co_await CreateOne(ctx.state, topic, request.validate_only));
   }
-  return response;
+  co_return response;
 }
 
 }  // namespace kpk::broker::handlers

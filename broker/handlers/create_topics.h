@@ -3,6 +3,7 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/create_topics_request.h"
 #include "broker/protocol/generated/create_topics_response.h"
 
@@ -10,7 +11,7 @@ namespace kpk::broker::handlers {
 
 struct CreateTopicsHandler
     : HandlerSpec<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse, 0, 7> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/delete_records_request.h"
 #include "broker/protocol/generated/delete_records_response.h"
 
@@ -9,7 +10,7 @@ namespace kpk::broker::handlers {
 
 struct DeleteRecordsHandler
     : HandlerSpec<protocol::DeleteRecordsRequest, protocol::DeleteRecordsResponse, 0, 2> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/delete_topics_request.h"
 #include "broker/protocol/generated/delete_topics_response.h"
 
@@ -9,7 +10,7 @@ namespace kpk::broker::handlers {
 
 struct DeleteTopicsHandler
     : HandlerSpec<protocol::DeleteTopicsRequest, protocol::DeleteTopicsResponse, 0, 6> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

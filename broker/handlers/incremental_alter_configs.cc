@@ -4,7 +4,7 @@
 
 namespace kpk::broker::handlers {
 
-IncrementalAlterConfigsHandler::Response IncrementalAlterConfigsHandler::Handle(
+Awaitable<IncrementalAlterConfigsHandler::Response> IncrementalAlterConfigsHandler::Handle(
     RequestContext& ctx, const Request& request) {
   Response response;
   for (const auto& resource : request.resources) {
@@ -22,13 +22,13 @@ IncrementalAlterConfigsHandler::Response IncrementalAlterConfigsHandler::Handle(
       r.error_message = "Unknown config operation";
       continue;
     }
-    ChangeOutcome outcome =
-        ApplyConfigChanges(ctx.state, resource.resource_type, resource.resource_name, changes,
-                           /*replace_all=*/false, request.validate_only);
+    ChangeOutcome outcome = co_await ApplyConfigChanges(
+        ctx.state, resource.resource_type, resource.resource_name, std::move(changes),
+        /*replace_all=*/false, request.validate_only);
     r.error_code = ToInt(outcome.error);
     if (!outcome.message.empty()) r.error_message = outcome.message;
   }
-  return response;
+  co_return response;
 }
 
 }  // namespace kpk::broker::handlers

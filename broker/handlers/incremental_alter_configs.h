@@ -2,6 +2,7 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/incremental_alter_configs_request.h"
 #include "broker/protocol/generated/incremental_alter_configs_response.h"
 
@@ -10,7 +11,7 @@ namespace kpk::broker::handlers {
 struct IncrementalAlterConfigsHandler
     : HandlerSpec<protocol::IncrementalAlterConfigsRequest,
                   protocol::IncrementalAlterConfigsResponse, 0, 1> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

@@ -47,7 +47,8 @@ bool WantsAllTopics(const MetadataHandler::Request& request, int16_t version) {
 
 }  // namespace
 
-MetadataHandler::Response MetadataHandler::Handle(RequestContext& ctx, const Request& request) {
+Awaitable<MetadataHandler::Response> MetadataHandler::Handle(RequestContext& ctx,
+                                                             const Request& request) {
   BrokerState& state = ctx.state;
   const BrokerConfig& config = state.config();
   Response response;
@@ -67,7 +68,7 @@ MetadataHandler::Response MetadataHandler::Handle(RequestContext& ctx, const Req
     for (const auto& topic : state.topics().List()) {
       response.topics.push_back(DescribeTopic(state, topic, ops));
     }
-    return response;
+    co_return response;
   }
   // Before v4 there is no flag: the broker's auto_create_topics_enabled alone decides.
   const bool allow_create = ctx.version < 4 || request.allow_auto_topic_creation;
@@ -79,14 +80,14 @@ MetadataHandler::Response MetadataHandler::Handle(RequestContext& ctx, const Req
                 : ErrorTopic(std::nullopt, wanted.topic_id, ErrorCode::kUnknownTopicId));
       continue;
     }
-    TopicOutcome outcome = state.topics().FindOrAutoCreate(*wanted.name, allow_create);
+    TopicOutcome outcome = co_await state.topics().FindOrAutoCreate(*wanted.name, allow_create);
     if (outcome.topic) {
       response.topics.push_back(DescribeTopic(state, *outcome.topic, ops));
     } else {
       response.topics.push_back(ErrorTopic(wanted.name, {}, outcome.error));
     }
   }
-  return response;
+  co_return response;
 }
 
 }  // namespace kpk::broker::handlers

@@ -3,13 +3,14 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
 
 namespace kpk::broker::handlers {
 
 struct MetadataHandler : HandlerSpec<protocol::MetadataRequest, protocol::MetadataResponse, 0, 12> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

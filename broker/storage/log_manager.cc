@@ -174,44 +174,62 @@ Status LogManager::WriteMetadata(const std::string& topic_dir, const TopicMetada
                              AsBytes(EncodeTopicMetadata(metadata)), env_.sync);
 }
 
+LogConfig LogManager::EffectiveConfig(const TopicMetadata& metadata,
+                                      const LogConfig& fallback) const {
+  auto config = LogConfig::FromConfigs(metadata.configs, defaults_);
+  return config ? *config : fallback;
+}
+
 Result<TopicMetadata> LogManager::CreateTopic(std::string_view name, int32_t partitions,
                                               const ConfigMap& configs) {
   std::lock_guard admin(admin_mu_);
+  auto topic = PlanTopic(name, partitions, configs);
+  if (!topic) return Err(topic.error());
+  if (Status s = BuildTopic(*topic); !s.ok()) return Err(s);
+  TopicMetadata metadata = topic->metadata;
+  if (Status s = AddTopic(std::move(*topic)); !s.ok()) return Err(s);
+  return metadata;
+}
+
+Result<LogManager::NewTopic> LogManager::PlanTopic(std::string_view name, int32_t partitions,
+                                                   const ConfigMap& configs) const {
   Status s = ValidateTopicName(name);
   if (!s.ok()) return Err(s);
   if (partitions < 1 || partitions > kMaxPartitions) {
     return Err(Status::InvalidArgument("partition count " + std::to_string(partitions) +
                                        " is not between 1 and " + std::to_string(kMaxPartitions)));
   }
+  std::lock_guard lock(mu_);
   auto config = LogConfig::FromConfigs(configs, defaults_);
   if (!config) return Err(config.error());
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return Err(Status::Unavailable("storage is closed"));
-    if (topics_.contains(name)) {
-      return Err(Status::AlreadyExists("topic " + std::string(name) + " already exists"));
-    }
+  if (closed_) return Err(Status::Unavailable("storage is closed"));
+  if (topics_.contains(name)) {
+    return Err(Status::AlreadyExists("topic " + std::string(name) + " already exists"));
   }
-  TopicMetadata metadata{std::string(name), NewTopicId(), partitions, configs};
+  return NewTopic{TopicMetadata{std::string(name), NewTopicId(), partitions, configs}, *config,
+                  {}};
+}
+
+Status LogManager::BuildTopic(NewTopic& topic) {
+  const TopicMetadata& metadata = topic.metadata;
   // Build the whole topic in tmp/ and move it into place with one rename, so a crash leaves
   // either no topic or all of it.
   std::string staging =
       JoinPath(JoinPath(options_.data_dir, format::kTempDirName), UuidToCanonical(metadata.id));
-  s = fs_.CreateDir(staging);
+  Status s = fs_.CreateDir(staging);
   if (s.ok()) s = WriteMetadata(staging, metadata);
-  for (int32_t p = 0; s.ok() && p < partitions; ++p) {
+  for (int32_t p = 0; s.ok() && p < metadata.partitions; ++p) {
     s = fs_.CreateDir(JoinPath(staging, std::to_string(p)));
   }
   if (s.ok() && env_.sync) s = fs_.SyncDir(staging);
-  if (s.ok()) s = fs_.Rename(staging, TopicDir(name));
+  if (s.ok()) s = fs_.Rename(staging, TopicDir(metadata.name));
   if (!s.ok()) {
     (void)fs_.RemoveAll(staging);
-    return Err(s);
+    return s;
   }
   if (env_.sync) s = fs_.SyncDir(JoinPath(options_.data_dir, format::kTopicsDirName));
-  Topic topic{metadata, *config, {}};
-  for (int32_t p = 0; s.ok() && p < partitions; ++p) {
-    auto log = OpenLog(metadata.name, p, *config);
+  for (int32_t p = 0; s.ok() && p < metadata.partitions; ++p) {
+    auto log = OpenLog(metadata.name, p, topic.config);
     if (!log) {
       s = log.error();
       break;
@@ -219,108 +237,169 @@ Result<TopicMetadata> LogManager::CreateTopic(std::string_view name, int32_t par
     topic.logs.push_back(std::move(*log));
   }
   if (!s.ok()) {
-    (void)fs_.RemoveAll(TopicDir(name));
-    return Err(s);
+    for (const auto& log : topic.logs) (void)log->Close();
+    topic.logs.clear();
+    (void)fs_.RemoveAll(TopicDir(metadata.name));
   }
-  std::lock_guard lock(mu_);
-  topics_.emplace(metadata.name, std::move(topic));
-  return metadata;
+  return s;
+}
+
+Status LogManager::AddTopic(NewTopic topic) {
+  std::unique_lock lock(mu_);
+  if (closed_) {
+    lock.unlock();
+    for (const auto& log : topic.logs) (void)log->Close();
+    return Status::Unavailable("storage is closed");
+  }
+  // The broker's defaults may have changed since the plan.
+  topic.config = EffectiveConfig(topic.metadata, topic.config);
+  for (const auto& log : topic.logs) log->SetConfig(topic.config);
+  std::string name = topic.metadata.name;
+  topics_.emplace(std::move(name), Topic{std::move(topic.metadata), topic.config,
+                                         std::move(topic.logs)});
+  return Status::OK();
 }
 
 Status LogManager::DeleteTopic(std::string_view name) {
   std::lock_guard admin(admin_mu_);
-  protocol::Uuid id;
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return Status::Unavailable("storage is closed");
-    auto it = topics_.find(name);
-    if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
-    id = it->second.metadata.id;
-  }
+  auto removal = PlanRemoval(name);
+  if (!removal) return removal.error();
+  if (Status s = MoveToTrash(*removal); !s.ok()) return s;
+  DropTopic(*removal);
+  EmptyTrash(*removal);
+  return Status::OK();
+}
+
+Result<LogManager::TopicRemoval> LogManager::PlanRemoval(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  if (closed_) return Err(Status::Unavailable("storage is closed"));
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return Err(Status::NotFound("topic " + std::string(name)));
+  return TopicRemoval{std::string(name),
+                      JoinPath(JoinPath(options_.data_dir, format::kTrashDirName),
+                               std::string(name) + "." + UuidToCanonical(it->second.metadata.id))};
+}
+
+Status LogManager::MoveToTrash(const TopicRemoval& removal) {
   // One rename takes the topic out of topics/; removing the files can then be interrupted
   // safely (trash/ is emptied on startup).
-  std::string trash = JoinPath(JoinPath(options_.data_dir, format::kTrashDirName),
-                               std::string(name) + "." + UuidToCanonical(id));
-  Status s = fs_.Rename(TopicDir(name), trash);
-  if (!s.ok()) return s;
-  if (env_.sync) s = fs_.SyncDir(JoinPath(options_.data_dir, format::kTopicsDirName));
+  Status s = fs_.Rename(TopicDir(removal.name), removal.trash);
+  if (s.ok() && env_.sync) s = fs_.SyncDir(JoinPath(options_.data_dir, format::kTopicsDirName));
+  return s;
+}
+
+void LogManager::DropTopic(const TopicRemoval& removal) {
   std::vector<std::shared_ptr<PartitionLog>> logs;
   {
     std::lock_guard lock(mu_);
-    auto it = topics_.find(name);
+    auto it = topics_.find(removal.name);
+    if (it == topics_.end()) return;
     logs = std::move(it->second.logs);
     topics_.erase(it);
   }
   for (const auto& log : logs) log->MarkDeleted();
-  Status removed = fs_.RemoveAll(trash);
-  if (!removed.ok()) Warn("cannot remove " + trash + ": " + removed.ToString());
-  return s;
+}
+
+void LogManager::EmptyTrash(const TopicRemoval& removal) {
+  Status removed = fs_.RemoveAll(removal.trash);
+  if (!removed.ok()) Warn("cannot remove " + removal.trash + ": " + removed.ToString());
 }
 
 Status LogManager::CreatePartitions(std::string_view name, int32_t total) {
   std::lock_guard admin(admin_mu_);
-  TopicMetadata metadata;
-  LogConfig config;
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return Status::Unavailable("storage is closed");
-    auto it = topics_.find(name);
-    if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
-    metadata = it->second.metadata;
-    config = it->second.config;
-  }
+  auto partitions = PlanPartitions(name, total);
+  if (!partitions) return partitions.error();
+  if (Status s = BuildPartitions(*partitions); !s.ok()) return s;
+  AddPartitions(std::move(*partitions));
+  return Status::OK();
+}
+
+Result<LogManager::NewPartitions> LogManager::PlanPartitions(std::string_view name,
+                                                             int32_t total) const {
+  std::lock_guard lock(mu_);
+  if (closed_) return Err(Status::Unavailable("storage is closed"));
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return Err(Status::NotFound("topic " + std::string(name)));
+  const TopicMetadata& metadata = it->second.metadata;
   if (total <= metadata.partitions || total > kMaxPartitions) {
-    return Status::InvalidArgument("topic " + metadata.name + " has " +
-                                   std::to_string(metadata.partitions) +
-                                   " partitions; cannot change that to " + std::to_string(total));
+    return Err(Status::InvalidArgument(
+        "topic " + metadata.name + " has " + std::to_string(metadata.partitions) +
+        " partitions; cannot change that to " + std::to_string(total)));
   }
+  NewPartitions plan{metadata, metadata.partitions, it->second.config, {}};
+  plan.metadata.partitions = total;
+  return plan;
+}
+
+Status LogManager::BuildPartitions(NewPartitions& partitions) {
+  const TopicMetadata& metadata = partitions.metadata;
   // The new partitions exist on disk before the metadata that announces them.
-  std::vector<std::shared_ptr<PartitionLog>> added;
   Status s;
-  for (int32_t p = metadata.partitions; s.ok() && p < total; ++p) {
-    (void)fs_.RemoveAll(PartitionDir(name, p));
-    auto log = OpenLog(metadata.name, p, config);
+  for (int32_t p = partitions.old_count; s.ok() && p < metadata.partitions; ++p) {
+    (void)fs_.RemoveAll(PartitionDir(metadata.name, p));
+    auto log = OpenLog(metadata.name, p, partitions.config);
     if (log) {
-      added.push_back(std::move(*log));
+      partitions.added.push_back(std::move(*log));
     } else {
       s = log.error();
     }
   }
-  int32_t old_count = metadata.partitions;
-  metadata.partitions = total;
-  if (s.ok()) s = WriteMetadata(TopicDir(name), metadata);
+  if (s.ok()) s = WriteMetadata(TopicDir(metadata.name), metadata);
   if (!s.ok()) {
-    for (int32_t p = old_count; p < total; ++p) (void)fs_.RemoveAll(PartitionDir(name, p));
-    return s;
+    for (const auto& log : partitions.added) (void)log->Close();
+    partitions.added.clear();
+    for (int32_t p = partitions.old_count; p < metadata.partitions; ++p) {
+      (void)fs_.RemoveAll(PartitionDir(metadata.name, p));
+    }
   }
+  return s;
+}
+
+void LogManager::AddPartitions(NewPartitions partitions) {
   std::lock_guard lock(mu_);
-  Topic& topic = topics_.find(name)->second;
-  topic.metadata.partitions = total;
-  topic.logs.insert(topic.logs.end(), added.begin(), added.end());
-  return Status::OK();
+  auto it = topics_.find(partitions.metadata.name);
+  if (it == topics_.end()) return;
+  Topic& topic = it->second;
+  topic.metadata.partitions = partitions.metadata.partitions;
+  for (const auto& log : partitions.added) log->SetConfig(topic.config);
+  topic.logs.insert(topic.logs.end(), partitions.added.begin(), partitions.added.end());
 }
 
 Status LogManager::SetTopicConfigs(std::string_view name, const ConfigMap& configs) {
   std::lock_guard admin(admin_mu_);
-  auto config = LogConfig::FromConfigs(configs, defaults_);
-  if (!config) return config.error();
-  TopicMetadata metadata;
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return Status::Unavailable("storage is closed");
-    auto it = topics_.find(name);
-    if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
-    metadata = it->second.metadata;
-  }
-  metadata.configs = configs;
-  Status s = WriteMetadata(TopicDir(name), metadata);
-  if (!s.ok()) return s;
-  std::lock_guard lock(mu_);
-  Topic& topic = topics_.find(name)->second;
-  topic.metadata.configs = configs;
-  topic.config = *config;
-  for (const auto& log : topic.logs) log->SetConfig(*config);
+  auto update = PlanConfigs(name, configs);
+  if (!update) return update.error();
+  if (Status s = WriteConfigs(*update); !s.ok()) return s;
+  ApplyConfigs(*update);
   return Status::OK();
+}
+
+Result<LogManager::ConfigUpdate> LogManager::PlanConfigs(std::string_view name,
+                                                         const ConfigMap& configs) const {
+  std::lock_guard lock(mu_);
+  auto config = LogConfig::FromConfigs(configs, defaults_);
+  if (!config) return Err(config.error());
+  if (closed_) return Err(Status::Unavailable("storage is closed"));
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return Err(Status::NotFound("topic " + std::string(name)));
+  ConfigUpdate update{it->second.metadata, *config};
+  update.metadata.configs = configs;
+  return update;
+}
+
+Status LogManager::WriteConfigs(const ConfigUpdate& update) {
+  return WriteMetadata(TopicDir(update.metadata.name), update.metadata);
+}
+
+void LogManager::ApplyConfigs(const ConfigUpdate& update) {
+  std::lock_guard lock(mu_);
+  auto it = topics_.find(update.metadata.name);
+  if (it == topics_.end()) return;
+  Topic& topic = it->second;
+  topic.metadata.configs = update.metadata.configs;
+  // The broker's defaults may have changed since the plan.
+  topic.config = EffectiveConfig(topic.metadata, update.config);
+  for (const auto& log : topic.logs) log->SetConfig(topic.config);
 }
 
 std::vector<TopicMetadata> LogManager::ListTopics() const {

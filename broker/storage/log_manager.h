@@ -78,6 +78,56 @@ class LogManager {
   // Replaces the topic's config overrides (persisted atomically) and applies them to its logs.
   Status SetTopicConfigs(std::string_view name, const ConfigMap& configs);
 
+  // The four operations above, each in steps for a caller that must not wait for the disk
+  // (the broker's event loop): Plan* checks and reads the state (fast); the disk step runs on
+  // any thread and touches nothing shared; the last step publishes the result (fast). The
+  // caller runs one operation per topic at a time and reserves a name it is creating; the
+  // one-call forms above do exactly these steps under one lock.
+  struct NewTopic {
+    TopicMetadata metadata;
+    LogConfig config;
+    std::vector<std::shared_ptr<PartitionLog>> logs;  // opened by BuildTopic
+  };
+  Result<NewTopic> PlanTopic(std::string_view name, int32_t partitions,
+                             const ConfigMap& configs) const;
+  // Builds the topic in tmp/, moves it into topics/ with one rename, and opens its logs.
+  // Cleans up after itself on failure.
+  Status BuildTopic(NewTopic& topic);
+  // kUnavailable (and the logs closed) once storage is closed.
+  Status AddTopic(NewTopic topic);
+
+  struct TopicRemoval {
+    std::string name;
+    std::string trash;  // where MoveToTrash puts its directory
+  };
+  Result<TopicRemoval> PlanRemoval(std::string_view name) const;
+  // Takes the topic's directory out of topics/ with one rename (durably): from here a restart
+  // no longer sees the topic.
+  Status MoveToTrash(const TopicRemoval& removal);
+  // Forgets the topic; its logs refuse appends from then on.
+  void DropTopic(const TopicRemoval& removal);
+  // Removes the files (trash/ is also emptied at startup, should this be interrupted).
+  void EmptyTrash(const TopicRemoval& removal);
+
+  struct NewPartitions {
+    TopicMetadata metadata;  // with the new count
+    int32_t old_count = 0;
+    LogConfig config;
+    std::vector<std::shared_ptr<PartitionLog>> added;  // opened by BuildPartitions
+  };
+  Result<NewPartitions> PlanPartitions(std::string_view name, int32_t total) const;
+  // Creates the new partitions, then writes the metadata that announces them.
+  Status BuildPartitions(NewPartitions& partitions);
+  void AddPartitions(NewPartitions partitions);
+
+  struct ConfigUpdate {
+    TopicMetadata metadata;  // with the new overrides
+    LogConfig config;
+  };
+  Result<ConfigUpdate> PlanConfigs(std::string_view name, const ConfigMap& configs) const;
+  Status WriteConfigs(const ConfigUpdate& update);
+  void ApplyConfigs(const ConfigUpdate& update);
+
   std::vector<TopicMetadata> ListTopics() const;  // sorted by name
   Result<TopicMetadata> DescribeTopic(std::string_view name) const;
   std::optional<std::string> TopicNameForId(const protocol::Uuid& id) const;
@@ -119,6 +169,9 @@ class LogManager {
   std::string TopicDir(std::string_view name) const;
   std::string PartitionDir(std::string_view topic, int32_t partition) const;
   Status WriteMetadata(const std::string& topic_dir, const TopicMetadata& metadata);
+  // The topic's settings from its overrides over the current defaults; `fallback` if they no
+  // longer combine. Needs mu_.
+  LogConfig EffectiveConfig(const TopicMetadata& metadata, const LogConfig& fallback) const;
   std::vector<std::shared_ptr<PartitionLog>> AllLogs() const;
   void Warn(std::string_view message) const;
 

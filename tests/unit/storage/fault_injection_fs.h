@@ -64,6 +64,22 @@ class FaultInjectionFileSystem final : public FileSystem {
     holding_ = false;
     hold_cv_.notify_all();
   }
+  // fdatasyncs of files whose path ends with `suffix` wait until ReleaseSyncs() (10 s at most).
+  void HoldSyncsOf(std::string suffix) {
+    std::lock_guard lock(mu_);
+    held_sync_suffix_ = std::move(suffix);
+    holding_syncs_ = true;
+  }
+  void ReleaseSyncs() {
+    std::lock_guard lock(mu_);
+    holding_syncs_ = false;
+    hold_cv_.notify_all();
+  }
+  // fdatasyncs waiting in HoldSyncsOf right now.
+  int held_syncs_waiting() {
+    std::lock_guard lock(mu_);
+    return held_syncs_waiting_;
+  }
   // Writes so far to files whose path ends with the last HoldWritesTo suffix.
   int held_path_writes() {
     std::lock_guard lock(mu_);
@@ -127,6 +143,13 @@ class FaultInjectionFileSystem final : public FileSystem {
     hold_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return !holding_; });
     ++held_path_writes_;
   }
+  void WaitIfSyncHeld(const std::string& path) {
+    std::unique_lock lock(mu_);
+    if (held_sync_suffix_.empty() || !path.ends_with(held_sync_suffix_)) return;
+    ++held_syncs_waiting_;
+    hold_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return !holding_syncs_; });
+    --held_syncs_waiting_;
+  }
   void RecordSyncEvent(std::string event) {
     std::lock_guard lock(mu_);
     sync_events_.push_back(std::move(event));
@@ -149,6 +172,9 @@ class FaultInjectionFileSystem final : public FileSystem {
   std::string held_suffix_;
   bool holding_ = false;
   int held_path_writes_ = 0;
+  std::string held_sync_suffix_;
+  bool holding_syncs_ = false;
+  int held_syncs_waiting_ = 0;
 };
 
 class FaultFile final : public File {
@@ -178,6 +204,7 @@ class FaultFile final : public File {
     return base_->Truncate(size);
   }
   Status Sync() override {
+    fs_->WaitIfSyncHeld(path());
     if (fs_->crashed_) return FaultInjectionFileSystem::Dead(path());
     if (fs_->fail_sync_) return Status::FromErrno(EIO, "fdatasync " + path());
     ++fs_->file_syncs_;
