@@ -19,10 +19,10 @@ inline constexpr int kExitFailure = 1;  // also partial failure, after every row
 inline constexpr int kExitUsage = 2;
 
 struct GlobalOptions {
-  std::string config_file;              // --config
-  std::string profile;                  // --profile
-  std::vector<std::string> config_opts; // -X key=value, in order
-  bool verbose = false;                 // -v
+  std::string config_file;               // --config
+  std::string profile;                   // --profile
+  std::vector<std::string> config_opts;  // -X key=value, in order
+  bool verbose = false;                  // -v
 };
 
 struct Context {

@@ -4,13 +4,13 @@
 #include <span>
 #include <string>
 
+#include "cli/client/kafka_client.h"
 #include "cli/command.h"
 #include "cli/commands/root.h"
-#include "cli/runtime.h"
 #include "cli/config/config.h"
-#include "cli/client/kafka_client.h"
-#include "common/log.h"
 #include "cli/format/output.h"
+#include "cli/runtime.h"
+#include "common/log.h"
 
 int main(int argc, char** argv) {
   // A closed stdout pipe (kpk ... | head) must end the process through EPIPE handling in the

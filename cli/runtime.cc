@@ -11,8 +11,8 @@
 
 #include <fmt/core.h>
 
-#include "common/log.h"
 #include "cli/format/text.h"
+#include "common/log.h"
 
 namespace kpk::cli {
 namespace {

@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
-#include "cli/command.h"
 #include "cli/client/kafka_admin.h"
 #include "cli/client/kafka_client.h"
-#include "cli/format/output.h"
+#include "cli/command.h"
 #include "cli/config/profile.h"
+#include "cli/format/output.h"
 #include "common/status.h"
 
 namespace kpk::cli {
@@ -27,7 +27,7 @@ const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& nam
 
 // Loads the config and opens a Kafka client; on failure reports it and returns nullopt.
 std::optional<client::Client> OpenClient(const Context& ctx,
-                                        const client::ClientOptions& options = {});
+                                         const client::ClientOptions& options = {});
 
 // Prints "unable to <what>: <cause>" on stderr and returns kExitFailure.
 int Fail(std::string_view what, const Status& cause);

@@ -56,9 +56,9 @@ class File {
 };
 
 enum class OpenMode {
-  kReadWrite,       // the file must exist
-  kCreate,          // create it if missing, keep its contents otherwise
-  kCreateTruncate,  // create it, or empty it if it exists
+  kReadWrite,              // the file must exist
+  kCreate,                 // create it if missing, keep its contents otherwise
+  kCreateTruncate,         // create it, or empty it if it exists
   kCreateTruncatePrivate,  // as kCreateTruncate, readable by its owner only (secrets)
 };
 

@@ -20,8 +20,8 @@
 #include <string>
 #include <thread>
 
-#include "broker/net/asio.h"
 #include "broker/core/broker_config.h"
+#include "broker/net/asio.h"
 #include "common/status.h"
 
 namespace kpk::broker::admin {

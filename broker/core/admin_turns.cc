@@ -1,6 +1,7 @@
 #include "broker/core/admin_turns.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 AdminTurns::Turn::~Turn() {
   if (!waiters_) return;  // moved from
@@ -28,4 +29,5 @@ Awaitable<AdminTurns::Turn> AdminTurns::Take(std::string key) {
   co_return Turn(waiters_, std::move(key));
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

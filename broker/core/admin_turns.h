@@ -11,7 +11,8 @@
 
 #include "broker/net/async_event.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 class AdminTurns {
   using Waiters = std::map<std::string, std::deque<std::shared_ptr<AsyncEvent>>, std::less<>>;
@@ -42,4 +43,5 @@ class AdminTurns {
   std::shared_ptr<Waiters> waiters_ = std::make_shared<Waiters>();
 };
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

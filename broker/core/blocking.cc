@@ -1,6 +1,7 @@
 #include "broker/core/blocking.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 BlockingWorker::BlockingWorker() : thread_([this] { Loop(); }) {}
 
@@ -40,4 +41,5 @@ void BlockingWorker::Loop() {
   }
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

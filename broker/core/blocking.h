@@ -15,7 +15,8 @@
 
 #include "broker/net/async_event.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 // One thread, so jobs run in the order they were posted: a later write of the same file lands
 // after an earlier one.
@@ -71,4 +72,5 @@ Awaitable<R> RunBlocking(BlockingWorker& worker, F&& fn) {
   co_return std::move(*slot->result);
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

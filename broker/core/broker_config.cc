@@ -3,7 +3,8 @@
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 HostPort BrokerConfig::Advertised() const {
   HostPort a = advertised_kafka_api.host.empty() ? kafka_api : advertised_kafka_api;
@@ -89,4 +90,5 @@ Status LoadBrokerConfigFile(const std::string& path, BrokerConfig& config) {
   }
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

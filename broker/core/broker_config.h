@@ -12,7 +12,8 @@
 #include "common/file_system.h"
 #include "common/status.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 // Cluster properties, named as Redpanda names them. Topic configs default to these.
 struct ClusterProperties {
@@ -66,4 +67,5 @@ struct BrokerConfig {
 // Unknown keys are ignored (a real redpanda.yaml has many); bad values are errors.
 Status LoadBrokerConfigFile(const std::string& path, BrokerConfig& config);
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

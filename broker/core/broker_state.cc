@@ -14,11 +14,12 @@
 
 #include "broker/core/partition_waiters.h"
 #include "broker/net/asio.h"
+#include "broker/storage/log_format.h"
 #include "common/file_system.h"
 #include "common/log.h"
-#include "broker/storage/log_format.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -85,7 +86,8 @@ FileSystem& BrokerState::fs() const {
 }
 
 Status BrokerState::LoadBrokerOverrides() {
-  const std::string path = config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName);
+  const std::string path =
+      config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName);
   std::ifstream in(path);
   if (!in) return Status::OK();
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
@@ -109,7 +111,9 @@ Awaitable<Status> BrokerState::SaveBrokerOverrides(const ConfigOverrides& overri
   std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   // A named job, not a lambda written inside the co_await: gcc 12 destroys such a temporary's
   // captures twice (GCC PR 100611).
-  auto write = [&fs = fs(), path = config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName),
+  auto write = [&fs = fs(),
+                path = config_.data_directory + "/" +
+                       std::string(storage::format::kBrokerConfigFileName),
                 text = std::move(text), sync = !config_.developer_mode] {
     return WriteFileAtomically(fs, path, AsBytes(text), sync);
   };
@@ -148,4 +152,5 @@ void BrokerState::PublishBrokerConfigs(const ClusterProperties& cluster,
   logs_->cleaner().SetIoLimit(config_.cluster.log_cleaner_io_max_bytes_per_second);
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

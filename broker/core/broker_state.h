@@ -1,6 +1,6 @@
 // The broker core everything above it shares: configuration, metrics, topics and their logs,
-// fetch wake-ups. The group and transaction coordinators build on it (see broker.cc). Used only on the
-// event-loop thread, apart from the atomics in metrics; disk work runs on worker().
+// fetch wake-ups. The group and transaction coordinators build on it (see broker.cc). Used only on
+// the event-loop thread, apart from the atomics in metrics; disk work runs on worker().
 #pragma once
 
 #include <memory>
@@ -21,7 +21,8 @@ namespace asio {
 class io_context;
 }
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 class PartitionWaiters;
 
@@ -86,4 +87,5 @@ class BrokerState {
 
 int64_t NowMs();
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -10,7 +10,8 @@
 
 #include "broker/core/metadata_version.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 namespace {
 
 constexpr int64_t kLongMax = std::numeric_limits<int64_t>::max();
@@ -527,4 +528,5 @@ Status ApplyBrokerConfig(std::string_view name, const std::optional<std::string>
   return Status::InvalidArgument(fmt::format("Unknown broker config name: {}", name));
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -13,7 +13,8 @@
 #include "broker/core/broker_config.h"
 #include "common/status.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 // Kafka's ConfigType numbering (DescribeConfigs v3+).
 enum class ConfigType : int8_t {
@@ -76,4 +77,5 @@ bool IsPerBrokerConfig(std::string_view name);
 Status ApplyBrokerConfig(std::string_view name, const std::optional<std::string>& value,
                          const ClusterProperties& static_values, ClusterProperties& cluster);
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

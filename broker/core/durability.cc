@@ -2,7 +2,8 @@
 
 #include "broker/net/async_event.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 namespace {
 
 // Shared between the waiting coroutine and the flusher callbacks, which may outlive it.
@@ -51,4 +52,5 @@ Awaitable<Status> AwaitCompletion(std::function<void(CompletionCallback)> start)
   co_return pending->first_error;
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -5,11 +5,12 @@
 #include <memory>
 #include <vector>
 
-#include "broker/net/asio.h"
 #include "broker/core/broker_state.h"
+#include "broker/net/asio.h"
 #include "common/status.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 struct DurableTarget {
   std::shared_ptr<storage::PartitionLog> log;
@@ -25,4 +26,5 @@ Awaitable<Status> WaitDurable(BrokerState& state, std::vector<DurableTarget> tar
 using CompletionCallback = std::function<void(const Status&)>;
 Awaitable<Status> AwaitCompletion(std::function<void(CompletionCallback)> start);
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

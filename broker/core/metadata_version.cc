@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <array>
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 namespace {
 
 // Every MetadataVersion of Kafka 3.9 up to its own release (IBP_0_8_0 ... IBP_3_9_IV0), as
@@ -47,4 +48,5 @@ bool IsKafkaMetadataVersion(std::string_view value) {
   return Known(value.substr(0, end));
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -5,11 +5,13 @@
 
 #include <string_view>
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 // Whether Kafka 3.9's MetadataVersion.fromVersionString accepts `value`: a release ("3.0"), a
 // release with its internal version ("3.0-IV1"), or a longer form it truncates ("2.8.1" is
 // 2.8; releases before 1.0 keep three parts, "0.10.2.1" is 0.10.2).
 bool IsKafkaMetadataVersion(std::string_view value);
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

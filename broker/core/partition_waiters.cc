@@ -1,6 +1,7 @@
 #include "broker/core/partition_waiters.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 void PartitionWaiters::Add(const Key& partition, AsyncEvent* event) {
   waiters_[partition].insert(event);
@@ -27,4 +28,5 @@ void PartitionWaiters::CloseAll() {
   }
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

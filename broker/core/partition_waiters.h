@@ -10,7 +10,8 @@
 
 #include "broker/net/async_event.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 class PartitionWaiters {
  public:
@@ -50,4 +51,5 @@ class ScopedWaits {
   std::vector<PartitionWaiters::Key> keys_;
 };
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -9,7 +9,8 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 using protocol::ErrorCode;
 
@@ -111,16 +112,15 @@ Awaitable<TopicOutcome> Topics::Create(std::string name, int32_t partitions, int
   }
   storage::ConfigMap overrides(configs.begin(), configs.end());
   if (validate_only) {
-    co_return TopicOutcome{ErrorCode::kNone, "", storage::TopicMetadata{name, {}, partitions,
-                                                                        std::move(overrides)}};
+    co_return TopicOutcome{ErrorCode::kNone, "",
+                           storage::TopicMetadata{name, {}, partitions, std::move(overrides)}};
   }
   // Not busy (Validate): taken at once, so nothing comes between the check and the reservation.
   AdminTurns::Turn reserved = co_await turns_.Take(name);
   auto plan = logs_.PlanTopic(name, partitions, overrides);
   if (!plan) co_return ConfigFailure(plan.error());
-  Status built = co_await OffLoop(*plan, [](storage::LogManager& logs, auto& topic) {
-    return logs.BuildTopic(topic);
-  });
+  Status built = co_await OffLoop(
+      *plan, [](storage::LogManager& logs, auto& topic) { return logs.BuildTopic(topic); });
   if (!built.ok()) co_return ConfigFailure(built);
   storage::TopicMetadata metadata = plan->metadata;
   if (Status s = logs_.AddTopic(std::move(*plan)); !s.ok()) {
@@ -149,9 +149,8 @@ Awaitable<ErrorCode> Topics::Delete(std::string name) {
     AdminTurns::Turn turn = co_await turns_.Take(name);
     auto planned = logs_.PlanRemoval(name);
     if (!planned) co_return ErrorForStorage(planned.error());
-    Status moved = co_await OffLoop(*planned, [](storage::LogManager& logs, auto& r) {
-      return logs.MoveToTrash(r);
-    });
+    Status moved = co_await OffLoop(
+        *planned, [](storage::LogManager& logs, auto& r) { return logs.MoveToTrash(r); });
     if (!moved.ok()) co_return ErrorForStorage(moved);
     logs_.DropTopic(*planned);
     removal = std::move(*planned);
@@ -200,9 +199,8 @@ Awaitable<TopicOutcome> Topics::SetConfigs(const AdminTurns::Turn& /*turn*/, std
   storage::ConfigMap overrides(configs.begin(), configs.end());
   auto update = logs_.PlanConfigs(name, overrides);
   if (!update) co_return ConfigFailure(update.error());
-  Status written = co_await OffLoop(*update, [](storage::LogManager& logs, auto& u) {
-    return logs.WriteConfigs(u);
-  });
+  Status written = co_await OffLoop(
+      *update, [](storage::LogManager& logs, auto& u) { return logs.WriteConfigs(u); });
   if (!written.ok()) co_return ConfigFailure(written);
   logs_.ApplyConfigs(*update);
   co_return TopicOutcome{};
@@ -213,4 +211,5 @@ std::vector<ConfigEntry> Topics::DescribeConfigs(const storage::TopicMetadata& t
   return DescribeTopicConfigs(overrides, config_.cluster);
 }
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -18,7 +18,8 @@
 #include "broker/protocol/generated/error_code.h"
 #include "broker/storage/log_manager.h"
 
-namespace kpk::broker::inline core {
+namespace kpk::broker {
+inline namespace core {
 
 struct TopicOutcome {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
@@ -79,4 +80,5 @@ class Topics {
 // Maps a storage Status to the Kafka error a client should see.
 protocol::ErrorCode ErrorForStorage(const Status& status);
 
-}  // namespace kpk::broker::core
+}  // namespace core
+}  // namespace kpk::broker

@@ -27,17 +27,17 @@
 #include <string>
 #include <vector>
 
+#include "broker/core/broker_config.h"
 #include "broker/groups/group.h"
 #include "broker/groups/group_log.h"
 #include "broker/net/asio.h"
-#include "broker/core/broker_config.h"
 #include "common/status.h"
 
 namespace kpk::broker::groups {
 
 struct CoordinatorOptions {
   std::string data_dir;
-  bool sync = true;                   // false in developer mode: no fsync
+  bool sync = true;          // false in developer mode: no fsync
   FileSystem* fs = nullptr;  // null: the real file system
   // The log is compacted once it is this large and more than twice its live data.
   uint64_t compact_min_bytes = 16 * 1024 * 1024;

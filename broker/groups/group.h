@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "broker/groups/group_log_format.h"
-#include "broker/protocol/generated/error_code.h"
 #include "broker/net/async_event.h"
+#include "broker/protocol/generated/error_code.h"
 #include "common/bytes.h"
 
 namespace kpk::broker::groups {

@@ -22,8 +22,8 @@ class GroupLog {
 
   struct Options {
     FileSystem* fs = nullptr;  // null: the real file system
-    std::string data_dir;               // the log lives in <data_dir>/groups/
-    bool sync = true;                   // false: never fsync (developer mode)
+    std::string data_dir;      // the log lives in <data_dir>/groups/
+    bool sync = true;          // false: never fsync (developer mode)
     std::function<void(std::string_view)> warn;
   };
 

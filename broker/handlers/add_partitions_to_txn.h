@@ -2,9 +2,9 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/add_partitions_to_txn_request.h"
 #include "broker/protocol/generated/add_partitions_to_txn_response.h"
-#include "broker/net/asio.h"
 
 namespace kpk::broker::handlers {
 

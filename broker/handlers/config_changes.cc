@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "broker/handlers/describe_configs.h"
 #include "broker/core/broker_state.h"
+#include "broker/handlers/describe_configs.h"
 
 namespace kpk::broker::handlers {
 namespace {
@@ -140,8 +140,8 @@ Awaitable<ChangeOutcome> ApplyConfigChanges(BrokerState& state, int8_t resource_
                                             bool validate_only) {
   ChangeOutcome outcome;
   if (resource_type == kResourceTopic) {
-    outcome = co_await ChangeTopic(state, std::move(resource_name), std::move(changes),
-                                   replace_all, validate_only);
+    outcome = co_await ChangeTopic(state, std::move(resource_name), std::move(changes), replace_all,
+                                   validate_only);
     co_return outcome;
   }
   if (resource_type == kResourceBroker && IsThisBroker(resource_name, state.config().node_id)) {

@@ -54,7 +54,7 @@ Awaitable<Response::CreatableTopicResult> CreateOne(BrokerState& state,
     if (c.value) configs[c.name] = *c.value;
   }
   TopicOutcome outcome = co_await state.topics().Create(topic.name, partitions, replication,
-                                                       std::move(configs), validate_only);
+                                                        std::move(configs), validate_only);
   result.error_code = ToInt(outcome.error);
   if (!outcome.ok()) {
     result.error_message = outcome.message;

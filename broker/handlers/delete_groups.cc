@@ -1,7 +1,7 @@
 #include "broker/handlers/delete_groups.h"
 
-#include "broker/groups/coordinator.h"
 #include "broker/core/broker_state.h"
+#include "broker/groups/coordinator.h"
 
 namespace kpk::broker::handlers {
 

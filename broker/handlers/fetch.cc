@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
-#include "broker/protocol/record_batch.h"
-#include "broker/net/async_event.h"
 #include "broker/core/broker_state.h"
 #include "broker/core/partition_waiters.h"
+#include "broker/net/async_event.h"
+#include "broker/protocol/record_batch.h"
 #include "broker/transactions/producer_states.h"
 
 namespace kpk::broker::handlers {
@@ -71,9 +71,9 @@ PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
       std::min(budget, static_cast<size_t>(std::max<int32_t>(wanted.partition_max_bytes, 0)));
   // Cutting at the last stable offset needs the batches in memory.
   const bool cut = read_committed && visible_end < out.high_watermark;
-  auto read = log->Read(wanted.fetch_offset, limit,
-                        cut ? storage::ReadAs::kBytes : storage::ReadAs::kFileRangeIfLarge,
-                        oversize_first);
+  auto read =
+      log->Read(wanted.fetch_offset, limit,
+                cut ? storage::ReadAs::kBytes : storage::ReadAs::kFileRangeIfLarge, oversize_first);
   if (!read) {
     out.error_code =
         ToInt(read.error().code() == Status::Code::kNotFound ? ErrorCode::kOffsetOutOfRange

@@ -14,11 +14,14 @@ Bytes KafkaApis::UnsupportedApiVersionsResponse() const {
   return EncodeUnsupportedApiVersionsResponse();
 }
 
-Awaitable<HandlerOutcome> KafkaApis::Handle(const protocol::RequestHeader& header,
-                                            int16_t version, ByteReader& body,
-                                            const std::string& peer) {
-  RequestContext ctx{services_.state,     services_.groups, services_.producers,
-                     services_.transactions, header,        version,
+Awaitable<HandlerOutcome> KafkaApis::Handle(const protocol::RequestHeader& header, int16_t version,
+                                            ByteReader& body, const std::string& peer) {
+  RequestContext ctx{services_.state,
+                     services_.groups,
+                     services_.producers,
+                     services_.transactions,
+                     header,
+                     version,
                      peer};
   co_return co_await Dispatch(ctx, body);
 }

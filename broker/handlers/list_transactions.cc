@@ -35,8 +35,8 @@ ListTransactionsHandler::Response ListTransactionsHandler::Handle(RequestContext
       continue;
     }
     // v1: only transactions running longer than the duration filter.
-    if (request.duration_filter >= 0 &&
-        (txn->status != transactions::TxnStatus::kOngoing || now - txn->start_ms < request.duration_filter)) {
+    if (request.duration_filter >= 0 && (txn->status != transactions::TxnStatus::kOngoing ||
+                                         now - txn->start_ms < request.duration_filter)) {
       continue;
     }
     response.transaction_states.push_back({txn->id, txn->producer_id, state, {}});

@@ -1,7 +1,7 @@
 #include "broker/handlers/offset_commit.h"
 
-#include "broker/groups/coordinator.h"
 #include "broker/core/broker_state.h"
+#include "broker/groups/coordinator.h"
 
 namespace kpk::broker::handlers {
 
@@ -47,8 +47,7 @@ Awaitable<OffsetCommitHandler::Response> OffsetCommitHandler::Handle(RequestCont
     }
   }
   if (offsets.empty()) co_return response;
-  std::vector<ErrorCode> errors =
-      co_await ctx.groups.CommitOffsets(committer, std::move(offsets));
+  std::vector<ErrorCode> errors = co_await ctx.groups.CommitOffsets(committer, std::move(offsets));
   for (size_t i = 0; i < pending.size() && i < errors.size(); ++i) {
     pending[i]->error_code = ToInt(errors[i]);
   }

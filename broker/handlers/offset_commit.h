@@ -5,9 +5,9 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/offset_commit_request.h"
 #include "broker/protocol/generated/offset_commit_response.h"
-#include "broker/net/asio.h"
 
 namespace kpk::broker::handlers {
 

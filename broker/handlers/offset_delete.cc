@@ -1,7 +1,7 @@
 #include "broker/handlers/offset_delete.h"
 
-#include "broker/groups/coordinator.h"
 #include "broker/core/broker_state.h"
+#include "broker/groups/coordinator.h"
 
 namespace kpk::broker::handlers {
 
@@ -17,8 +17,7 @@ Awaitable<OffsetDeleteHandler::Response> OffsetDeleteHandler::Handle(RequestCont
       if (known.back()) wanted.push_back({t.name, p.partition_index});
     }
   }
-  groups::OffsetDeleteResult result =
-      co_await ctx.groups.DeleteOffsets(request.group_id, wanted);
+  groups::OffsetDeleteResult result = co_await ctx.groups.DeleteOffsets(request.group_id, wanted);
   response.error_code = ToInt(result.error);
   if (result.error != ErrorCode::kNone) co_return response;
   size_t i = 0;

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "broker/groups/coordinator.h"
 #include "broker/core/broker_state.h"
+#include "broker/groups/coordinator.h"
 
 namespace kpk::broker::handlers {
 namespace {

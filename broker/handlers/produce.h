@@ -4,9 +4,9 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/produce_response.h"
-#include "broker/net/asio.h"
 
 namespace kpk::broker::handlers {
 

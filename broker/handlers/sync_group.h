@@ -3,9 +3,9 @@
 #pragma once
 
 #include "broker/handlers/handler.h"
+#include "broker/net/asio.h"
 #include "broker/protocol/generated/sync_group_request.h"
 #include "broker/protocol/generated/sync_group_response.h"
-#include "broker/net/asio.h"
 
 namespace kpk::broker::handlers {
 

@@ -1,7 +1,7 @@
 #include "broker/handlers/txn_offset_commit.h"
 
-#include "broker/groups/coordinator.h"
 #include "broker/core/broker_state.h"
+#include "broker/groups/coordinator.h"
 #include "broker/transactions/txn_coordinator.h"
 
 namespace kpk::broker::handlers {
@@ -26,8 +26,8 @@ TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& 
   }
   if (error == ErrorCode::kNone) {
     error = ctx.transactions.StageOffsets(request.transactional_id, request.producer_id,
-                                                  request.producer_epoch, request.group_id, offsets,
-                                                  /*fenced_error=*/ctx.version >= 3);
+                                          request.producer_epoch, request.group_id, offsets,
+                                          /*fenced_error=*/ctx.version >= 3);
   }
   Response response;
   for (const auto& topic : request.topics) {

@@ -5,7 +5,8 @@
 #include <atomic>
 #include <cstdint>
 
-namespace kpk::broker::inline metrics {
+namespace kpk::broker {
+inline namespace metrics {
 
 struct BrokerMetrics {
   std::atomic<uint64_t> requests{0};
@@ -17,4 +18,5 @@ struct BrokerMetrics {
   std::atomic<uint64_t> fsyncs{0};
 };
 
-}  // namespace kpk::broker::metrics
+}  // namespace metrics
+}  // namespace kpk::broker

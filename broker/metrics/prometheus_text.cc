@@ -2,7 +2,8 @@
 
 #include <fmt/core.h>
 
-namespace kpk::broker::inline metrics {
+namespace kpk::broker {
+inline namespace metrics {
 namespace {
 
 template <typename T>
@@ -24,4 +25,5 @@ void PrometheusText::Gauge(const char* name, const char* help, uint64_t value) {
   Append(out_, name, "gauge", help, value);
 }
 
-}  // namespace kpk::broker::metrics
+}  // namespace metrics
+}  // namespace kpk::broker

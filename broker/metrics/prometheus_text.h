@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <string>
 
-namespace kpk::broker::inline metrics {
+namespace kpk::broker {
+inline namespace metrics {
 
 class PrometheusText {
  public:
@@ -17,4 +18,5 @@ class PrometheusText {
   std::string out_;
 };
 
-}  // namespace kpk::broker::metrics
+}  // namespace metrics
+}  // namespace kpk::broker

@@ -10,9 +10,11 @@
 
 #include <asio.hpp>
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 template <typename T = void>
 using Awaitable = asio::awaitable<T>;
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -8,7 +8,8 @@
 
 #include "broker/net/asio.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 class AsyncEvent {
  public:
@@ -51,4 +52,5 @@ class AsyncEvent {
   bool closed_ = false;
 };
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -5,12 +5,13 @@
 
 #include <sys/socket.h>
 
+#include "broker/net/response_writer.h"
 #include "broker/protocol/generated/api_keys.h"
 #include "broker/protocol/generated/request_header.h"
 #include "common/log.h"
-#include "broker/net/response_writer.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 namespace {
 
 constexpr int32_t kMinFrameBytes = 8;  // api key, api version, correlation id
@@ -227,4 +228,5 @@ Awaitable<void> Connection::WriteLoop() {
   Close();
 }
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -11,14 +11,15 @@
 #include <memory>
 #include <string>
 
-#include "broker/net/response.h"
+#include "broker/metrics/broker_metrics.h"
 #include "broker/net/asio.h"
 #include "broker/net/async_event.h"
 #include "broker/net/request_handler.h"
-#include "broker/metrics/broker_metrics.h"
+#include "broker/net/response.h"
 #include "common/bytes.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 struct ConnectionLimits {
   int32_t max_frame_bytes = 100 * 1024 * 1024;  // Kafka's socket.request.max.bytes
@@ -75,4 +76,5 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
 };
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

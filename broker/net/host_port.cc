@@ -4,7 +4,8 @@
 
 #include <fmt/core.h>
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 std::string HostPort::ToString() const {
   if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
@@ -33,4 +34,5 @@ Result<HostPort> ParseHostPort(const std::string& text) {
   return hp;
 }
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -6,7 +6,8 @@
 
 #include "common/status.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 struct HostPort {
   std::string host;
@@ -17,4 +18,5 @@ struct HostPort {
 // Parses "host:port" (also "[v6]:port"). A missing or bad port is an error.
 Result<HostPort> ParseHostPort(const std::string& text);
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

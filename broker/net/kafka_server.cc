@@ -2,7 +2,8 @@
 
 #include "broker/net/listen.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 KafkaServer::KafkaServer(asio::io_context& io, RequestHandler& handler, BrokerMetrics& metrics)
     : io_(io), handler_(handler), metrics_(metrics), acceptor_(io) {}
@@ -27,12 +28,13 @@ void KafkaServer::Stop() {
 Awaitable<void> KafkaServer::AcceptLoop() {
   while (std::optional<asio::ip::tcp::socket> socket =
              co_await AcceptNext(acceptor_, "Kafka API")) {
-    auto connection = std::make_shared<Connection>(std::move(*socket), handler_, metrics_,
-                                                   ConnectionLimits{});
+    auto connection =
+        std::make_shared<Connection>(std::move(*socket), handler_, metrics_, ConnectionLimits{});
     connections_.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
     connections_.push_back(connection);
     connection->Start();
   }
 }
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -5,11 +5,12 @@
 #include <memory>
 
 #include "broker/net/asio.h"
-#include "broker/net/host_port.h"
 #include "broker/net/connection.h"
+#include "broker/net/host_port.h"
 #include "common/status.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 class KafkaServer {
  public:
@@ -33,4 +34,5 @@ class KafkaServer {
   std::list<std::weak_ptr<Connection>> connections_;
 };
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

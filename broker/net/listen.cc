@@ -4,7 +4,8 @@
 
 #include "common/log.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 Status ListenOn(asio::ip::tcp::acceptor& acceptor, const HostPort& address) {
   asio::error_code ec;
@@ -45,4 +46,5 @@ Awaitable<std::optional<asio::ip::tcp::socket>> AcceptNext(asio::ip::tcp::accept
   }
 }
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

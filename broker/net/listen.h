@@ -8,7 +8,8 @@
 #include "broker/net/host_port.h"
 #include "common/status.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 // Resolves `address` (an IP or a host name), then opens, binds and listens on `acceptor`.
 // Port 0 binds any free port; read it from acceptor.local_endpoint() afterwards.
@@ -20,4 +21,5 @@ Status ListenOn(asio::ip::tcp::acceptor& acceptor, const HostPort& address);
 Awaitable<std::optional<asio::ip::tcp::socket>> AcceptNext(asio::ip::tcp::acceptor& acceptor,
                                                            std::string_view listener);
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

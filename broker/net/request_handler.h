@@ -7,10 +7,11 @@
 
 #include "broker/net/asio.h"
 #include "broker/net/response.h"
-#include "common/bytes.h"
 #include "broker/protocol/generated/request_header.h"
+#include "common/bytes.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 class RequestHandler {
  public:
@@ -26,4 +27,5 @@ class RequestHandler {
                                            ByteReader& body, const std::string& peer) = 0;
 };
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -7,7 +7,8 @@
 
 #include "common/bytes.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 // An encoded response body as the socket sends it: `bytes` with large record sets spliced in
 // rather than copied (ByteWriter::Splice), from memory or from a segment file. `owner` keeps
@@ -64,4 +65,5 @@ void ResponseBody::ForEachPiece(OnBytes&& on_bytes, OnFile&& on_file) const {
   if (rest.size() > done) on_bytes(rest.subspan(done));
 }
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

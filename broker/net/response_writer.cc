@@ -7,7 +7,8 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 void ResponseWriter::Add(const Bytes& header, const ResponseBody& body) {
   pieces_.push_back({asio::buffer(header), {}});
@@ -83,4 +84,5 @@ void ResponseWriter::SetCork(bool on) {
   (void)::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

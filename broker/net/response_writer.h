@@ -6,11 +6,12 @@
 
 #include <vector>
 
-#include "broker/net/response.h"
 #include "broker/net/asio.h"
+#include "broker/net/response.h"
 #include "common/bytes.h"
 
-namespace kpk::broker::inline net {
+namespace kpk::broker {
+inline namespace net {
 
 class ResponseWriter {
  public:
@@ -38,4 +39,5 @@ class ResponseWriter {
   bool has_files_ = false;
 };
 
-}  // namespace kpk::broker::net
+}  // namespace net
+}  // namespace kpk::broker

@@ -206,8 +206,7 @@ Result<LogManager::NewTopic> LogManager::PlanTopic(std::string_view name, int32_
   if (topics_.contains(name)) {
     return Err(Status::AlreadyExists("topic " + std::string(name) + " already exists"));
   }
-  return NewTopic{TopicMetadata{std::string(name), NewTopicId(), partitions, configs}, *config,
-                  {}};
+  return NewTopic{TopicMetadata{std::string(name), NewTopicId(), partitions, configs}, *config, {}};
 }
 
 Status LogManager::BuildTopic(NewTopic& topic) {
@@ -255,8 +254,8 @@ Status LogManager::AddTopic(NewTopic topic) {
   topic.config = EffectiveConfig(topic.metadata, topic.config);
   for (const auto& log : topic.logs) log->SetConfig(topic.config);
   std::string name = topic.metadata.name;
-  topics_.emplace(std::move(name), Topic{std::move(topic.metadata), topic.config,
-                                         std::move(topic.logs)});
+  topics_.emplace(std::move(name),
+                  Topic{std::move(topic.metadata), topic.config, std::move(topic.logs)});
   return Status::OK();
 }
 

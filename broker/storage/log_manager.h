@@ -26,12 +26,12 @@
 #include <string_view>
 #include <vector>
 
-#include "common/file_system.h"
 #include "broker/storage/flusher.h"
 #include "broker/storage/log_cleaner.h"
 #include "broker/storage/log_config.h"
 #include "broker/storage/partition_log.h"
 #include "broker/storage/topic_metadata.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::storage {

@@ -21,12 +21,12 @@
 #include <string_view>
 #include <vector>
 
-#include "common/file_system.h"
 #include "broker/storage/log_config.h"
 #include "broker/storage/log_format.h"
 #include "broker/storage/segment.h"
-#include "common/bytes.h"
 #include "broker/storage/shared_bytes.h"
+#include "common/bytes.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::storage {

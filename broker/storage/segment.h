@@ -12,10 +12,10 @@
 #include <optional>
 #include <string>
 
-#include "common/file_system.h"
 #include "broker/storage/segment_index.h"
-#include "common/bytes.h"
 #include "broker/storage/shared_bytes.h"
+#include "common/bytes.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::storage {

@@ -28,9 +28,8 @@ Result<bool> CheckHeader(const StateLog::Options& options, ByteSpan contents) {
                                   "\": not the expected kpk file"));
   }
   if (const uint16_t version = r.ReadUint16(); version != options.version) {
-    return Err(Status::Corruption(options.path + " has format version " +
-                                  std::to_string(version) + "; this kpk reads " +
-                                  std::to_string(options.version)));
+    return Err(Status::Corruption(options.path + " has format version " + std::to_string(version) +
+                                  "; this kpk reads " + std::to_string(options.version)));
   }
   return true;
 }

@@ -37,8 +37,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/file_system.h"
 #include "common/bytes.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::storage {
@@ -59,7 +59,7 @@ class StateLog {
     std::string path;
     std::string magic;  // identifies the file's user; a file with another magic is refused
     uint16_t version = 1;
-    bool sync = true;  // false: never fsync (developer mode)
+    bool sync = true;                            // false: never fsync (developer mode)
     std::function<void(std::string_view)> warn;  // null: stderr
   };
 

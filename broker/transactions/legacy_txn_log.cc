@@ -23,8 +23,7 @@ std::optional<std::string> ParseLine(std::string_view line) {
 
 }  // namespace
 
-Result<std::vector<std::string>> ReadLegacyTxnLog(FileSystem& fs,
-                                                  const std::string& path) {
+Result<std::vector<std::string>> ReadLegacyTxnLog(FileSystem& fs, const std::string& path) {
   auto contents = ReadWholeFile(fs, path);
   if (!contents) return Err(contents.error());
   const std::string_view data = AsChars(ByteSpan(*contents));

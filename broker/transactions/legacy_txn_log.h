@@ -19,7 +19,6 @@
 namespace kpk::broker::transactions {
 
 // The records of the legacy log at `path`, oldest first.
-Result<std::vector<std::string>> ReadLegacyTxnLog(FileSystem& fs,
-                                                  const std::string& path);
+Result<std::vector<std::string>> ReadLegacyTxnLog(FileSystem& fs, const std::string& path);
 
 }  // namespace kpk::broker::transactions

@@ -2,13 +2,13 @@
 
 #include <climits>
 
-#include "broker/protocol/record_batch.h"
 #include "broker/core/broker_state.h"
 #include "broker/core/durability.h"
-#include "common/log.h"
 #include "broker/core/partition_waiters.h"
+#include "broker/protocol/record_batch.h"
 #include "broker/transactions/producer_states.h"
 #include "broker/transactions/txn_log.h"
+#include "common/log.h"
 
 namespace kpk::broker::transactions {
 

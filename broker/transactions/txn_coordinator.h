@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "broker/groups/group.h"
-#include "broker/protocol/generated/error_code.h"
 #include "broker/net/asio.h"
+#include "broker/protocol/generated/error_code.h"
 #include "broker/storage/state_log.h"
 
 namespace kpk::broker {

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "broker/transactions/legacy_txn_log.h"
 #include "broker/storage/log_format.h"
+#include "broker/transactions/legacy_txn_log.h"
 
 namespace kpk::broker::transactions {
 namespace {
@@ -103,8 +103,8 @@ Status MigrateLegacyLog(FileSystem& fs, const TxnLogOptions& options) {
     Bytes snapshot = EncodeTxnSnapshot(state.txns, state.producer_id_block_end);
     if (Status s = storage::StateLog::Create(log_options, snapshot); !s.ok()) return s;
     if (options.warn) {
-      options.warn(fmt::format("migrated {} ({} records) to {}", legacy, records->size(),
-                               log_options.path));
+      options.warn(
+          fmt::format("migrated {} ({} records) to {}", legacy, records->size(), log_options.path));
     }
   }
   if (Status s = fs.RemoveFile(legacy); !s.ok()) return s;
@@ -119,9 +119,8 @@ Result<std::unique_ptr<storage::StateLog>> OpenTxnLog(const TxnLogOptions& optio
   if (Status s = MigrateLegacyLog(fs, options); !s.ok()) return Err(s);
   storage::StateLog::Options log_options = LogOptions(options);
   log_options.fs = &fs;
-  return storage::StateLog::Open(std::move(log_options), [state](ByteSpan body) {
-    return Apply(AsChars(body), *state);
-  });
+  return storage::StateLog::Open(std::move(log_options),
+                                 [state](ByteSpan body) { return Apply(AsChars(body), *state); });
 }
 
 Bytes EncodeTxnRecord(const Transaction& txn) { return Frame(ToJson(txn)); }

@@ -20,9 +20,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/file_system.h"
 #include "broker/storage/state_log.h"
 #include "broker/transactions/txn_coordinator.h"
+#include "common/file_system.h"
 #include "common/status.h"
 
 namespace kpk::broker::transactions {

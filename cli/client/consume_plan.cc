@@ -6,7 +6,8 @@
 
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 Result<std::map<TopicPartition, int64_t>> OffsetsAt(Client& client,
@@ -82,4 +83,5 @@ Result<std::vector<PartitionPlan>> PlanConsume(Client& client, const ClusterMeta
   return plan;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -9,7 +9,8 @@
 #include "cli/client/kafka_client.h"
 #include "cli/format/offset_spec.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 struct PartitionPlan {
   TopicPartition tp;
@@ -24,4 +25,5 @@ Result<std::vector<PartitionPlan>> PlanConsume(Client& client, const ClusterMeta
                                                const std::vector<int32_t>& partitions,
                                                const OffsetSpec& spec);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

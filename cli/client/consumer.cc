@@ -5,7 +5,8 @@
 #include "cli/client/kafka_records.h"
 #include "cli/format/output.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 // Messages taken from the queue per poll: enough that the queue's lock is not the bottleneck.
@@ -259,4 +260,5 @@ void Consumer::Close() {
   rd_kafka_consumer_close(client_.get());
 }
 
-}  // namespace kpk::cli::inline client
+}  // namespace client
+}  // namespace kpk::cli

@@ -15,7 +15,8 @@
 #include "cli/format/offset_spec.h"
 #include "cli/format/record.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 enum class Balancer { kRange, kRoundRobin, kCooperativeSticky };
 // rpk's names: range, roundrobin, sticky, cooperative-sticky; nullopt for anything else.
@@ -113,4 +114,5 @@ class Consumer {
   std::unique_ptr<Batch> batch_;  // likewise: messages must not outlive their handle
 };
 
-}  // namespace kpk::cli::inline client
+}  // namespace client
+}  // namespace kpk::cli

@@ -4,7 +4,8 @@
 
 #include "cli/client/tcp_client.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 // "HTTP/1.1 200 OK": the status line is all kpk reads of the answer.
@@ -41,4 +42,5 @@ Result<int> HttpGetStatus(const std::string& host, int port, std::string_view pa
   return ParseStatusLine(std::string_view(head).substr(0, head.find("\r\n")));
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -7,10 +7,12 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 // The status code of `GET http://host:port/path`; the body is not read. Bounded by `timeout`.
 Result<int> HttpGetStatus(const std::string& host, int port, std::string_view path,
                           std::chrono::milliseconds timeout);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -8,7 +8,8 @@
 #include "cli/client/kafka_owned_array.h"
 #include "common/log.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 struct AdminOptionsDeleter {
@@ -218,4 +219,5 @@ Result<std::vector<PartitionOffset>> DeleteRecords(Client& client,
   return out;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

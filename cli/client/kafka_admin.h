@@ -11,7 +11,8 @@
 
 #include "cli/client/kafka_client.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 // The outcome for one named item (topic, group) of a batch request.
 struct ItemResult {
@@ -71,4 +72,5 @@ Result<std::vector<ItemResult>> AlterTopicConfigs(Client& client,
 Result<std::vector<PartitionOffset>> DeleteRecords(Client& client,
                                                    const std::vector<PartitionOffset>& before);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

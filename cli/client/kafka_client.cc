@@ -8,10 +8,11 @@
 
 #include <fmt/core.h>
 
-#include "common/log.h"
 #include "cli/format/text.h"
+#include "common/log.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -283,4 +284,5 @@ Result<std::map<TopicPartition, Watermarks>> Client::ListWatermarks(
   return out;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -19,7 +19,8 @@
 #include "cli/config/config.h"
 #include "common/status.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 struct HandleDeleter {
   void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
@@ -183,4 +184,5 @@ class Client {
   bool connected_ = false;
 };
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

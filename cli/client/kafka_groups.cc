@@ -5,7 +5,8 @@
 
 #include "cli/client/kafka_owned_array.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 std::vector<TopicPartition> ToPartitions(const rd_kafka_topic_partition_list_t* list) {
@@ -238,4 +239,5 @@ std::vector<LagRow> ComputeLag(const GroupDescription* description,
   return out;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -10,7 +10,8 @@
 #include "cli/client/kafka_admin.h"
 #include "cli/client/kafka_client.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 struct GroupListing {
   std::string group;
@@ -65,4 +66,5 @@ std::vector<LagRow> ComputeLag(const GroupDescription* description,
                                const std::vector<PartitionOffset>& committed,
                                const std::map<TopicPartition, Watermarks>& watermarks);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -5,7 +5,8 @@
 #include <cstddef>
 #include <vector>
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 template <typename T, void (*Destroy)(T**, size_t)>
 class OwnedArray {
@@ -22,4 +23,5 @@ class OwnedArray {
   std::vector<T*> items_;
 };
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

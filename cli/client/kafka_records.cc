@@ -1,6 +1,7 @@
 #include "cli/client/kafka_records.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 void ToRecordView(const rd_kafka_message_t* msg, bool with_headers, RecordView* view,
                   int compression) {
@@ -38,4 +39,5 @@ void ToRecordView(const rd_kafka_message_t* msg, bool with_headers, RecordView* 
   }
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

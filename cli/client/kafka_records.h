@@ -5,11 +5,13 @@
 
 #include "cli/format/record.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 // Fills `view` from `msg` (which must outlive it). Headers are parsed only when asked for,
 // since that is the one costly part. `compression` is what the caller knows about the batch.
 void ToRecordView(const rd_kafka_message_t* msg, bool with_headers, RecordView* view,
                   int compression = 0);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

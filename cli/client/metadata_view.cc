@@ -5,7 +5,8 @@
 #include "cli/format/output.h"
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 bool AnyPartitionError(const client::TopicInfo& topic) {
@@ -101,4 +102,5 @@ Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, boo
   return out;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -11,13 +11,16 @@
 #include "cli/client/kafka_client.h"
 #include "cli/format/output.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 std::string RenderBrokers(const client::ClusterMetadata& md);
 // Topics sorted by name; internal topics only when `internal`.
-std::string RenderTopics(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed);
+std::string RenderTopics(const std::vector<client::TopicInfo>& topics, bool internal,
+                         bool detailed);
 
 Json BrokersJson(const client::ClusterMetadata& md);
 Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

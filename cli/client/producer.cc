@@ -5,7 +5,8 @@
 #include "cli/client/kafka_records.h"
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -216,4 +217,5 @@ Result<bool> Producer::Exists(std::string_view name) {
   return known_.contains(name);
 }
 
-}  // namespace kpk::cli::inline client
+}  // namespace client
+}  // namespace kpk::cli

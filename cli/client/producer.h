@@ -16,7 +16,8 @@
 #include "cli/client/kafka_client.h"
 #include "cli/format/record.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 // The values are the codes record formats print (%a{compression}).
 enum class Compression { kNone = 0, kGzip = 1, kSnappy = 2, kLz4 = 3, kZstd = 4 };
@@ -133,4 +134,5 @@ class Producer {
   std::set<std::string, std::less<>> refreshed_;         // names already looked up
 };
 
-}  // namespace kpk::cli::inline client
+}  // namespace client
+}  // namespace kpk::cli

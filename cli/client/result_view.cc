@@ -1,6 +1,7 @@
 #include "cli/client/result_view.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 std::string ItemStatus(const client::ItemResult& item) {
   if (item.ok()) return "OK";
@@ -29,4 +30,5 @@ bool AllOk(const std::vector<client::ItemResult>& items) {
   return true;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -9,7 +9,8 @@
 #include "cli/client/kafka_admin.h"
 #include "cli/format/output.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 // "OK", or the error as rpk prints it: "TOPIC_ALREADY_EXISTS: Topic 't' already exists."
 std::string ItemStatus(const client::ItemResult& item);
@@ -21,4 +22,5 @@ Json ItemResultsJson(std::string_view item_key, const std::vector<client::ItemRe
 
 bool AllOk(const std::vector<client::ItemResult>& items);
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -12,7 +12,8 @@
 
 #include <fmt/core.h>
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 using Clock = TcpClient::Clock;
@@ -114,4 +115,5 @@ Status TcpClient::ReadExactly(uint8_t* out, size_t size) {
   return Status::OK();
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -10,7 +10,8 @@
 #include "common/bytes.h"
 #include "common/status.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 class TcpClient {
  public:
@@ -36,4 +37,5 @@ class TcpClient {
   Clock::time_point deadline_;
 };
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -7,7 +7,8 @@
 #include "broker/protocol/generated/response_header.h"
 #include "cli/client/tcp_client.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 namespace {
 
 // Frames above this are not a DescribeLogDirs answer kpk can use.
@@ -52,4 +53,5 @@ Result<Bytes> WireRoundTrip(const std::string& host, int port, int16_t api_key, 
   return Bytes(response.begin() + static_cast<std::ptrdiff_t>(r.position()), response.end());
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -10,7 +10,8 @@
 #include "common/bytes.h"
 #include "common/status.h"
 
-namespace kpk::cli::inline client {
+namespace kpk::cli {
+inline namespace client {
 
 // kpk's own codec, for requests librdkafka does not make.
 namespace protocol = ::kpk::broker::protocol;
@@ -35,4 +36,5 @@ Result<Response> WireCall(const std::string& host, int port, const Request& requ
   return response;
 }
 
-}  // namespace kpk::cli::client
+}  // namespace client
+}  // namespace kpk::cli

@@ -11,7 +11,8 @@
 #include "cli/commands/topic/topic.h"
 #include "cli/commands/version.h"
 
-namespace kpk::cli::inline commands {
+namespace kpk::cli {
+inline namespace commands {
 namespace {
 
 struct CommandGroup {
@@ -70,4 +71,5 @@ void RegisterRootCommands(CLI::App& app, Context& ctx, std::span<char* const> ar
   for (const CommandGroup& group : kCommandGroups) group.add(app, ctx);
 }
 
-}  // namespace kpk::cli::commands
+}  // namespace commands
+}  // namespace kpk::cli

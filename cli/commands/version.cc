@@ -4,7 +4,8 @@
 
 #include "cli/build_info.h"
 
-namespace kpk::cli::inline commands {
+namespace kpk::cli {
+inline namespace commands {
 
 void RegisterVersion(CLI::App& root, Context& ctx) {
   CLI::App* cmd = root.add_subcommand("version", "Print the kpk version and build commit");
@@ -14,4 +15,5 @@ void RegisterVersion(CLI::App& root, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands
+}  // namespace commands
+}  // namespace kpk::cli

@@ -2,9 +2,11 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands {
+namespace kpk::cli {
+inline namespace commands {
 
 // `kpk version`: the kpk version and the git commit it was built from.
 void RegisterVersion(CLI::App& root, Context& ctx);
 
-}  // namespace kpk::cli::commands
+}  // namespace commands
+}  // namespace kpk::cli

@@ -4,7 +4,8 @@
 
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline config {
+namespace kpk::cli {
+inline namespace config {
 
 KafkaProperties KafkaPropertiesFor(const ConnectionConfig& cfg) {
   KafkaProperties props;
@@ -68,4 +69,5 @@ HttpSettings AdminHttpSettingsFor(const ConnectionConfig& cfg) {
   return http;
 }
 
-}  // namespace kpk::cli::config
+}  // namespace config
+}  // namespace kpk::cli

@@ -9,7 +9,8 @@
 
 #include "cli/config/config.h"
 
-namespace kpk::cli::inline config {
+namespace kpk::cli {
+inline namespace config {
 
 // librdkafka properties, in the order they should be applied.
 using KafkaProperties = std::vector<std::pair<std::string, std::string>>;
@@ -32,4 +33,5 @@ struct HttpSettings {
 
 HttpSettings AdminHttpSettingsFor(const ConnectionConfig& cfg);
 
-}  // namespace kpk::cli::config
+}  // namespace config
+}  // namespace kpk::cli

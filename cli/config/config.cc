@@ -5,7 +5,8 @@
 #include "cli/format/duration.h"
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline config {
+namespace kpk::cli {
+inline namespace config {
 namespace {
 
 constexpr ConfigKey kKeys[] = {
@@ -253,4 +254,5 @@ std::string ConfigKeysList() {
   return out;
 }
 
-}  // namespace kpk::cli::config
+}  // namespace config
+}  // namespace kpk::cli

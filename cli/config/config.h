@@ -17,7 +17,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline config {
+namespace kpk::cli {
+inline namespace config {
 
 inline constexpr std::string_view kDefaultBrokerHost = "127.0.0.1";
 inline constexpr int kDefaultKafkaPort = 9092;
@@ -83,4 +84,5 @@ Result<ConnectionConfig> ResolveConnection(const ConfigLayers& layers);
 std::string ConfigKeysHelp();
 std::string ConfigKeysList();
 
-}  // namespace kpk::cli::config
+}  // namespace config
+}  // namespace kpk::cli

@@ -17,7 +17,8 @@
 #include "cli/format/text.h"
 #include "common/file_system.h"
 
-namespace kpk::cli::inline config {
+namespace kpk::cli {
+inline namespace config {
 namespace {
 
 bool IsListKey(std::string_view key) { return key == "brokers" || key == "admin.hosts"; }
@@ -309,4 +310,5 @@ Result<LoadedConfig> LoadConnectionConfig(const ConfigSources& sources) {
   return loaded;
 }
 
-}  // namespace kpk::cli::config
+}  // namespace config
+}  // namespace kpk::cli

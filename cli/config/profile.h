@@ -22,7 +22,8 @@
 #include "cli/config/config.h"
 #include "common/status.h"
 
-namespace kpk::cli::inline config {
+namespace kpk::cli {
+inline namespace config {
 
 inline constexpr int kProfileFileVersion = 1;
 // rpk.yaml's versions up to this one keep the shape kpk reads (profiles with kafka_api and
@@ -96,4 +97,5 @@ struct LoadedConfig {
 // Loads the profile file, picks the profile, and resolves flags > env > profile > defaults.
 Result<LoadedConfig> LoadConnectionConfig(const ConfigSources& sources);
 
-}  // namespace kpk::cli::config
+}  // namespace config
+}  // namespace kpk::cli

@@ -7,7 +7,8 @@
 
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 // Nanoseconds per unit; the longest matching unit name wins ("ms" before "m").
@@ -92,4 +93,5 @@ std::string FormatDuration(std::chrono::nanoseconds d) {
   return out;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -8,7 +8,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 // Parses [-+]?(<decimal><unit>)+ with units ns, us, µs, ms, s, m, h; a bare "0" is zero.
 Result<std::chrono::nanoseconds> ParseDuration(std::string_view text);
@@ -16,4 +17,5 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text);
 // Formats a duration the way Go prints it for the common cases: "1m30s", "250ms", "0s".
 std::string FormatDuration(std::chrono::nanoseconds d);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

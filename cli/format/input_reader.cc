@@ -6,7 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 InputReader::InputReader(int fd, size_t capacity) : fd_(fd), buf_(capacity, '\0') {}
 
@@ -83,4 +84,5 @@ Result<size_t> InputReader::ReadN(size_t n, std::string& out) {
   return done;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -9,7 +9,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 class InputReader {
  public:
@@ -44,4 +45,5 @@ class InputReader {
   std::function<bool()> interrupted_;
 };
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -5,7 +5,8 @@
 
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 Result<std::vector<std::string>> FilterByRegex(const std::vector<std::string>& names,
                                                const std::vector<std::string>& expressions) {
@@ -39,4 +40,5 @@ Result<std::vector<std::string>> SelectNames(const std::vector<std::string>& nam
   return out;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -6,7 +6,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 // The names matching any expression, each anchored as ^expr$ ("*" alone means everything),
 // in the order of `names`. A malformed expression is an InvalidArgument error.
@@ -17,4 +18,5 @@ Result<std::vector<std::string>> FilterByRegex(const std::vector<std::string>& n
 Result<std::vector<std::string>> SelectNames(const std::vector<std::string>& names,
                                              const std::vector<std::string>& wanted, bool regex);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -9,7 +9,8 @@
 #include "cli/format/text.h"
 #include "cli/format/time_format.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 Status Invalid(std::string_view why) { return Status::InvalidArgument(std::string(why)); }
@@ -195,4 +196,5 @@ OffsetRange ResolveOffsetRange(const OffsetSpec& spec, int64_t log_start, int64_
   return range;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -18,7 +18,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 struct OffsetSpec {
   enum class From { kStart, kEnd, kExact, kTimestamp };
@@ -49,4 +50,5 @@ struct OffsetRange {
 OffsetRange ResolveOffsetRange(const OffsetSpec& spec, int64_t log_start, int64_t high_watermark,
                                int64_t from_ts_offset = -1, int64_t until_ts_offset = -1);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

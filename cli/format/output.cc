@@ -10,7 +10,8 @@
 
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 constexpr size_t kMinCellWidth = 6;
@@ -130,4 +131,5 @@ std::string Colorize(std::string_view text, Color color, std::FILE* stream) {
   return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -15,7 +15,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 // JSON documents keep their fields in the order a command adds them.
 using Json = nlohmann::ordered_json;
@@ -71,4 +72,5 @@ bool ColorEnabled(std::FILE* stream);
 enum class Color { kRed, kYellow, kBold };
 std::string Colorize(std::string_view text, Color color, std::FILE* stream);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -1,6 +1,7 @@
 #include "cli/format/record.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 void InputRecord::Clear() {
   topic.reset();
@@ -11,4 +12,5 @@ void InputRecord::Clear() {
   timestamp_ms.reset();
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

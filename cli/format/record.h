@@ -9,7 +9,8 @@
 #include <utility>
 #include <vector>
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 struct HeaderView {
   std::string_view key;
@@ -55,4 +56,5 @@ struct InputRecord {
   void Clear();  // keeps string capacity for the next record
 };
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

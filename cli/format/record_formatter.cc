@@ -8,7 +8,8 @@
 #include "cli/format/text.h"
 #include "cli/format/time_format.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 enum class NumFmt {
@@ -621,4 +622,5 @@ void RecordFormatter::Append(std::string& out, const RecordView& r, const Partit
   }
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -21,7 +21,8 @@
 #include "cli/format/record.h"
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 class RecordFormatter {
  public:
@@ -57,4 +58,5 @@ Result<std::pair<char, size_t>> ParseSlashEscape(std::string_view rest);
 // close with their mirror; any other character closes with itself ("#x#").
 Result<std::pair<std::string_view, std::string_view>> UnwrapDelimited(std::string_view text);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

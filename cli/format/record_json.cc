@@ -1,6 +1,7 @@
 #include "cli/format/record_json.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -130,4 +131,5 @@ void AppendRecordJson(std::string& out, const RecordView& r, bool pretty, bool m
   out += "}\n";
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

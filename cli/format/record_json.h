@@ -9,11 +9,13 @@
 
 #include "cli/format/record.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 void AppendRecordJson(std::string& out, const RecordView& record, bool pretty, bool meta_only);
 
 // A JSON string literal in Go's encoding: invalid UTF-8 becomes \ufffd.
 void AppendGoJsonString(std::string& out, std::string_view text);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

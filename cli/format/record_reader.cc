@@ -8,7 +8,8 @@
 #include "cli/format/record_formatter.h"
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 enum SizeSlot { kTopicSize = 0, kKeySize, kValueSize, kHeaderCount };
@@ -479,4 +480,5 @@ Result<bool> RecordReader::NextInto(InputReader& in, InputRecord* rec) {
   return true;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -19,7 +19,8 @@
 #include "cli/format/record.h"
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 class RecordReader {
  public:
@@ -45,4 +46,5 @@ class RecordReader {
   std::string buf_;         // scratch for the field being read
 };
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -5,7 +5,8 @@
 
 #include <fmt/core.h>
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 std::vector<std::string> Split(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -111,9 +112,11 @@ size_t Utf8Width(std::string_view s) {
   return n;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 Result<std::vector<std::pair<std::string, std::string>>> ParseKeyValues(
     const std::vector<std::string>& pairs) {
@@ -141,4 +144,5 @@ std::string FormatIdList(const std::vector<int32_t>& ids) {
   return out + "]";
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

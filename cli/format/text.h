@@ -10,7 +10,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 // Splits on every `sep`; an empty input gives one empty piece.
 std::vector<std::string> Split(std::string_view s, char sep);
@@ -28,9 +29,11 @@ std::optional<bool> ParseBool(std::string_view s);
 // Number of UTF-8 code points, the width unit of tables.
 size_t Utf8Width(std::string_view s);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 // Parses "key=value" or "key:value" pairs (whichever separator comes first), trimming blanks,
 // as rpk's -c, --set and -H flags accept them. Keys and values must not be empty.
@@ -40,4 +43,5 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseKeyValues(
 // Go's fmt rendering of an int slice, as rpk prints replica lists: "[1 2 3]".
 std::string FormatIdList(const std::vector<int32_t>& ids);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -6,7 +6,8 @@
 
 #include "cli/format/text.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 namespace {
 
 constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
@@ -231,4 +232,5 @@ Result<int64_t> ParseRfc3339Utc(std::string_view text) {
   return *day + ((h * 60 + mi) * 60 + s) * 1000 + millis;
 }
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -9,7 +9,8 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline format {
+namespace kpk::cli {
+inline namespace format {
 
 // Appends `ms` (milliseconds since the epoch) formatted with a Go layout.
 void AppendGoTime(std::string& out, std::string_view layout, int64_t ms);
@@ -24,4 +25,5 @@ Result<int64_t> ParseDate(std::string_view text);
 // RFC 3339 in UTC: "YYYY-MM-DDTHH:MM:SS[.fraction]Z", in ms.
 Result<int64_t> ParseRfc3339Utc(std::string_view text);
 
-}  // namespace kpk::cli::format
+}  // namespace format
+}  // namespace kpk::cli

@@ -1,6 +1,8 @@
 #include "cli/commands/broker/broker.h"
 
-namespace kpk::cli::inline commands::inline broker {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace broker {
 
 void RegisterBroker(CLI::App& root, Context& ctx) {
   CLI::App* broker = root.add_subcommand("broker", "Run the Kafka-compatible dev broker");
@@ -8,4 +10,6 @@ void RegisterBroker(CLI::App& root, Context& ctx) {
   RegisterBrokerRun(*broker, ctx);
 }
 
-}  // namespace kpk::cli::commands::broker
+}  // namespace broker
+}  // namespace commands
+}  // namespace kpk::cli

@@ -2,11 +2,15 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands::inline broker {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace broker {
 
 // `kpk broker ...`: run the dev broker in the foreground.
 void RegisterBroker(CLI::App& root, Context& ctx);
 
 void RegisterBrokerRun(CLI::App& broker, Context& ctx);
 
-}  // namespace kpk::cli::commands::broker
+}  // namespace broker
+}  // namespace commands
+}  // namespace kpk::cli

@@ -4,11 +4,13 @@
 #include <fmt/core.h>
 
 #include "broker/broker.h"
-#include "common/log.h"
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/dev/dev_instance.h"
+#include "common/log.h"
 
-namespace kpk::cli::inline commands::inline broker {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace broker {
 namespace {
 
 struct RunOptions {
@@ -35,7 +37,8 @@ Status ApplyAddress(const std::string& text, ::kpk::broker::HostPort& out) {
 Result<::kpk::broker::BrokerConfig> BuildConfig(const RunOptions& o) {
   ::kpk::broker::BrokerConfig config;
   if (!o.config_file.empty()) {
-    if (Status s = ::kpk::broker::LoadBrokerConfigFile(o.config_file, config); !s.ok()) return Err(s);
+    if (Status s = ::kpk::broker::LoadBrokerConfigFile(o.config_file, config); !s.ok())
+      return Err(s);
   }
   if (!o.data_dir.empty()) config.data_directory = o.data_dir;
   if (o.node_id >= 0) config.node_id = o.node_id;
@@ -109,4 +112,6 @@ void RegisterBrokerRun(CLI::App& broker, Context& ctx) {
   OnRun(cmd, ctx, [options, &ctx] { return Run(*options, ctx); });
 }
 
-}  // namespace kpk::cli::commands::broker
+}  // namespace broker
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,6 +1,8 @@
 #include "cli/commands/cluster/cluster.h"
 
-namespace kpk::cli::inline commands::inline cluster {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace cluster {
 
 void RegisterCluster(CLI::App& root, Context& ctx) {
   CLI::App* cluster = root.add_subcommand("cluster", "Interact with a Redpanda or Kafka cluster");
@@ -9,4 +11,6 @@ void RegisterCluster(CLI::App& root, Context& ctx) {
   RegisterClusterLogdirs(cluster, ctx);
 }
 
-}  // namespace kpk::cli::commands::cluster
+}  // namespace cluster
+}  // namespace commands
+}  // namespace kpk::cli

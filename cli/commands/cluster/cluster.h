@@ -3,7 +3,9 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands::inline cluster {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace cluster {
 
 void RegisterCluster(CLI::App& root, Context& ctx);
 
@@ -11,4 +13,6 @@ void RegisterCluster(CLI::App& root, Context& ctx);
 void RegisterClusterInfo(CLI::App* cluster, Context& ctx);
 void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx);
 
-}  // namespace kpk::cli::commands::cluster
+}  // namespace cluster
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,11 +1,13 @@
 // kpk cluster info: the CLUSTER, BROKERS and TOPICS sections of the cluster's metadata.
 #include <memory>
 
+#include "cli/client/metadata_view.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/runtime.h"
-#include "cli/client/metadata_view.h"
 
-namespace kpk::cli::inline commands::inline cluster {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace cluster {
 namespace {
 
 struct InfoOptions {
@@ -77,4 +79,6 @@ void RegisterClusterInfo(CLI::App* cluster, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunInfo(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::cluster
+}  // namespace cluster
+}  // namespace commands
+}  // namespace kpk::cli

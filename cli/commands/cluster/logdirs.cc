@@ -11,13 +11,15 @@
 #include "broker/protocol/generated/describe_log_dirs_request.h"
 #include "broker/protocol/generated/describe_log_dirs_response.h"
 #include "broker/protocol/generated/error_code.h"
-#include "cli/commands/cluster/cluster.h"
-#include "cli/runtime.h"
 #include "cli/client/wire_request.h"
+#include "cli/commands/cluster/cluster.h"
 #include "cli/format/output.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline cluster {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace cluster {
 namespace {
 
 using protocol::DescribeLogDirsRequest;
@@ -211,4 +213,6 @@ void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx) {
   OnRun(describe, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::cluster
+}  // namespace cluster
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,6 +1,8 @@
 #include "cli/commands/dev/dev.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 
 void RegisterDev(CLI::App& root, Context& ctx) {
   CLI::App* dev =
@@ -13,4 +15,6 @@ void RegisterDev(CLI::App& root, Context& ctx) {
   RegisterDevPurge(*dev, ctx);
 }
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

@@ -2,7 +2,9 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 
 // `kpk dev ...` (alias `kpk container ...`): a dev broker in the background.
 void RegisterDev(CLI::App& root, Context& ctx);
@@ -12,4 +14,6 @@ void RegisterDevStop(CLI::App& dev, Context& ctx);
 void RegisterDevStatus(CLI::App& dev, Context& ctx);
 void RegisterDevPurge(CLI::App& dev, Context& ctx);
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

@@ -20,7 +20,9 @@
 #include "cli/format/output.h"
 #include "common/file_system.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 namespace fs = std::filesystem;
 
 std::string DevDirectory() {
@@ -159,4 +161,6 @@ std::string StatusTable(const std::optional<Instance>& instance, bool running) {
   return table.Render();
 }
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

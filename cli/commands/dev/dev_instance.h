@@ -13,7 +13,9 @@
 
 #include "common/status.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 
 struct Instance {
   int pid = 0;
@@ -49,4 +51,6 @@ bool AdminReady(const std::string& admin_address);
 // "NODE-ID STATUS KAFKA-ADDRESS ADMIN-ADDRESS", as `rpk container status` prints it.
 std::string StatusTable(const std::optional<Instance>& instance, bool running);
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

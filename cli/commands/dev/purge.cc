@@ -5,10 +5,12 @@
 
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
-#include "cli/runtime.h"
 #include "cli/format/output.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 
 void RegisterDevPurge(CLI::App& dev, Context& ctx) {
   CLI::App* cmd = dev.add_subcommand("purge", "Stop the dev broker and delete all its data");
@@ -26,4 +28,6 @@ void RegisterDevPurge(CLI::App& dev, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

@@ -7,11 +7,13 @@
 
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
-#include "cli/runtime.h"
-#include "cli/format/output.h"
 #include "cli/config/profile.h"
+#include "cli/format/output.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 namespace {
 
 struct StartOptions {
@@ -84,4 +86,6 @@ void RegisterDevStart(CLI::App& dev, Context& ctx) {
   OnRun(cmd, ctx, [o, &ctx] { return Start(*o, ProfileFilePath(ctx)); });
 }
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,10 +1,12 @@
 // `kpk dev status`: the dev broker's table, as `rpk container status` prints it.
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
-#include "cli/runtime.h"
 #include "cli/format/output.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 namespace {
 
 void PrintInstance(const dev::Instance& instance, bool running, OutputFormat format) {
@@ -41,4 +43,6 @@ void RegisterDevStatus(CLI::App& dev, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,10 +1,12 @@
 // `kpk dev stop`: stop the background dev broker gracefully (it flushes and closes its logs).
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/dev/dev_instance.h"
-#include "cli/runtime.h"
 #include "cli/format/output.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline dev {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace dev {
 
 void RegisterDevStop(CLI::App& dev, Context& ctx) {
   CLI::App* cmd = dev.add_subcommand("stop", "Stop the dev broker");
@@ -22,4 +24,6 @@ void RegisterDevStop(CLI::App& dev, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::dev
+}  // namespace dev
+}  // namespace commands
+}  // namespace kpk::cli

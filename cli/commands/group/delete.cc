@@ -1,12 +1,14 @@
 // kpk group delete: deletes groups (which must be empty) and prints GROUP STATUS.
 #include <memory>
 
-#include "cli/commands/group/group.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_groups.h"
 #include "cli/client/result_view.h"
+#include "cli/commands/group/group.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 namespace {
 
 struct DeleteOptions {
@@ -32,4 +34,6 @@ void RegisterGroupDelete(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDelete(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

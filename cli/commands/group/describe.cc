@@ -5,13 +5,15 @@
 
 #include <fmt/core.h>
 
-#include "cli/commands/group/group.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_groups.h"
+#include "cli/commands/group/group.h"
 #include "cli/format/name_filter.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 namespace {
 
 struct DescribeOptions {
@@ -227,4 +229,6 @@ void RegisterGroupDescribe(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,6 +1,8 @@
 #include "cli/commands/group/group.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 
 void RegisterGroup(CLI::App& root, Context& ctx) {
   CLI::App* group = root.add_subcommand("group", "Describe, list, seek and delete consumer groups");
@@ -13,4 +15,6 @@ void RegisterGroup(CLI::App& root, Context& ctx) {
   RegisterGroupOffsetDelete(group, ctx);
 }
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

@@ -3,7 +3,9 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 
 void RegisterGroup(CLI::App& root, Context& ctx);
 
@@ -14,4 +16,6 @@ void RegisterGroupSeek(CLI::App* group, Context& ctx);
 void RegisterGroupDelete(CLI::App* group, Context& ctx);
 void RegisterGroupOffsetDelete(CLI::App* group, Context& ctx);
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

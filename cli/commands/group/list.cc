@@ -5,12 +5,14 @@
 #include <memory>
 #include <string_view>
 
-#include "cli/commands/group/group.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_groups.h"
+#include "cli/commands/group/group.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 namespace {
 
 struct ListOptions {
@@ -91,4 +93,6 @@ void RegisterGroupList(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunList(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

@@ -8,12 +8,14 @@
 
 #include <fmt/core.h>
 
-#include "cli/commands/group/group.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_groups.h"
+#include "cli/commands/group/group.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 namespace {
 
 struct OffsetDeleteOptions {
@@ -24,7 +26,7 @@ struct OffsetDeleteOptions {
 };
 
 Result<std::vector<client::TopicPartition>> Requested(client::Client& client,
-                                                     const OffsetDeleteOptions& opts) {
+                                                      const OffsetDeleteOptions& opts) {
   std::vector<client::TopicPartition> parts;
   std::optional<client::ClusterMetadata> md;
   for (const std::string& spec : opts.topics) {
@@ -103,4 +105,6 @@ void RegisterGroupOffsetDelete(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunOffsetDelete(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

@@ -10,12 +10,14 @@
 
 #include <fmt/core.h>
 
-#include "cli/commands/group/group.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_groups.h"
+#include "cli/commands/group/group.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline group {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace group {
 namespace {
 
 struct SeekOptions {
@@ -81,8 +83,9 @@ Result<std::vector<client::TopicPartition>> SeekPartitions(
   for (const std::string& topic : opts.topics) {
     const client::TopicInfo* t = md->FindTopic(topic);
     if (t == nullptr) return Err(Status::NotFound("topic " + Quote(topic) + " does not exist"));
-    bool committed = std::any_of(prior.begin(), prior.end(),
-                                 [&](const client::PartitionOffset& p) { return p.topic == topic; });
+    bool committed = std::any_of(prior.begin(), prior.end(), [&](const client::PartitionOffset& p) {
+      return p.topic == topic;
+    });
     if (!committed && !opts.allow_new_topics) {
       return Err(Status::InvalidArgument("group has no commits for topic " + Quote(topic) +
                                          "; pass --allow-new-topics to seek it anyway"));
@@ -196,4 +199,6 @@ void RegisterGroupSeek(CLI::App* group, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunSeek(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::group
+}  // namespace group
+}  // namespace commands
+}  // namespace kpk::cli

@@ -4,10 +4,12 @@
 #include <vector>
 
 #include "cli/commands/profile/profile.h"
-#include "cli/runtime.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 namespace {
 
 struct CreateOptions {
@@ -61,4 +63,6 @@ void RegisterProfileCreate(CLI::App* profile, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunCreate(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

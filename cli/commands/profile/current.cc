@@ -4,7 +4,9 @@
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 void RegisterProfileCurrent(CLI::App* profile, Context& ctx) {
   auto no_newline = std::make_shared<bool>(false);
@@ -18,4 +20,6 @@ void RegisterProfileCurrent(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "cli/commands/profile/profile.h"
-#include "cli/runtime.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 namespace {
 
@@ -76,4 +78,6 @@ void RegisterProfileEdit(CLI::App* profile, Context& ctx) {
   OnRun(cmd, ctx, [name, &ctx] { return RunEdit(*name, ctx); });
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

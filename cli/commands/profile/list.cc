@@ -5,7 +5,9 @@
 #include "cli/commands/profile/profile.h"
 #include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 void RegisterProfileList(CLI::App* profile, Context& ctx) {
   auto format = std::make_shared<std::string>();
@@ -37,4 +39,6 @@ void RegisterProfileList(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,6 +1,8 @@
 #include "cli/commands/profile/profile.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 void RegisterProfile(CLI::App& root, Context& ctx) {
   CLI::App* profile = root.add_subcommand("profile", "Manage kpk profiles (kpk.yaml)");
@@ -20,4 +22,6 @@ void RegisterProfile(CLI::App& root, Context& ctx) {
   RegisterProfileEdit(profile, ctx);
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

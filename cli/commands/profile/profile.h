@@ -3,7 +3,9 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 void RegisterProfile(CLI::App& root, Context& ctx);
 
@@ -18,4 +20,6 @@ void RegisterProfileSet(CLI::App* profile, Context& ctx);
 void RegisterProfileRenameTo(CLI::App* profile, Context& ctx);
 void RegisterProfileEdit(CLI::App* profile, Context& ctx);
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

@@ -2,10 +2,12 @@
 #include <memory>
 
 #include "cli/commands/profile/profile.h"
-#include "cli/runtime.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 void RegisterProfileRenameTo(CLI::App* profile, Context& ctx) {
   auto name = std::make_shared<std::string>();
@@ -28,4 +30,6 @@ void RegisterProfileRenameTo(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

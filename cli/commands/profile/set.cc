@@ -4,10 +4,12 @@
 #include <vector>
 
 #include "cli/commands/profile/profile.h"
-#include "cli/runtime.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline profile {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace profile {
 
 void RegisterProfileSet(CLI::App* profile, Context& ctx) {
   auto pairs = std::make_shared<std::vector<std::string>>();
@@ -38,4 +40,6 @@ void RegisterProfileSet(CLI::App* profile, Context& ctx) {
   });
 }
 
-}  // namespace kpk::cli::commands::profile
+}  // namespace profile
+}  // namespace commands
+}  // namespace kpk::cli

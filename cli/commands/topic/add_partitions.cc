@@ -1,11 +1,13 @@
 // kpk topic add-partitions: grows topics by -n partitions each, printing TOPIC STATUS.
 #include <memory>
 
+#include "cli/client/result_view.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
-#include "cli/client/result_view.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct AddPartitionsOptions {
@@ -54,4 +56,6 @@ void RegisterTopicAddPartitions(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunAddPartitions(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

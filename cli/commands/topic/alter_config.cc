@@ -7,13 +7,15 @@
 #include <memory>
 #include <tuple>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_admin.h"
 #include "cli/client/result_view.h"
+#include "cli/commands/topic/topic.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct AlterConfigOptions {
@@ -127,4 +129,6 @@ void RegisterTopicAlterConfig(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunAlterConfig(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -12,18 +12,20 @@
 
 #include <fmt/core.h>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
-#include "cli/format/duration.h"
 #include "cli/client/consumer.h"
-#include "common/log.h"
+#include "cli/commands/topic/topic.h"
+#include "cli/format/duration.h"
 #include "cli/format/name_filter.h"
 #include "cli/format/offset_spec.h"
 #include "cli/format/record_formatter.h"
 #include "cli/format/record_json.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
+#include "common/log.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 constexpr size_t kOutputFlushBytes = 256 * 1024;
@@ -297,4 +299,6 @@ void RegisterTopicConsume(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunConsume(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,12 +1,14 @@
 // kpk topic create: creates topics and prints TOPIC STATUS for each.
 #include <memory>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
 #include "cli/client/result_view.h"
+#include "cli/commands/topic/topic.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct CreateOptions {
@@ -62,4 +64,6 @@ void RegisterTopicCreate(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunCreate(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,12 +1,14 @@
 // kpk topic delete: deletes topics and prints TOPIC STATUS for each.
 #include <memory>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
-#include "cli/format/name_filter.h"
 #include "cli/client/result_view.h"
+#include "cli/commands/topic/topic.h"
+#include "cli/format/name_filter.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct DeleteOptions {
@@ -53,4 +55,6 @@ void RegisterTopicDelete(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDelete(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

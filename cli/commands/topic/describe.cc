@@ -3,15 +3,17 @@
 
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
-#include "cli/client/wire_request.h"
 #include "cli/client/kafka_admin.h"
-#include "common/log.h"
+#include "cli/client/wire_request.h"
+#include "cli/commands/topic/topic.h"
 #include "cli/format/name_filter.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
+#include "common/log.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct DescribeOptions {
@@ -240,4 +242,6 @@ void RegisterTopicDescribe(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -2,12 +2,14 @@
 #include <algorithm>
 #include <memory>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
 #include "cli/client/metadata_view.h"
+#include "cli/commands/topic/topic.h"
 #include "cli/format/name_filter.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct ListOptions {
@@ -63,4 +65,6 @@ void RegisterTopicList(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunList(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

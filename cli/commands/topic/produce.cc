@@ -8,16 +8,18 @@
 
 #include <fmt/core.h>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
-#include "cli/format/duration.h"
 #include "cli/client/producer.h"
-#include "common/log.h"
+#include "cli/commands/topic/topic.h"
+#include "cli/format/duration.h"
 #include "cli/format/record_formatter.h"
 #include "cli/format/record_reader.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
+#include "common/log.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 constexpr size_t kDeliveryLinesFlushBytes = 64 * 1024;
@@ -225,4 +227,6 @@ void RegisterTopicProduce(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunProduce(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -1,6 +1,8 @@
 #include "cli/commands/topic/topic.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 
 void RegisterTopic(CLI::App& root, Context& ctx) {
   CLI::App* topic =
@@ -17,4 +19,6 @@ void RegisterTopic(CLI::App& root, Context& ctx) {
   RegisterTopicConsume(topic, ctx);
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -3,7 +3,9 @@
 
 #include "cli/command.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 
 void RegisterTopic(CLI::App& root, Context& ctx);
 
@@ -18,4 +20,6 @@ void RegisterTopicTrimPrefix(CLI::App* topic, Context& ctx);
 void RegisterTopicProduce(CLI::App* topic, Context& ctx);
 void RegisterTopicConsume(CLI::App* topic, Context& ctx);
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -5,12 +5,14 @@
 
 #include <fmt/core.h>
 
-#include "cli/commands/topic/topic.h"
-#include "cli/runtime.h"
 #include "cli/client/kafka_admin.h"
+#include "cli/commands/topic/topic.h"
 #include "cli/format/text.h"
+#include "cli/runtime.h"
 
-namespace kpk::cli::inline commands::inline topic {
+namespace kpk::cli {
+inline namespace commands {
+inline namespace topic {
 namespace {
 
 struct TrimOptions {
@@ -100,4 +102,6 @@ void RegisterTopicTrimPrefix(CLI::App* topic, Context& ctx) {
   OnRun(cmd, ctx, [opts, &ctx] { return RunTrim(*opts, ctx); });
 }
 
-}  // namespace kpk::cli::commands::topic
+}  // namespace topic
+}  // namespace commands
+}  // namespace kpk::cli

@@ -240,8 +240,7 @@ inline Result<std::unique_ptr<File>> FaultInjectionFileSystem::Open(const std::s
   {
     std::lock_guard lock(mu_);
     // A file that existed before this process touched it counts as synced as it is.
-    if (!existed || mode == OpenMode::kCreateTruncate ||
-        mode == OpenMode::kCreateTruncatePrivate) {
+    if (!existed || mode == OpenMode::kCreateTruncate || mode == OpenMode::kCreateTruncatePrivate) {
       synced_sizes_[path] = 0;
     } else if (!synced_sizes_.contains(path)) {
       auto size = (*file)->Size();
