@@ -13,6 +13,7 @@ build_packages=(
 test_packages=(
   clang-14 libclang-rt-14-dev python3-kafka python3-confluent-kafka
   nodejs npm clang-format clang-tidy curl procps
+  openssl openjdk-17-jdk-headless maven  # Apache Kafka as a test peer (tests/support/apache_kafka)
 )
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
