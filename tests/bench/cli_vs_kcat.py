@@ -1,17 +1,22 @@
 #!/usr/bin/python3
-"""CLI vs kcat, side by side in one run against one cluster (not a test; run by hand):
+"""CLI vs kcat and Kafka's console tools, side by side in one run against one cluster (not a
+test; run by hand):
 
-  * produce 1,000,000 lines:          kpk topic produce T -o '' -z none   vs  kcat -P -t T
-  * consume them to the end:          kpk topic consume T -o :end -f '%v\\n'  vs  kcat -C -e -f '%s\\n'
-  * metadata:                         kpk cluster info                      vs  kcat -L
+  * produce 1,000,000 lines:   kpk topic produce T -o '' -z none   vs  kcat -P -t T
+                               vs  kafka-console-producer --topic T
+  * consume them to the end:   kpk topic consume T -o :end -f '%v\\n'  vs  kcat -C -e -f '%s\\n'
+                               vs  kafka-console-consumer --from-beginning --max-messages N
+  * metadata:                  kpk cluster info                      vs  kcat -L
 
 Produce and consume are repeated (--runs) and the best wall time is kept; cluster info is the
-median of 200 runs of each, alternated. Ratios are kcat's time divided by kpk's: 1.0 or more
-means kpk is at least as fast. The mock cluster keeps only the newest ~5 MB of a partition, so
---target mock needs --records 40000 or fewer.
+median of 200 runs of each, alternated. Ratios are the other tool's time divided by kpk's: 1.0
+or more means kpk is at least as fast. The console tools (a JVM each, from the jars that
+tests/support/apache_kafka/fetch.sh caches) run with --console-tools. --target kafka runs
+against a single Apache Kafka node (tests/support/apache_kafka). The mock cluster keeps only
+the newest ~5 MB of a partition, so --target mock needs --records 40000 or fewer.
 
   /usr/bin/python3 tests/bench/cli_vs_kcat.py --kpk build/kpk --mock build/kpk_mock_cluster
-  [--target broker|mock] [--records 1000000] [--runs 3] [--markdown]
+  [--target broker|kafka|mock] [--console-tools] [--records 1000000] [--runs 3]
 """
 
 import argparse
@@ -23,6 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support", "apache_kafka"))
 
 
 def timed(args, stdin=None, stdout=subprocess.DEVNULL, timeout=600):
@@ -48,10 +54,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kpk", required=True)
     parser.add_argument("--mock", help="kpk_mock_cluster binary (for --target mock)")
-    parser.add_argument("--target", choices=("broker", "mock"), default="broker")
+    parser.add_argument("--target", choices=("broker", "kafka", "mock"), default="broker")
+    parser.add_argument("--console-tools", action="store_true",
+                        help="also time kafka-console-producer and -consumer")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     os.environ["KPK_BIN"] = os.path.abspath(args.kpk)
     if args.mock:
@@ -64,11 +71,17 @@ def main():
         for i in range(args.records):
             f.write(f"record-{i:09d}-" + "x" * 80 + "\n")
 
-    topics = [f"kpk{i}" for i in range(args.runs)] + [f"kcat{i}" for i in range(args.runs)]
+    tools = ["kpk", "kcat"] + (["console"] if args.console_tools else [])
+    topics = [f"{tool}{i}" for tool in tools for i in range(args.runs)]
     if args.target == "mock":
         cluster = kpk_harness.MockCluster(topics=[f"{t}:1" for t in topics])
     else:
-        cluster = kpk_harness.Broker().start()
+        if args.target == "kafka":
+            import kafka_cluster
+            cluster = kafka_cluster.KafkaCluster("single", jvm={"heap": "1g", "fast_start": False})
+            cluster.__enter__()
+        else:
+            cluster = kpk_harness.Broker().start()
         for t in topics:
             kpk_harness.kpk("-X", f"brokers={cluster.bootstrap}", "topic", "create", t, "-p", "1")
     brokers = cluster.bootstrap
@@ -83,9 +96,17 @@ def main():
                     times.append(timed(cmd_for_topic(f"{prefix}{i}"), stdin=stdin))
             return min(times)
 
-        results["produce"] = (
+        def console(main_class, *tool_args):
+            import kafka_cluster
+            return kafka_cluster.java_command(main_class, "--bootstrap-server", brokers,
+                                              *tool_args, heap="512m", fast_start=False)
+
+        results["produce"] = [
             produce(lambda t: kpk + ["topic", "produce", t, "-o", "", "-z", "none"], "kpk"),
-            produce(lambda t: ["kcat", "-b", brokers, "-P", "-t", t], "kcat"))
+            produce(lambda t: ["kcat", "-b", brokers, "-P", "-t", t], "kcat")]
+        if args.console_tools:
+            results["produce"].append(produce(lambda t: console(
+                "org.apache.kafka.tools.ConsoleProducer", "--topic", t), "console"))
 
         out_path = os.path.join(work, "out.txt")
 
@@ -97,11 +118,15 @@ def main():
                 raise RuntimeError(f"{cmd[:3]}... printed {lines} lines, want {args.records}")
             return elapsed
 
-        results["consume"] = (
+        results["consume"] = [
             best_of(args.runs, lambda: consume(kpk + ["topic", "consume", "kpk0", "-o", ":end",
                                                       "-f", "%v\\n"])),
             best_of(args.runs, lambda: consume(["kcat", "-b", brokers, "-C", "-t", "kpk0", "-o",
-                                                "beginning", "-e", "-q", "-f", "%s\\n"])))
+                                                "beginning", "-e", "-q", "-f", "%s\\n"]))]
+        if args.console_tools:
+            results["consume"].append(best_of(args.runs, lambda: consume(console(
+                "org.apache.kafka.tools.consumer.ConsoleConsumer", "--topic", "kpk0",
+                "--from-beginning", "--max-messages", str(args.records)))))
 
         # Alternating the two spreads any change in the machine's load over both sides.
         def alternating_medians(n, cmd_a, cmd_b):
@@ -111,8 +136,8 @@ def main():
                 b.append(timed(cmd_b))
             return statistics.median(a), statistics.median(b)
 
-        results["cluster info"] = alternating_medians(
-            200, kpk + ["cluster", "info"], ["kcat", "-b", brokers, "-L"])
+        results["cluster info"] = list(alternating_medians(
+            200, kpk + ["cluster", "info"], ["kcat", "-b", brokers, "-L"]))
         # Reported for information: kpk's defaults (snappy, a line per delivered record).
         with open(input_path, "rb") as stdin:
             kpk_defaults = timed(kpk + ["topic", "produce", "kpk0"], stdin=stdin)
@@ -120,21 +145,24 @@ def main():
         if args.target == "mock":
             cluster.stop()
         else:
-            cluster.__exit__(None, None, None)
+            cluster.__exit__(None, None, None)  # Broker and KafkaCluster alike
         import shutil
         shutil.rmtree(work, ignore_errors=True)
 
-    rows = [(name, kpk_t, kcat_t, kcat_t / kpk_t) for name, (kpk_t, kcat_t) in results.items()]
-    if args.markdown:
-        print(f"| operation ({args.records:,} records, {args.target}) | kpk (ms) | kcat (ms) | kcat/kpk |")
-        print("|---|---:|---:|---:|")
-        for name, a, b, r in rows:
-            print(f"| {name} | {a * 1000:.2f} | {b * 1000:.2f} | {r:.2f} |")
-        print(f"\nkpk produce with its defaults (snappy, a delivery line per record): {kpk_defaults:.3f} s")
-    else:
-        for name, a, b, r in rows:
-            print(f"{name:14s} kpk {a * 1000:9.2f} ms  kcat {b * 1000:9.2f} ms  ratio kcat/kpk {r:5.2f}")
-        print(f"kpk produce with defaults (snappy, delivery lines): {kpk_defaults:.3f}s")
+    def cells(times):
+        kpk_t = times[0]
+        console = (f" {times[2] * 1000:.2f} | {times[2] / kpk_t:.2f} |" if len(times) > 2
+                   else (" - | - |" if args.console_tools else ""))
+        return f" {kpk_t * 1000:.2f} | {times[1] * 1000:.2f} | {times[1] / kpk_t:.2f} |" + console
+
+    head = " console (ms) | console/kpk |" if args.console_tools else ""
+    print(f"| operation ({args.records:,} records, {args.target}) | kpk (ms) | kcat (ms) |"
+          f" kcat/kpk |{head}")
+    print("|---|---:|---:|---:|" + ("---:|---:|" if args.console_tools else ""))
+    for name, times in results.items():
+        print(f"| {name} |{cells(times)}")
+    print(f"\nkpk produce with its defaults (snappy, a delivery line per record):"
+          f" {kpk_defaults:.3f} s")
     return 0
 
 

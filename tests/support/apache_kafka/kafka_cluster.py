@@ -77,10 +77,11 @@ def _die_with_parent():
 def java_command(main_class, *args, heap="256m", fast_start=True, cp=None, jvm_args=()):
     """A `java` command line running one of Kafka's main classes from the cached jars.
     fast_start trades peak speed for start time (C1 only), which suits 2-core test machines."""
-    cmd = ["java", f"-Xmx{heap}", "-Xms64m", "-XX:+UseSerialGC" if fast_start else "-XX:+UseG1GC",
-           "-Djava.awt.headless=true"]
     if fast_start:
-        cmd.append("-XX:TieredStopAtLevel=1")
+        cmd = ["java", f"-Xmx{heap}", "-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+    else:  # kafka-server-start.sh's settings (with heap="1g")
+        cmd = ["java", f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20"]
+    cmd.append("-Djava.awt.headless=true")
     return cmd + list(jvm_args) + ["-cp", cp or classpath(), main_class] + list(args)
 
 
@@ -149,10 +150,11 @@ class Node:
     def log_path(self):
         return os.path.join(self.folder, "server.log")
 
-    def start(self, cp):
+    def start(self, cp, jvm=None):
+        """jvm: java_command's heap and fast_start (tests: 256 MiB, C1 only)."""
         log4j = os.path.join(self.folder, "log4j2.properties")
         _write_log4j(log4j, self.log_path)
-        cmd = java_command("kafka.Kafka", self.config_path, cp=cp,
+        cmd = java_command("kafka.Kafka", self.config_path, cp=cp, **(jvm or {}),
                            jvm_args=[f"-Dlog4j2.configurationFile={log4j}",
                                      f"-Dkafka.logs.dir={self.folder}"])
         self.stdout = open(os.path.join(self.folder, "stdout.log"), "ab")
@@ -191,13 +193,15 @@ class Node:
 class KafkaCluster:
     """Apache Kafka in KRaft mode on loopback; use as a context manager."""
 
-    def __init__(self, mode="single", sasl_ssl=False, broker_configs=None, keep_dir=False):
+    def __init__(self, mode="single", sasl_ssl=False, broker_configs=None, keep_dir=False,
+                 jvm=None):
         if mode not in ("single", "split", "combined"):
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
         self.sasl_ssl = sasl_ssl
         self.broker_configs = dict(broker_configs or {})
         self.keep_dir = keep_dir
+        self.jvm = dict(jvm or {})
         self.dir = tempfile.mkdtemp(prefix=f"kpk-apache-kafka-{mode}-")
         self.cluster_id = kwire_cluster_id()
         self.ca_pem = None
@@ -306,20 +310,25 @@ class KafkaCluster:
         if result.returncode != 0:
             raise RuntimeError(f"formatting node {node.node_id}: {result.stdout}{result.stderr}")
 
-    def start(self, timeout=120):
+    def format_all(self):
+        """Makes the test CA (with sasl_ssl) and formats every node's storage."""
         cp = classpath()
         if self.sasl_ssl:
             self.ca_pem, _ = make_test_ca(self.dir)
         for node in self.nodes:
             self._format(node, cp)
+
+    def start(self, timeout=120):
+        self.format_all()
+        cp = classpath()
         for node in self.nodes:
-            node.start(cp)
+            node.start(cp, self.jvm)
         self.wait_ready(timeout)
         return self
 
     def start_node(self, node_id, timeout=120):
         """Starts a node stopped with stop_node, and waits for the whole cluster again."""
-        self.broker(node_id).start(classpath())
+        self.broker(node_id).start(classpath(), self.jvm)
         self.wait_ready(timeout)
 
     def stop_node(self, node_id):
