@@ -78,7 +78,8 @@ def main():
     else:
         if args.target == "kafka":
             import kafka_cluster
-            cluster = kafka_cluster.KafkaCluster("single", jvm={"heap": "1g", "fast_start": False})
+            cluster = kafka_cluster.KafkaCluster("single", jvm={"heap": "1g", "fast_start": False},
+                                                 small=False)
             cluster.__enter__()
         else:
             cluster = kpk_harness.Broker().start()

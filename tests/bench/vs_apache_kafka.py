@@ -45,6 +45,8 @@ from run_broker_bench import (FirstAnswer, KpkTarget, Load, cpu_seconds, cpu_tic
                               fmt, fsync_probe, load_average, log, median, ratio, rss_kib)
 
 KAFKA_JVM = dict(heap="1g", fast_start=False)  # kafka-server-start.sh's defaults
+# Kafka runs with its own defaults (threads, buffers) except what a single node on loopback
+# needs: KRaft listeners, replication factor 1 for internal topics, no initial rebalance delay.
 
 
 class KafkaTarget:
@@ -56,7 +58,7 @@ class KafkaTarget:
         if flush:
             configs["log.flush.interval.messages"] = 1
         self.cluster = kafka_cluster.KafkaCluster("single", broker_configs=configs,
-                                                  jvm=KAFKA_JVM)
+                                                  jvm=KAFKA_JVM, small=False)
 
     def start(self, topic, partitions, load):
         self.cluster.start()
@@ -166,7 +168,7 @@ def startup(repeats, settle_s):
                 broker.stop()
             broker.cleanup()
 
-        cluster = kafka_cluster.KafkaCluster("single", jvm=KAFKA_JVM)
+        cluster = kafka_cluster.KafkaCluster("single", jvm=KAFKA_JVM, small=False)
         try:
             cluster.format_all()
             node = cluster.nodes[0]

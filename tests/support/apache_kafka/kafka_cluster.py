@@ -194,7 +194,9 @@ class KafkaCluster:
     """Apache Kafka in KRaft mode on loopback; use as a context manager."""
 
     def __init__(self, mode="single", sasl_ssl=False, broker_configs=None, keep_dir=False,
-                 jvm=None):
+                 jvm=None, small=True):
+        """jvm: java_command's heap and fast_start; small=False keeps Kafka's own thread counts
+        and buffers (benchmarks), where tests trim them for 2-core machines."""
         if mode not in ("single", "split", "combined"):
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
@@ -202,6 +204,7 @@ class KafkaCluster:
         self.broker_configs = dict(broker_configs or {})
         self.keep_dir = keep_dir
         self.jvm = dict(jvm or {})
+        self.small = small
         self.dir = tempfile.mkdtemp(prefix=f"kpk-apache-kafka-{mode}-")
         self.cluster_id = kwire_cluster_id()
         self.ca_pem = None
@@ -261,11 +264,10 @@ class KafkaCluster:
             "group.initial.rebalance.delay.ms": 0,
             "share.coordinator.state.topic.replication.factor": replication,
             "share.coordinator.state.topic.min.isr": 1,
-            "num.network.threads": 2,
-            "num.io.threads": 2,
-            "background.threads": 2,
-            "log.cleaner.dedupe.buffer.size": 2 << 20,
         }
+        if self.small:  # fewer threads and a 2 MiB cleaner buffer (Kafka's default: 128 MiB)
+            props.update({"num.network.threads": 2, "num.io.threads": 2,
+                          "background.threads": 2, "log.cleaner.dedupe.buffer.size": 2 << 20})
         if node.port:
             props["inter.broker.listener.name"] = "PLAINTEXT"
         if self.sasl_ssl and node.port:
