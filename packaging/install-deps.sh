@@ -7,6 +7,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config ccache git
   libcli11-dev libcurl4-openssl-dev librdkafka-dev nlohmann-json3-dev libfmt-dev
   libyaml-cpp-dev doctest-dev libasio-dev libexpected-dev
+  libssl-dev  # kpk's own TLS and SCRAM (cli/client/broker_connection, scram)
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev python3
   kcat  # the quick start's demo client
 )

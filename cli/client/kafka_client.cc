@@ -8,6 +8,8 @@
 
 #include <fmt/core.h>
 
+#include "cli/client/auth_relay.h"
+#include "cli/client/scram.h"
 #include "cli/format/text.h"
 #include "common/log.h"
 
@@ -82,6 +84,11 @@ void SkipCyrusSaslPlugins() { setenv("SASL_PATH", "/nonexistent/kpk-uses-no-cyru
 
 std::atomic<bool> leave_idle_handles{false};
 
+// SCRAM goes through kpk's relay: librdkafka 2.0.2's SCRAM is refused by Kafka 4.x.
+bool UsesAuthRelay(const ConnectionConfig& cfg) {
+  return ScramHashOf(cfg.sasl.mechanism).has_value();
+}
+
 // Nothing would be lost by not destroying the handle: no message waits for delivery, and a
 // consumer is closed or was never in a group's membership.
 bool IsIdle(rd_kafka_t* rk) {
@@ -95,14 +102,20 @@ bool IsIdle(rd_kafka_t* rk) {
 
 }  // namespace
 
-// Client-level errors reported by librdkafka's error callback, read by the waiting thread.
+// Client-level errors reported by librdkafka's error callback, read by the waiting thread; and
+// the SCRAM relay, when the client uses one.
 struct Client::State {
   mutable std::mutex mu;
   rd_kafka_resp_err_t last_err = RD_KAFKA_RESP_ERR_NO_ERROR;
   std::string last_reason;
+  // The latest reason that says why a connection failed. librdkafka follows such an error
+  // (an untrusted certificate, a refused login, a TLS port spoken to in plaintext) with
+  // "N/N brokers are down", which says nothing about why; this keeps the why.
+  std::string cause;
   bool all_brokers_down = false;
   bool fatal = false;
   void* callback_state = nullptr;
+  std::unique_ptr<AuthRelay> relay;  // SCRAM only: see auth_relay.h
 
   static void OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
     auto* state = static_cast<State*>(opaque);
@@ -114,7 +127,27 @@ struct Client::State {
     if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || code == RD_KAFKA_RESP_ERR__RESOLVE) {
       state->all_brokers_down = true;
     }
+    if (code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) state->cause = reason;
     if (IsFatalConnectError(code)) state->fatal = true;
+  }
+
+  static int OnConnect(int sockfd, const sockaddr* addr, int addrlen, const char* id,
+                       void* opaque) {
+    return static_cast<State*>(opaque)->relay->Connect(sockfd, addr, addrlen, id);
+  }
+
+  // Why connections fail, the relay's word first: with the relay, librdkafka only sees a
+  // closed connection. `fatal` is set when retrying cannot help. Empty if nothing failed.
+  std::string FailureCause(bool* fatal_out) const {
+    if (relay) {
+      if (std::optional<ConnectFailure> failure = relay->LastFailure()) {
+        *fatal_out = failure->fatal;
+        return failure->status.message();
+      }
+    }
+    std::lock_guard lock(mu);
+    *fatal_out = fatal;
+    return cause.empty() ? last_reason : cause;
   }
 };
 
@@ -145,7 +178,22 @@ Result<Client> Client::Open(const ConnectionConfig& cfg, const ClientOptions& op
   SkipCyrusSaslPlugins();
   ConfPtr conf(rd_kafka_conf_new());
   char errstr[512];
-  KafkaProperties props = KafkaPropertiesFor(cfg);
+  auto state = std::make_unique<State>();
+  state->callback_state = options.callback_state;
+  KafkaProperties props;
+  if (UsesAuthRelay(cfg)) {
+    // librdkafka speaks plaintext to the relay, which does TLS and SCRAM (auth_relay.h).
+    Result<std::unique_ptr<AuthRelay>> relay = AuthRelay::Start(cfg);
+    if (!relay) return Err(relay.error());
+    state->relay = std::move(*relay);
+    ConnectionConfig plain = cfg;
+    plain.kafka_tls = {};
+    plain.sasl = {};
+    props = KafkaPropertiesFor(plain);
+    rd_kafka_conf_set_connect_cb(conf.get(), &State::OnConnect);
+  } else {
+    props = KafkaPropertiesFor(cfg);
+  }
   if (Verbose()) {
     props.emplace_back("log_level", "7");
     props.emplace_back("debug", "generic,broker,metadata,admin,cgrp,topic");
@@ -158,8 +206,6 @@ Result<Client> Client::Open(const ConnectionConfig& cfg, const ClientOptions& op
       return Err(Status::InvalidArgument(errstr));
     }
   }
-  auto state = std::make_unique<State>();
-  state->callback_state = options.callback_state;
   rd_kafka_conf_set_log_cb(conf.get(), OnLog);
   rd_kafka_conf_set_error_cb(conf.get(), &State::OnError);
   rd_kafka_conf_set_opaque(conf.get(), state.get());
@@ -178,8 +224,10 @@ Client::Client(HandlePtr handle, std::unique_ptr<State> state, const ConnectionC
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 Client::~Client() {
-  // Verbose runs destroy the handle, so that its teardown shows in the debug log.
-  if (handle_ && leave_idle_handles && !Verbose() && IsIdle(handle_.get())) {
+  // Verbose runs destroy the handle, so that its teardown shows in the debug log. A relay's
+  // threads are stopped rather than left running into the process's exit and OpenSSL's
+  // cleanup.
+  if (handle_ && leave_idle_handles && !Verbose() && !state_->relay && IsIdle(handle_.get())) {
     (void)handle_.release();  // librdkafka's threads may still read the opaque: keep it too
     (void)state_.release();
   }
@@ -194,8 +242,8 @@ void* Client::CallbackState(rd_kafka_t* rk) {
 void Client::Poll(int timeout_ms) { rd_kafka_poll(handle_.get(), timeout_ms); }
 
 std::string Client::LastError() const {
-  std::lock_guard lock(state_->mu);
-  return state_->last_reason;
+  bool fatal = false;
+  return state_->FailureCause(&fatal);
 }
 
 Result<ClusterMetadata> Client::Metadata(bool topics_too) {
@@ -222,13 +270,19 @@ Result<ClusterMetadata> Client::Metadata(bool topics_too) {
       return Err(Status::IOError(ErrorText(err)));
     }
     rd_kafka_poll(handle_.get(), 0);  // serves the error callback
-    std::lock_guard lock(state_->mu);
-    if (state_->fatal) return Err(Status::Unavailable(state_->last_reason));
+    bool fatal = false;
+    std::string cause = state_->FailureCause(&fatal);
+    if (fatal) return Err(Status::Unavailable(cause));
+    bool all_brokers_down = false;
+    {
+      std::lock_guard lock(state_->mu);
+      all_brokers_down = state_->all_brokers_down;
+    }
     bool dial_expired = Clock::now() - start >= config_.dial_timeout;
-    if (state_->all_brokers_down && dial_expired) {
-      return Err(Status::Unavailable(
-          fmt::format("no broker reachable at {} within {} ms ({})", Join(config_.brokers, ","),
-                      config_.dial_timeout.count(), state_->last_reason)));
+    if (all_brokers_down && dial_expired) {
+      return Err(Status::Unavailable(fmt::format("no broker reachable at {} within {} ms: {}",
+                                                 Join(config_.brokers, ","),
+                                                 config_.dial_timeout.count(), cause)));
     }
     if (Clock::now() >= deadline) {
       return Err(Status::TimedOut(fmt::format("no metadata from {} within {} ms",

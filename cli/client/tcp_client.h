@@ -30,6 +30,9 @@ class TcpClient {
   // Reads what is there (at least one byte); 0 when the peer closed the connection.
   Result<size_t> ReadSome(uint8_t* out, size_t size);
 
+  // The non-blocking socket, for BrokerConnection's TLS layer and the relay's poll loop.
+  int fd() const { return fd_; }
+
  private:
   TcpClient(int fd, Clock::time_point deadline) : fd_(fd), deadline_(deadline) {}
 

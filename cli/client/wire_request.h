@@ -1,12 +1,14 @@
-// One Kafka request and its response over a plain TCP connection, encoded with kpk's own codec.
-// For the few APIs librdkafka 2.0 has no call for (DescribeLogDirs); everything else goes
-// through librdkafka. TLS and SASL are not spoken here: callers refuse such connections.
+// One Kafka request and its response on a connection of its own, encoded with kpk's own codec.
+// For the few APIs librdkafka 2.0 has no call for (DescribeLogDirs, leader epochs); everything
+// else goes through librdkafka. The connection speaks the command's TLS and SASL settings
+// (broker_connection.h).
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "broker/protocol/generated/api_keys.h"
+#include "cli/config/config.h"
 #include "common/bytes.h"
 #include "common/status.h"
 
@@ -17,16 +19,19 @@ inline namespace client {
 namespace protocol = ::kpk::broker::protocol;
 
 // Sends one request body (header added here) and returns the response body (header removed,
-// correlation id checked). Every step is bounded by `timeout`.
-Result<Bytes> WireRoundTrip(const std::string& host, int port, int16_t api_key, int16_t version,
-                            const Bytes& body, std::chrono::milliseconds timeout);
+// correlation id checked), connecting with `cfg`'s TLS and SASL settings. Every step, the
+// connection's setup included, is bounded by `timeout`.
+Result<Bytes> WireRoundTrip(const ConnectionConfig& cfg, const std::string& host, int port,
+                            int16_t api_key, int16_t version, const Bytes& body,
+                            std::chrono::milliseconds timeout);
 
 template <class Request, class Response>
-Result<Response> WireCall(const std::string& host, int port, const Request& request,
-                          int16_t version, std::chrono::milliseconds timeout) {
+Result<Response> WireCall(const ConnectionConfig& cfg, const std::string& host, int port,
+                          const Request& request, int16_t version,
+                          std::chrono::milliseconds timeout) {
   ByteWriter w;
   request.Encode(w, version);
-  auto body = WireRoundTrip(host, port, Request::kApiKey, version, w.Take(), timeout);
+  auto body = WireRoundTrip(cfg, host, port, Request::kApiKey, version, w.Take(), timeout);
   if (!body) return Err(body.error());
   ByteReader r(*body);
   Response response;

@@ -143,11 +143,6 @@ int RunDescribe(const LogdirsOptions& opts, const Context& ctx) {
   std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   const ConnectionConfig& cfg = client->config();
-  if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty()) {
-    return Fail("describe log dirs",
-                "not supported over TLS or SASL yet (librdkafka 2.0 has no "
-                "DescribeLogDirs call; kpk sends it on a plain connection)");
-  }
   auto md = client->Metadata(/*topics_too=*/false);
   if (!md) return Fail("describe log dirs", md.error());
   DescribeLogDirsRequest request;
@@ -174,7 +169,7 @@ int RunDescribe(const LogdirsOptions& opts, const Context& ctx) {
       continue;
     }
     auto response = WireCall<DescribeLogDirsRequest, DescribeLogDirsResponse>(
-        b.host, b.port, request, kDescribeLogDirsVersion, client->timeout());
+        cfg, b.host, b.port, request, kDescribeLogDirsVersion, client->timeout());
     if (!response) {
       WriteStderr(fmt::format("unable to describe log dirs of broker {}: {}", b.id,
                               response.error().message()));

@@ -111,20 +111,20 @@ std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
   return out;
 }
 
-// librdkafka 2.0 does not expose leader epochs, so kpk asks a broker with its own codec, on a
-// plain connection only (as `cluster logdirs` does). Without an answer the column shows "-".
+// librdkafka 2.0 does not expose leader epochs, so kpk asks a broker with its own codec (as
+// `cluster logdirs` does). Without an answer the column shows "-".
 std::map<int32_t, int32_t> LeaderEpochs(const client::Client& client,
                                         const client::ClusterMetadata& md,
                                         const std::string& topic) {
   constexpr int16_t kMetadataVersion = 7;  // the first with leader epochs
   const ConnectionConfig& cfg = client.config();
-  if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty() || md.brokers.empty()) return {};
+  if (md.brokers.empty()) return {};
   protocol::MetadataRequest request;
   request.topics.emplace().emplace_back().name = topic;
   request.allow_auto_topic_creation = false;
   const client::BrokerInfo& broker = md.brokers.front();
   auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
-      broker.host, broker.port, request, kMetadataVersion, client.timeout());
+      cfg, broker.host, broker.port, request, kMetadataVersion, client.timeout());
   if (!response) {
     Debug("leader epochs of {}: {}", topic, response.error().message());
     return {};
