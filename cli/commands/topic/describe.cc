@@ -1,4 +1,5 @@
 // kpk topic describe: SUMMARY, CONFIGS and PARTITIONS sections for topics.
+#include <algorithm>
 #include <memory>
 
 #include "broker/protocol/generated/metadata_request.h"
@@ -26,12 +27,36 @@ struct DescribeOptions {
   std::string format;
 };
 
+// What Metadata v7+ tells about a partition beyond librdkafka 2.0's view.
+struct PartitionExtra {
+  int32_t leader_epoch = -1;
+  std::vector<int32_t> offline_replicas;  // sorted
+};
+
 // What was learnt about one topic; sections not requested stay empty.
 struct TopicReport {
   const client::TopicInfo* topic = nullptr;
   std::optional<client::ResourceConfig> configs;
   std::map<client::TopicPartition, client::Watermarks> offsets;
-  std::map<int32_t, int32_t> leader_epochs;  // by partition; empty when not known
+  std::map<int32_t, PartitionExtra> extras;  // by partition; empty when not known
+
+  // rpk adds OFFLINE-REPLICAS and LOAD-ERROR only when some partition has them.
+  bool AnyOffline() const {
+    for (const auto& [id, e] : extras) {
+      if (!e.offline_replicas.empty()) return true;
+    }
+    return false;
+  }
+  bool AnyLoadError() const {
+    for (const client::PartitionInfo& p : topic->partitions) {
+      if (p.err) return true;
+    }
+    return false;
+  }
+  const PartitionExtra* Extra(int32_t partition) const {
+    auto it = extras.find(partition);
+    return it == extras.end() ? nullptr : &it->second;
+  }
 };
 
 std::string OffsetText(int64_t offset, rd_kafka_resp_err_t err) {
@@ -59,15 +84,29 @@ std::string RenderConfigs(const client::ResourceConfig& rc) {
   return table.Render();
 }
 
+// rpk's columns: PARTITION LEADER EPOCH REPLICAS [OFFLINE-REPLICAS] [LOAD-ERROR]
+// LOG-START-OFFSET HIGH-WATERMARK. rpk shows no ISR here (its describe.go: "TODO add isr");
+// kpk gives it in the structured output.
 std::string RenderPartitions(const TopicReport& r) {
-  Table table({"partition", "leader", "epoch", "replicas", "log-start-offset", "high-watermark"});
+  bool offline = r.AnyOffline(), load_error = r.AnyLoadError();
+  std::vector<std::string> headers = {"partition", "leader", "epoch", "replicas"};
+  if (offline) headers.push_back("offline-replicas");
+  if (load_error) headers.push_back("load-error");
+  headers.insert(headers.end(), {"log-start-offset", "high-watermark"});
+  Table table(headers);
   for (const client::PartitionInfo& p : r.topic->partitions) {
     auto it = r.offsets.find({r.topic->name, p.id});
     client::Watermarks w = it == r.offsets.end() ? client::Watermarks{} : it->second;
-    auto epoch = r.leader_epochs.find(p.id);
-    table.AddRow({std::to_string(p.id), std::to_string(p.leader),
-                  epoch == r.leader_epochs.end() ? "-" : std::to_string(epoch->second),
-                  FormatIdList(p.replicas), OffsetText(w.start, w.err), OffsetText(w.end, w.err)});
+    const PartitionExtra* extra = r.Extra(p.id);
+    std::vector<std::string> row = {std::to_string(p.id), std::to_string(p.leader),
+                                    extra ? std::to_string(extra->leader_epoch) : "-",
+                                    FormatIdList(p.replicas)};
+    if (offline)
+      row.push_back(FormatIdList(extra ? extra->offline_replicas : std::vector<int32_t>{}));
+    if (load_error) row.push_back(p.err ? client::ErrorName(p.err) : "-");
+    row.push_back(OffsetText(w.start, w.err));
+    row.push_back(OffsetText(w.end, w.err));
+    table.AddRow(std::move(row));
   }
   return table.Render();
 }
@@ -89,13 +128,19 @@ Json ReportJson(const TopicReport& r) {
     Json parts = Json::array();
     for (const client::PartitionInfo& p : t.partitions) {
       const client::Watermarks& w = r.offsets.at({t.name, p.id});
-      auto epoch = r.leader_epochs.find(p.id);
-      parts.push_back({{"partition", p.id},
-                       {"leader", p.leader},
-                       {"leader_epoch", epoch == r.leader_epochs.end() ? -1 : epoch->second},
-                       {"replicas", p.replicas},
-                       {"log_start_offset", w.start},
-                       {"high_watermark", w.end}});
+      const PartitionExtra* extra = r.Extra(p.id);
+      Json part = {{"partition", p.id},
+                   {"leader", p.leader},
+                   {"leader_epoch", extra ? extra->leader_epoch : -1},
+                   {"replicas", p.replicas},
+                   {"isr", p.isrs}};
+      if (extra && !extra->offline_replicas.empty()) {
+        part["offline_replicas"] = extra->offline_replicas;
+      }
+      if (p.err) part["load_error"] = client::ErrorName(p.err);
+      part["log_start_offset"] = w.start;
+      part["high_watermark"] = w.end;
+      parts.push_back(std::move(part));
     }
     doc["partition_details"] = std::move(parts);
   }
@@ -111,32 +156,40 @@ std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
   return out;
 }
 
-// librdkafka 2.0 does not expose leader epochs, so kpk asks a broker with its own codec, on a
-// plain connection only (as `cluster logdirs` does). Without an answer the column shows "-".
-std::map<int32_t, int32_t> LeaderEpochs(const client::Client& client,
-                                        const client::ClusterMetadata& md,
-                                        const std::string& topic) {
+// librdkafka 2.0 exposes neither leader epochs nor offline replicas, so kpk asks a broker with
+// its own codec, on a plain connection only (as `cluster logdirs` does). Without an answer the
+// EPOCH column shows "-" and no replica counts as offline.
+std::map<int32_t, PartitionExtra> PartitionExtras(const client::Client& client,
+                                                  const client::ClusterMetadata& md,
+                                                  const std::string& topic) {
   constexpr int16_t kMetadataVersion = 7;  // the first with leader epochs
   const ConnectionConfig& cfg = client.config();
   if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty() || md.brokers.empty()) return {};
   protocol::MetadataRequest request;
   request.topics.emplace().emplace_back().name = topic;
   request.allow_auto_topic_creation = false;
-  const client::BrokerInfo& broker = md.brokers.front();
-  auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
-      broker.host, broker.port, request, kMetadataVersion, client.timeout());
-  if (!response) {
-    Debug("leader epochs of {}: {}", topic, response.error().message());
-    return {};
-  }
-  std::map<int32_t, int32_t> epochs;
-  for (const auto& t : response->topics) {
-    if (t.name != topic || t.error_code != 0) continue;
-    for (const auto& p : t.partitions) {
-      if (p.error_code == 0 && p.leader_epoch >= 0) epochs[p.partition_index] = p.leader_epoch;
+  // Any broker answers; the first that does (one may have stopped since librdkafka's metadata).
+  for (const client::BrokerInfo& broker : md.brokers) {
+    auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
+        broker.host, broker.port, request, kMetadataVersion, client.timeout());
+    if (!response) {
+      Debug("partition details of {} from broker {}: {}", topic, broker.id,
+            response.error().message());
+      continue;
     }
+    std::map<int32_t, PartitionExtra> extras;
+    for (const auto& t : response->topics) {
+      if (t.name != topic || t.error_code != 0) continue;
+      for (const auto& p : t.partitions) {
+        PartitionExtra& e = extras[p.partition_index];
+        e.leader_epoch = p.leader_epoch;
+        e.offline_replicas = p.offline_replicas;
+        std::sort(e.offline_replicas.begin(), e.offline_replicas.end());
+      }
+    }
+    return extras;
   }
-  return epochs;
+  return {};
 }
 
 // Fills configs and offsets for the sections asked for; false if a request failed (reported).
@@ -165,7 +218,7 @@ bool Collect(client::Client& client, const client::ClusterMetadata& md, const De
       return false;
     }
     r.offsets = std::move(*offsets);
-    r.leader_epochs = LeaderEpochs(client, md, r.topic->name);
+    r.extras = PartitionExtras(client, md, r.topic->name);
   }
   return true;
 }
