@@ -1,16 +1,12 @@
 // kpk topic describe: SUMMARY, CONFIGS and PARTITIONS sections for topics.
-#include <algorithm>
 #include <memory>
 
-#include "broker/protocol/generated/metadata_request.h"
-#include "broker/protocol/generated/metadata_response.h"
 #include "cli/client/kafka_admin.h"
-#include "cli/client/wire_request.h"
+#include "cli/client/partition_details.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/format/name_filter.h"
 #include "cli/format/text.h"
 #include "cli/runtime.h"
-#include "common/log.h"
 
 namespace kpk::cli {
 inline namespace commands {
@@ -27,23 +23,17 @@ struct DescribeOptions {
   std::string format;
 };
 
-// What Metadata v7+ tells about a partition beyond librdkafka 2.0's view.
-struct PartitionExtra {
-  int32_t leader_epoch = -1;
-  std::vector<int32_t> offline_replicas;  // sorted
-};
-
 // What was learnt about one topic; sections not requested stay empty.
 struct TopicReport {
   const client::TopicInfo* topic = nullptr;
   std::optional<client::ResourceConfig> configs;
   std::map<client::TopicPartition, client::Watermarks> offsets;
-  std::map<int32_t, PartitionExtra> extras;  // by partition; empty when not known
+  bool details = false;  // leader epochs and offline replicas known (Metadata v7)
 
   // rpk adds OFFLINE-REPLICAS and LOAD-ERROR only when some partition has them.
   bool AnyOffline() const {
-    for (const auto& [id, e] : extras) {
-      if (!e.offline_replicas.empty()) return true;
+    for (const client::PartitionInfo& p : topic->partitions) {
+      if (!p.offline_replicas.empty()) return true;
     }
     return false;
   }
@@ -52,10 +42,6 @@ struct TopicReport {
       if (p.err) return true;
     }
     return false;
-  }
-  const PartitionExtra* Extra(int32_t partition) const {
-    auto it = extras.find(partition);
-    return it == extras.end() ? nullptr : &it->second;
   }
 };
 
@@ -97,12 +83,10 @@ std::string RenderPartitions(const TopicReport& r) {
   for (const client::PartitionInfo& p : r.topic->partitions) {
     auto it = r.offsets.find({r.topic->name, p.id});
     client::Watermarks w = it == r.offsets.end() ? client::Watermarks{} : it->second;
-    const PartitionExtra* extra = r.Extra(p.id);
     std::vector<std::string> row = {std::to_string(p.id), std::to_string(p.leader),
-                                    extra ? std::to_string(extra->leader_epoch) : "-",
+                                    r.details ? std::to_string(p.leader_epoch) : "-",
                                     FormatIdList(p.replicas)};
-    if (offline)
-      row.push_back(FormatIdList(extra ? extra->offline_replicas : std::vector<int32_t>{}));
+    if (offline) row.push_back(FormatIdList(p.offline_replicas));
     if (load_error) row.push_back(p.err ? client::ErrorName(p.err) : "-");
     row.push_back(OffsetText(w.start, w.err));
     row.push_back(OffsetText(w.end, w.err));
@@ -128,15 +112,12 @@ Json ReportJson(const TopicReport& r) {
     Json parts = Json::array();
     for (const client::PartitionInfo& p : t.partitions) {
       const client::Watermarks& w = r.offsets.at({t.name, p.id});
-      const PartitionExtra* extra = r.Extra(p.id);
       Json part = {{"partition", p.id},
                    {"leader", p.leader},
-                   {"leader_epoch", extra ? extra->leader_epoch : -1},
+                   {"leader_epoch", p.leader_epoch},
                    {"replicas", p.replicas},
                    {"isr", p.isrs}};
-      if (extra && !extra->offline_replicas.empty()) {
-        part["offline_replicas"] = extra->offline_replicas;
-      }
+      if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
       if (p.err) part["load_error"] = client::ErrorName(p.err);
       part["log_start_offset"] = w.start;
       part["high_watermark"] = w.end;
@@ -156,45 +137,8 @@ std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
   return out;
 }
 
-// librdkafka 2.0 exposes neither leader epochs nor offline replicas, so kpk asks a broker with
-// its own codec, on a plain connection only (as `cluster logdirs` does). Without an answer the
-// EPOCH column shows "-" and no replica counts as offline.
-std::map<int32_t, PartitionExtra> PartitionExtras(const client::Client& client,
-                                                  const client::ClusterMetadata& md,
-                                                  const std::string& topic) {
-  constexpr int16_t kMetadataVersion = 7;  // the first with leader epochs
-  const ConnectionConfig& cfg = client.config();
-  if (cfg.kafka_tls.enabled || !cfg.sasl.mechanism.empty() || md.brokers.empty()) return {};
-  protocol::MetadataRequest request;
-  request.topics.emplace().emplace_back().name = topic;
-  request.allow_auto_topic_creation = false;
-  // Any broker answers; the first that does (one may have stopped since librdkafka's metadata).
-  for (const client::BrokerInfo& broker : md.brokers) {
-    auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
-        broker.host, broker.port, request, kMetadataVersion, client.timeout());
-    if (!response) {
-      Debug("partition details of {} from broker {}: {}", topic, broker.id,
-            response.error().message());
-      continue;
-    }
-    std::map<int32_t, PartitionExtra> extras;
-    for (const auto& t : response->topics) {
-      if (t.name != topic || t.error_code != 0) continue;
-      for (const auto& p : t.partitions) {
-        PartitionExtra& e = extras[p.partition_index];
-        e.leader_epoch = p.leader_epoch;
-        e.offline_replicas = p.offline_replicas;
-        std::sort(e.offline_replicas.begin(), e.offline_replicas.end());
-      }
-    }
-    return extras;
-  }
-  return {};
-}
-
 // Fills configs and offsets for the sections asked for; false if a request failed (reported).
-bool Collect(client::Client& client, const client::ClusterMetadata& md, const DescribeOptions& opts,
-             TopicReport& r) {
+bool Collect(client::Client& client, const DescribeOptions& opts, TopicReport& r) {
   if (opts.configs) {
     auto configs = client::DescribeTopicConfigs(client, {r.topic->name});
     if (!configs || configs->empty()) {
@@ -218,7 +162,6 @@ bool Collect(client::Client& client, const client::ClusterMetadata& md, const De
       return false;
     }
     r.offsets = std::move(*offsets);
-    r.extras = PartitionExtras(client, md, r.topic->name);
   }
   return true;
 }
@@ -247,6 +190,9 @@ int RunDescribe(DescribeOptions opts, const Context& ctx) {
     opts.summary = opts.configs = opts.partitions = true;
   }
 
+  // Leader epochs and offline replicas, which librdkafka 2.0 does not expose ("-" without).
+  const bool details = opts.partitions && client::AddPartitionDetails(*client, *md, names);
+
   int exit_code = kExitOk;
   Json docs = Json::array();
   std::string text;
@@ -259,7 +205,8 @@ int RunDescribe(DescribeOptions opts, const Context& ctx) {
                        client::ErrorName(err) + ": " + client::ErrorText(err));
       continue;
     }
-    if (!Collect(*client, *md, opts, report)) {
+    report.details = details;
+    if (!Collect(*client, opts, report)) {
       exit_code = kExitFailure;
       continue;
     }

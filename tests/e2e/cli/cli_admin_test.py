@@ -257,8 +257,9 @@ def test_topic_list(env):
 
     detailed = env.ok("topic", "list", "-d", "-r", "ls-two").stdout
     expect(detailed.startswith("ls-two, 2 partitions, 1 replicas\n"), detailed)
-    expect(re.search(rf"^      PARTITION  LEADER  REPLICAS\n      0 +{node} +\[{node}\]\n"
-                     rf"      1 +{node} +\[{node}\]$", detailed, re.M), detailed)
+    # rpk's EPOCH column: shown when some leader epoch is known (Metadata v7).
+    expect(re.search(rf"^      PARTITION  LEADER  EPOCH  REPLICAS\n      0 +{node} +0 +\[{node}\]\n"
+                     rf"      1 +{node} +0 +\[{node}\]$", detailed, re.M), detailed)
 
     doc = json.loads(env.ok("topic", "list", "--format", "json").stdout)
     entry = [t for t in doc if t["name"] == "ls-two"]
@@ -267,6 +268,7 @@ def test_topic_list(env):
     ddoc = json.loads(env.ok("topic", "list", "-d", "-r", "ls-two", "--format", "json").stdout)
     expect_eq([p["partition"] for p in ddoc[0]["partition_details"]], [0, 1], "json -d")
     expect_eq(ddoc[0]["partition_details"][0]["replicas"], [node], "json -d replicas")
+    expect_eq(ddoc[0]["partition_details"][0]["leader_epoch"], 0, "json -d leader epoch")
 
     expect_fail(env.kpk("topic", "list", "-i", "-r", "ls-.*"), 2,
                 "cannot list with internal topics and list by regular expression", "-i -r")
