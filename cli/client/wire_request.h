@@ -1,6 +1,6 @@
 // One Kafka request and its response over a plain TCP connection, encoded with kpk's own codec.
-// For the few APIs librdkafka 2.0 has no call for (DescribeLogDirs); everything else goes
-// through librdkafka. TLS and SASL are not spoken here: callers refuse such connections.
+// For what librdkafka 2.0 has no call for (DescribeLogDirs; Metadata v7's leader epochs and
+// offline replicas); everything else goes through librdkafka. TLS and SASL are not spoken here: callers refuse such connections.
 #pragma once
 
 #include <chrono>

@@ -102,6 +102,8 @@ def test_topic_create_three_replicas_and_describe(env):
     expect_eq((summary["PARTITIONS"], summary["REPLICAS"]), ("3", "3"), "summary")
     detail = env.ok("topic", "list", "-d", "-r", "rep").stdout
     expect(detail.startswith("rep, 3 partitions, 3 replicas\n"), detail)
+    expect_eq(detail.splitlines()[1].split(), ["PARTITION", "LEADER", "EPOCH", "REPLICAS"],
+              "rpk's -d columns")
 
 
 class GroupMembers:
@@ -237,6 +239,13 @@ def test_stopped_broker_leaves_isr_and_leadership(env):
             d = parts[int(r["PARTITION"])]
             expect_eq((int(r["LEADER"]), int(r["EPOCH"]), r["REPLICAS"], r["OFFLINE-REPLICAS"]),
                       (d["leader"], d["leader_epoch"], "[1 2 3]", f"[{victim}]"), "text row")
+        detail = env.ok("topic", "list", "-d", "-r", "rep").stdout
+        expect(detail.startswith("rep, 3 partitions, 3 replicas\n"), detail)
+        expect_eq(detail.splitlines()[1].split(),
+                  ["PARTITION", "LEADER", "EPOCH", "REPLICAS", "OFFLINE-REPLICAS"],
+                  "rpk's -d columns with a replica offline")
+        expect_eq(sorted(tuple(line.split()[3:]) for line in detail.splitlines()[2:]),
+                  [("[1", "2", "3]", f"[{victim}]")] * 3, "-d rows")
         brokers = parse_table(env.ok("cluster", "info", "-b").stdout)
         expect_eq([int(r["ID"].rstrip("*")) for r in brokers], others,
                   "a stopped broker is not listed")
