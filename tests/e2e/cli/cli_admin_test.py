@@ -140,6 +140,14 @@ def test_cluster_logdirs_describe(env):
               ["BROKER", "DIR", "TOPIC", "PARTITION", "SIZE", "ERROR"], "rpk's logdirs header")
     rows = [r for r in parse_table(result.stdout) if r["TOPIC"] == "logdirs"]
     expect_eq(sorted(r["PARTITION"] for r in rows), ["0", "1"], "logdirs partitions")
+    # Each broker names its own data directory: kpk's broker its --data-dir, Kafka its
+    # log.dirs entry (the test cluster's node folder).
+    if env.is_kafka:
+        want_dir = os.path.join(env.target.cluster.brokers[0].folder, "data")
+    else:
+        want_dir = os.path.abspath(env.target.broker.data_dir)
+    expect_eq({os.path.realpath(r["DIR"]) for r in rows}, {os.path.realpath(want_dir)},
+              "the log dir")
     sizes = {r["PARTITION"]: int(r["SIZE"]) for r in rows}
     expect(sizes["1"] >= 300 and sizes["0"] == 0, sizes)
     agg = parse_table(env.ok("cluster", "logdirs", "describe", "--topics", "logdirs",

@@ -12,7 +12,6 @@ is last and restarts the broker it stopped. Every wait is bounded.
 """
 
 import json
-import re
 import sys
 import time
 

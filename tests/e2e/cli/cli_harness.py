@@ -1,9 +1,12 @@
 """Harness for the CLI end-to-end tests: the same test functions run against any target
 cluster, chosen with --target (mock = librdkafka's mock cluster, broker = `kpk broker run`,
-kafka = one single-node Apache Kafka from tests/support/apache_kafka, shared by the suite).
+kafka = one single-node Apache Kafka from tests/support/apache_kafka, shared by the suite,
+kafka-split = three Kafka brokers and a controller, for tests that stop brokers).
 
-A target is a small class with `start(topics)`, `stop()`, `bootstrap`, `admin` and the set of
-features it serves; adding a target is one entry in TARGETS. Tests declare the features they
+A target is a small class with `start(topics)`, `stop()`, `bootstrap`, `admin` (the Admin API
+address, None where there is none) and the set of features it serves; adding a target is one
+entry in TARGETS. Tests branch on env.is_kafka only where Kafka's answer legitimately differs
+from kpk's broker (node ids, internal topics), saying why. Tests declare the features they
 need with @needs(...), and are reported as skipped on targets without them (the mock cluster
 has no admin APIs: no CreateTopics, configs, ListGroups or DescribeGroups, and no offsets by
 timestamp).
