@@ -1,6 +1,7 @@
 // One Kafka request and its response over a plain TCP connection, encoded with kpk's own codec.
 // For what librdkafka 2.0 has no call for (DescribeLogDirs; Metadata v7's leader epochs and
-// offline replicas); everything else goes through librdkafka. TLS and SASL are not spoken here: callers refuse such connections.
+// offline replicas); everything else goes through librdkafka. TLS and SASL are not spoken here:
+// callers refuse such connections.
 #pragma once
 
 #include <chrono>
