@@ -143,8 +143,9 @@ GroupDescription GroupCoordinator::DescribeGroup(const std::string& group_id) co
   if (!group) return d;
   d.state = group->state;
   d.protocol_type = group->protocol_type;
-  // Kafka names the protocol only once one is chosen for the generation; an Empty group keeps
-  // its last one so that it can still be told apart after a restart.
+  // Kafka names the protocol only once one is chosen for the generation. A group emptied by
+  // its members leaving has none; one restored Empty after a restart keeps the protocol of
+  // the generation it had when the broker stopped, as Kafka's loaded group does.
   const bool chosen = group->state == GroupState::kStable ||
                       group->state == GroupState::kCompletingRebalance ||
                       group->state == GroupState::kEmpty;

@@ -244,7 +244,10 @@ void GroupCoordinator::CompleteJoin(Group& group) {
   for (const std::string& id : laggards) RemoveMember(group, id, ErrorCode::kUnknownMemberId);
   ++group.generation;
   if (group.members.empty()) {
+    // As Kafka's initNextGeneration: a generation without members has no protocol, so an
+    // Empty group describes with an empty protocol name (kept: the protocol type).
     group.state = GroupState::kEmpty;
+    group.protocol_name.reset();
     group.leader.clear();
     PersistGroup(group);
     KPK_LOG_INFO("group {} is empty (generation {})", group.id(), group.generation);

@@ -100,6 +100,21 @@ bool IsIdle(rd_kafka_t* rk) {
   return subscription->cnt == 0;
 }
 
+// Errors a partition answers while its leader changes; worth asking again shortly.
+bool IsLeadershipInFlux(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 // Client-level errors reported by librdkafka's error callback, read by the waiting thread; and
@@ -303,14 +318,33 @@ Result<std::vector<PartitionOffset>> Client::ListOffsets(
   std::vector<PartitionOffset> out;
   if (partitions.empty()) return out;
   if (Status s = EnsureConnected(); !s.ok()) return Err(s);
-  PartitionListPtr list = NewPartitionList(static_cast<int>(partitions.size()));
-  for (const TopicPartition& tp : partitions) {
-    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset =
-        timestamp;
+  PartitionListPtr list;
+  // A partition whose leadership is in flux (just created or added, or its leader stopped)
+  // answers NOT_LEADER and the like for a moment on a multi-broker Kafka; librdkafka 2.0 does
+  // not retry those in offsets_for_times. Retried with fresh metadata, within the command
+  // timeout, as rpk's client does.
+  constexpr int kMaxAttempts = 40;
+  const auto deadline = Clock::now() + config_.command_timeout;
+  for (int attempt = 1;; ++attempt) {
+    list = NewPartitionList(static_cast<int>(partitions.size()));
+    for (const TopicPartition& tp : partitions) {
+      rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset =
+          timestamp;
+    }
+    rd_kafka_resp_err_t err =
+        rd_kafka_offsets_for_times(handle_.get(), list.get(), std::max(1, MillisLeft(deadline)));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    if (!IsLeadershipInFlux(err) || attempt == kMaxAttempts || MillisLeft(deadline) < 300) {
+      return Err(Status::IOError(ErrorText(err)));
+    }
+    Debug("list offsets: {} (attempt {}), retrying with fresh metadata", ErrorName(err), attempt);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 * attempt, 250)));
+    const rd_kafka_metadata_t* raw = nullptr;
+    if (rd_kafka_metadata(handle_.get(), 1, nullptr, &raw, std::max(1, MillisLeft(deadline))) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_metadata_destroy(raw);  // the answer refreshes librdkafka's leader cache
+    }
   }
-  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(
-      handle_.get(), list.get(), static_cast<int>(config_.command_timeout.count()));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(Status::IOError(ErrorText(err)));
   for (int i = 0; i < list->cnt; ++i) {
     const rd_kafka_topic_partition_t& p = list->elems[i];
     out.push_back({p.topic, p.partition, p.offset, p.err});

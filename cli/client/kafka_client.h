@@ -77,6 +77,9 @@ struct PartitionInfo {
   std::vector<int32_t> replicas;  // sorted
   std::vector<int32_t> isrs;      // sorted
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  // Not in librdkafka 2.0's metadata: filled by AddPartitionDetails (partition_details.h).
+  int32_t leader_epoch = -1;
+  std::vector<int32_t> offline_replicas;  // sorted
 };
 
 struct TopicInfo {

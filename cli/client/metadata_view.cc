@@ -22,14 +22,24 @@ std::string RenderTopicDetail(const client::TopicInfo& topic) {
   out += fmt::format(", {} partitions", topic.partitions.size());
   if (!topic.partitions.empty()) out += fmt::format(", {} replicas", topic.ReplicationFactor());
   out += "\n";
-  bool use_err = AnyPartitionError(topic);
-  // The empty first column indents the nested table, as rpk does.
-  std::vector<std::string> headers = {"", "partition", "leader", "replicas"};
+  // As rpk: EPOCH when some leader epoch is known, OFFLINE-REPLICAS and LOAD-ERROR when some
+  // partition has them. The empty first column indents the nested table, as rpk does.
+  bool use_epoch = false, use_offline = false, use_err = AnyPartitionError(topic);
+  for (const auto& p : topic.partitions) {
+    use_epoch |= p.leader_epoch != -1;
+    use_offline |= !p.offline_replicas.empty();
+  }
+  std::vector<std::string> headers = {"", "partition", "leader"};
+  if (use_epoch) headers.push_back("epoch");
+  headers.push_back("replicas");
+  if (use_offline) headers.push_back("offline-replicas");
   if (use_err) headers.push_back("load-error");
   Table table(headers);
   for (const auto& p : topic.partitions) {
-    std::vector<std::string> row = {"", std::to_string(p.id), std::to_string(p.leader),
-                                    FormatIdList(p.replicas)};
+    std::vector<std::string> row = {"", std::to_string(p.id), std::to_string(p.leader)};
+    if (use_epoch) row.push_back(std::to_string(p.leader_epoch));
+    row.push_back(FormatIdList(p.replicas));
+    if (use_offline) row.push_back(FormatIdList(p.offline_replicas));
     if (use_err) row.push_back(p.err ? client::ErrorText(p.err) : "-");
     table.AddRow(std::move(row));
   }
@@ -90,8 +100,12 @@ Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, boo
     if (detailed) {
       Json parts = Json::array();
       for (const auto& p : t.partitions) {
-        Json part = {
-            {"partition", p.id}, {"leader", p.leader}, {"replicas", p.replicas}, {"isr", p.isrs}};
+        Json part = {{"partition", p.id},
+                     {"leader", p.leader},
+                     {"leader_epoch", p.leader_epoch},
+                     {"replicas", p.replicas},
+                     {"isr", p.isrs}};
+        if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
         if (p.err) part["error"] = client::ErrorText(p.err);
         parts.push_back(std::move(part));
       }

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/client/metadata_view.h"
+#include "cli/client/partition_details.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/runtime.h"
 
@@ -40,6 +41,7 @@ int RunInfo(InfoOptions opts, const Context& ctx) {
   if (!client) return kExitFailure;
   Result<client::ClusterMetadata> md = client->Metadata(opts.topics);
   if (!md) return Fail("request metadata", md.error());
+  if (opts.detailed) client::AddPartitionDetails(*client, *md);  // EPOCH, OFFLINE-REPLICAS
 
   if (format != OutputFormat::kText) {
     PrintStructured(InfoJson(*md, opts), format);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/client/metadata_view.h"
+#include "cli/client/partition_details.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/format/name_filter.h"
 #include "cli/runtime.h"
@@ -31,6 +32,7 @@ int RunList(const ListOptions& opts, const Context& ctx) {
   if (!client) return kExitFailure;
   Result<client::ClusterMetadata> md = client->Metadata();
   if (!md) return Fail("request metadata", md.error());
+  if (opts.detailed) client::AddPartitionDetails(*client, *md);  // EPOCH, OFFLINE-REPLICAS
 
   std::vector<client::TopicInfo> topics = md->topics;
   bool show_internal = opts.internal;

@@ -1,8 +1,12 @@
 """Harness for the CLI end-to-end tests: the same test functions run against any target
-cluster, chosen with --target (mock = librdkafka's mock cluster, broker = `kpk broker run`).
+cluster, chosen with --target (mock = librdkafka's mock cluster, broker = `kpk broker run`,
+kafka = one single-node Apache Kafka from tests/support/apache_kafka, shared by the suite,
+kafka-split = three Kafka brokers and a controller, for tests that stop brokers).
 
-A target is a small class with `start(topics)`, `stop()`, `bootstrap`, `admin` and the set of
-features it serves; adding a target is one entry in TARGETS. Tests declare the features they
+A target is a small class with `start(topics)`, `stop()`, `bootstrap`, `admin` (the Admin API
+address, None where there is none) and the set of features it serves; adding a target is one
+entry in TARGETS. Tests branch on env.is_kafka only where Kafka's answer legitimately differs
+from kpk's broker (node ids, internal topics), saying why. Tests declare the features they
 need with @needs(...), and are reported as skipped on targets without them (the mock cluster
 has no admin APIs: no CreateTopics, configs, ListGroups or DescribeGroups, and no offsets by
 timestamp).
@@ -28,8 +32,19 @@ GROUPS = "groups"  # ListGroups / DescribeGroups / DeleteGroups / offset admin
 TIMESTAMPS = "timestamps"  # ListOffsets by timestamp (the mock cluster answers only -1 / -2)
 
 
+def create_topics(bootstrap, topics, timeout=30):
+    """Creates {name: partitions} with `kpk topic create`."""
+    for name, partitions in topics.items():
+        result = subprocess.run(
+            [KPK_BIN, "-X", f"brokers={bootstrap}", "topic", "create", name, "-p",
+             str(partitions)], capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            raise RuntimeError(f"creating topic {name}: {result.stdout}{result.stderr}")
+
+
 class MockTarget:
     """librdkafka's mock cluster; topics are created when it starts."""
+    name = "mock"
     features = set()
 
     def start(self, topics):
@@ -44,6 +59,7 @@ class MockTarget:
 
 class BrokerTarget:
     """`kpk broker run` with a temp data dir; topics are created with `kpk topic create`."""
+    name = "broker"
     features = {ADMIN, GROUPS, TIMESTAMPS}
 
     def start(self, topics):
@@ -51,21 +67,53 @@ class BrokerTarget:
         self.broker.start()
         self.bootstrap = self.broker.bootstrap
         self.admin = self.broker.admin
-        for name, partitions in topics.items():
-            result = subprocess.run(
-                [KPK_BIN, "-X", f"brokers={self.bootstrap}", "topic", "create", name, "-p",
-                 str(partitions)], capture_output=True, text=True, timeout=30)
-            if result.returncode != 0:
-                raise RuntimeError(f"creating topic {name}: {result.stdout}{result.stderr}")
+        create_topics(self.bootstrap, topics)
         return self
 
     def stop(self):
         self.broker.__exit__(None, None, None)
 
 
+class KafkaTarget:
+    """Apache Kafka (one combined broker+controller node, KRaft) from
+    tests/support/apache_kafka; topics are created with `kpk topic create`. It has no Admin
+    API (admin is None). Tests that expect an answer only Kafka gives branch on env.is_kafka."""
+    name = "kafka"
+    mode = "single"
+    features = {ADMIN, GROUPS, TIMESTAMPS}
+
+    def start(self, topics):
+        from kafka_cluster import KafkaCluster  # on PYTHONPATH through APACHE_KAFKA tests
+        # Topic auto-creation off, as on `kpk broker run` (Kafka's default is on): the
+        # tests expect a record for a missing topic to fail.
+        self.cluster = KafkaCluster(self.mode,
+                                    broker_configs={"auto.create.topics.enable": "false"})
+        self.cluster.__enter__()
+        try:
+            self.bootstrap = self.cluster.bootstrap
+            self.admin = None
+            create_topics(self.bootstrap, topics)
+        except BaseException:
+            self.cluster.stop()
+            raise
+        return self
+
+    def stop(self):
+        self.cluster.stop()
+
+
+class KafkaSplitTarget(KafkaTarget):
+    """Apache Kafka with three brokers and one controller (`env.target.cluster` stops and
+    starts brokers)."""
+    name = "kafka-split"
+    mode = "split"
+
+
 TARGETS = {
     "mock": MockTarget,
     "broker": BrokerTarget,
+    "kafka": KafkaTarget,
+    "kafka-split": KafkaSplitTarget,
 }
 
 
@@ -80,6 +128,12 @@ class Env:
     @property
     def bootstrap(self):
         return self.target.bootstrap
+
+    @property
+    def is_kafka(self):
+        """True against Apache Kafka, whose answers differ from kpk's broker in places the
+        protocol leaves open (internal topics, error texts, ids, paths, config sources)."""
+        return isinstance(self.target, KafkaTarget)
 
     def has(self, feature):
         return feature in self.target.features
@@ -126,15 +180,17 @@ def expect_eq(got, want, what=""):
 
 
 def main(tests, topics):
-    """Runs `tests` (functions taking an Env) against the --target cluster, created with
-    `topics` ({name: partitions}). Exits 0 if every test passed or was skipped."""
+    """Runs `tests` (functions taking an Env), in order, against the --target cluster, created
+    with `topics` ({name: partitions}). Exits 0 if every test passed or was skipped."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", choices=sorted(TARGETS), required=True)
     parser.add_argument("-k", dest="only", help="run only tests whose name contains this")
     args = parser.parse_args()
     target = TARGETS[args.target]()
     failed, passed, skipped = [], 0, 0
+    started = time.monotonic()
     target.start(topics)
+    print(f"target {args.target} ready in {time.monotonic() - started:.1f}s")
     try:
         for test in tests:
             if args.only and args.only not in test.__name__:

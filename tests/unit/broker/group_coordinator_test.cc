@@ -166,6 +166,10 @@ TEST_CASE("leaving and session expiry rebalance the group; the last one out leav
   // B stops heartbeating: its session expires and the group empties.
   REQUIRE(RunUntil(f.io,
                    [&] { return f.coordinator->DescribeGroup("g").state == GroupState::kEmpty; }));
+  // As Kafka: the empty generation has no protocol; the protocol type stays.
+  GroupDescription emptied = f.coordinator->DescribeGroup("g");
+  CHECK(emptied.protocol_name.empty());
+  CHECK(emptied.protocol_type == "consumer");
   CHECK(f.coordinator->Heartbeat("g", b3.member_id, std::nullopt, 3) ==
         ErrorCode::kUnknownMemberId);
   // An empty group's next member starts from the next generation.
