@@ -85,6 +85,31 @@ FileSystem& BrokerState::fs() const {
   return config_.file_system ? *config_.file_system : *DefaultFileSystem();
 }
 
+namespace {
+
+// The file's key for this broker's own overrides; the cluster-wide defaults are the top-level
+// strings, as the whole file was before there were two levels.
+constexpr const char* kNodeOverridesKey = "broker";
+
+// Applies the cluster defaults, then this broker's overrides, over `cluster`. Entries that no
+// longer apply are reported and dropped.
+void ApplyOverrides(BrokerOverrides& overrides, ClusterProperties& cluster,
+                    const std::string& path) {
+  for (ConfigOverrides* level : {&overrides.cluster_default, &overrides.node}) {
+    for (auto it = level->begin(); it != level->end();) {
+      if (Status s = ApplyBrokerConfig(it->first, it->second, cluster); !s.ok()) {
+        KPK_LOG_WARN("ignoring broker config {}={} from {}: {}", it->first, it->second, path,
+                     s.message());
+        it = level->erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Status BrokerState::LoadBrokerOverrides() {
   const std::string path =
       config_.data_directory + "/" + std::string(storage::format::kBrokerConfigFileName);
@@ -92,21 +117,30 @@ Status BrokerState::LoadBrokerOverrides() {
   if (!in) return Status::OK();
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
   if (!j.is_object()) return Status::Corruption(fmt::format("{} is not a JSON object", path));
+  BrokerOverrides overrides;
   for (auto& [name, value] : j.items()) {
-    if (!value.is_string()) continue;
-    std::string v = value.get<std::string>();
-    if (Status s = ApplyBrokerConfig(name, v, static_cluster_, config_.cluster); !s.ok()) {
-      KPK_LOG_WARN("ignoring broker config {}={} from {}: {}", name, v, path, s.message());
-      continue;
+    if (name == kNodeOverridesKey && value.is_object()) {
+      for (auto& [node_name, node_value] : value.items()) {
+        if (node_value.is_string()) overrides.node[node_name] = node_value.get<std::string>();
+      }
+    } else if (value.is_string()) {
+      // Files from before the two levels hold per-broker-only configs at the top too.
+      auto& level = IsPerBrokerConfig(name) ? overrides.node : overrides.cluster_default;
+      level[name] = value.get<std::string>();
     }
-    broker_overrides_[name] = v;
   }
+  ApplyOverrides(overrides, config_.cluster, path);
+  broker_overrides_ = std::move(overrides);
   return Status::OK();
 }
 
-Awaitable<Status> BrokerState::SaveBrokerOverrides(const ConfigOverrides& overrides) {
+Awaitable<Status> BrokerState::SaveBrokerOverrides(const BrokerOverrides& overrides) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, value] : overrides) j[name] = value;
+  for (const auto& [name, value] : overrides.cluster_default) j[name] = value;
+  if (!overrides.node.empty()) {
+    nlohmann::json& node = j[kNodeOverridesKey] = nlohmann::json::object();
+    for (const auto& [name, value] : overrides.node) node[name] = value;
+  }
   // Values come from clients: replace invalid UTF-8 rather than fail (dump would throw).
   std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   // A named job, not a lambda written inside the co_await: gcc 12 destroys such a temporary's
@@ -122,19 +156,30 @@ Awaitable<Status> BrokerState::SaveBrokerOverrides(const ConfigOverrides& overri
 }
 
 Awaitable<Status> BrokerState::SetBrokerConfigs(const AdminTurns::Turn& /*turn*/,
+                                                bool cluster_default,
                                                 std::vector<BrokerConfigChange> changes,
                                                 bool validate_only) {
-  ClusterProperties changed = config_.cluster;
-  ConfigOverrides overrides = broker_overrides_;
+  BrokerOverrides overrides = broker_overrides_;
+  ConfigOverrides& level = cluster_default ? overrides.cluster_default : overrides.node;
   for (const auto& [name, value] : changes) {
-    if (Status s = ApplyBrokerConfig(name, value, static_cluster_, changed); !s.ok()) co_return s;
     if (value) {
-      overrides[name] = *value;
+      ClusterProperties scratch = static_cluster_;
+      if (Status s = ApplyBrokerConfig(name, *value, scratch); !s.ok()) co_return s;
+      level[name] = *value;
     } else {
-      overrides.erase(name);
+      if (Status s = CheckDynamicBrokerConfig(name); !s.ok()) co_return s;
+      level.erase(name);
     }
   }
   if (validate_only) co_return Status::OK();
+  // Recomputed from the static values, so that removing this broker's override uncovers the
+  // cluster default, and removing that the static value.
+  ClusterProperties changed = static_cluster_;
+  for (const ConfigOverrides* l : {&overrides.cluster_default, &overrides.node}) {
+    for (const auto& [name, value] : *l) {
+      if (Status s = ApplyBrokerConfig(name, value, changed); !s.ok()) co_return s;
+    }
+  }
   // Persisted before applied: a change a client was told failed must not be in effect.
   if (Status s = co_await SaveBrokerOverrides(overrides); !s.ok()) co_return s;
   PublishBrokerConfigs(changed, std::move(overrides));
@@ -142,7 +187,7 @@ Awaitable<Status> BrokerState::SetBrokerConfigs(const AdminTurns::Turn& /*turn*/
 }
 
 void BrokerState::PublishBrokerConfigs(const ClusterProperties& cluster,
-                                       ConfigOverrides overrides) {
+                                       BrokerOverrides overrides) {
   config_.cluster = cluster;
   broker_overrides_ = std::move(overrides);
   // Topics without their own override follow the broker's defaults (log.retention.ms,

@@ -50,16 +50,19 @@ class BrokerState {
   BlockingWorker& worker() { return worker_; }
   AdminTurns& turns() { return turns_; }
 
-  // Broker configs changed at run time (AlterConfigs on the broker), persisted in the data
-  // directory and applied over the static config at startup.
-  const ConfigOverrides& broker_overrides() const { return broker_overrides_; }
-  // A broker config change: the new value, or nullopt to reset it to its static value.
+  // Broker configs changed at run time (AlterConfigs on the broker), at both of Kafka's levels,
+  // persisted in the data directory and applied over the static config at startup.
+  const BrokerOverrides& broker_overrides() const { return broker_overrides_; }
+  // The broker's configuration as started, before any override.
+  const ClusterProperties& static_cluster() const { return static_cluster_; }
+  // A broker config change: the new value, or nullopt to remove the override at its level.
   using BrokerConfigChange = std::pair<std::string, std::optional<std::string>>;
   // Broker config changes take this turn, read broker_overrides() and SetBrokerConfigs().
   Awaitable<AdminTurns::Turn> TakeBrokerConfigTurn() { return turns_.Take(kBrokerConfigTurn); }
-  // Validates every change, persists the result (off the loop) and then applies it; all of
-  // them or none. `turn` is the caller's, held since it read the overrides.
-  Awaitable<Status> SetBrokerConfigs(const AdminTurns::Turn& turn,
+  // Validates every change to this broker's overrides (`cluster_default`: to the cluster-wide
+  // defaults), persists the result (off the loop) and then applies it; all of them or none.
+  // `turn` is the caller's, held since it read the overrides.
+  Awaitable<Status> SetBrokerConfigs(const AdminTurns::Turn& turn, bool cluster_default,
                                      std::vector<BrokerConfigChange> changes, bool validate_only);
 
  private:
@@ -67,8 +70,8 @@ class BrokerState {
   static constexpr const char* kBrokerConfigTurn = "";
 
   Status LoadBrokerOverrides();
-  Awaitable<Status> SaveBrokerOverrides(const ConfigOverrides& overrides);
-  void PublishBrokerConfigs(const ClusterProperties& cluster, ConfigOverrides overrides);
+  Awaitable<Status> SaveBrokerOverrides(const BrokerOverrides& overrides);
+  void PublishBrokerConfigs(const ClusterProperties& cluster, BrokerOverrides overrides);
   storage::LogConfig StorageDefaults() const;
   FileSystem& fs() const;
 
@@ -79,7 +82,7 @@ class BrokerState {
   std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<Topics> topics_;
   std::unique_ptr<PartitionWaiters> waiters_;
-  ConfigOverrides broker_overrides_;
+  BrokerOverrides broker_overrides_;
   AdminTurns turns_;
   // Last: destroyed first, finishing its jobs while what they use still exists.
   BlockingWorker worker_;

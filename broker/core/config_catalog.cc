@@ -184,6 +184,50 @@ const TopicConfigSpec* FindTopicSpec(std::string_view name) {
   return nullptr;
 }
 
+// The broker config a topic config defaults to, in Kafka's names (its synonym in
+// DescribeConfigs). Kafka has no default under log.retention.ms and log.roll.ms (it derives them
+// from log.retention.hours and log.roll.hours), so their synonyms show only run-time values;
+// flush.ms and segment.jitter.ms have none at all.
+struct BrokerSynonym {
+  const char* topic;
+  const char* name;
+  bool has_default = true;
+};
+
+constexpr BrokerSynonym kBrokerSynonyms[] = {
+    {"cleanup.policy", "log.cleanup.policy"},
+    {"compression.type", "compression.type"},
+    {"delete.retention.ms", "log.cleaner.delete.retention.ms"},
+    {"file.delete.delay.ms", "log.segment.delete.delay.ms"},
+    {"flush.messages", "log.flush.interval.messages"},
+    {"index.interval.bytes", "log.index.interval.bytes"},
+    {"max.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms"},
+    {"max.message.bytes", "message.max.bytes"},
+    {"message.downconversion.enable", "log.message.downconversion.enable"},
+    {"message.format.version", "log.message.format.version"},
+    {"message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms"},
+    {"message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms"},
+    {"message.timestamp.difference.max.ms", "log.message.timestamp.difference.max.ms"},
+    {"message.timestamp.type", "log.message.timestamp.type"},
+    {"min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio"},
+    {"min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms"},
+    {"min.insync.replicas", "min.insync.replicas"},
+    {"preallocate", "log.preallocate"},
+    {"retention.bytes", "log.retention.bytes"},
+    {"retention.ms", "log.retention.ms", false},
+    {"segment.bytes", "log.segment.bytes"},
+    {"segment.index.bytes", "log.index.size.max.bytes"},
+    {"segment.ms", "log.roll.ms", false},
+    {"unclean.leader.election.enable", "unclean.leader.election.enable"},
+};
+
+const BrokerSynonym* FindBrokerSynonym(std::string_view topic_config) {
+  for (const auto& s : kBrokerSynonyms) {
+    if (topic_config == s.topic) return &s;
+  }
+  return nullptr;
+}
+
 std::optional<int64_t> ParseLong(std::string_view v) {
   int64_t out = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
@@ -441,26 +485,50 @@ const std::vector<BrokerConfigSpec>& BrokerSpecs() {
 }  // namespace
 
 std::vector<ConfigEntry> DescribeTopicConfigs(const ConfigOverrides& overrides,
-                                              const ClusterProperties& cluster) {
+                                              const ClusterProperties& cluster,
+                                              const ClusterProperties& static_cluster,
+                                              const BrokerOverrides& broker_overrides) {
   std::vector<ConfigEntry> out;
   for (const auto& spec : TopicSpecs()) {
     ConfigEntry e;
     e.name = spec.name;
     e.type = spec.type;
     e.documentation = spec.doc;
-    if (auto it = overrides.find(spec.name); it != overrides.end()) {
+    auto it = overrides.find(spec.name);
+    if (it != overrides.end()) {
       e.value = it->second;
-      e.source = ConfigSource::kDynamicTopic;
+      e.synonyms.push_back({spec.name, it->second, ConfigSource::kDynamicTopic});
     } else {
       e.value = spec.default_value(cluster);
-      e.source = ConfigSource::kDefault;
     }
+    if (const BrokerSynonym* broker = FindBrokerSynonym(spec.name)) {
+      if (auto b = broker_overrides.node.find(broker->name); b != broker_overrides.node.end()) {
+        e.synonyms.push_back({broker->name, b->second, ConfigSource::kDynamicBroker});
+      }
+      if (auto b = broker_overrides.cluster_default.find(broker->name);
+          b != broker_overrides.cluster_default.end()) {
+        e.synonyms.push_back({broker->name, b->second, ConfigSource::kDynamicDefaultBroker});
+      }
+      if (broker->has_default) {
+        e.synonyms.push_back(
+            {broker->name, spec.default_value(static_cluster), ConfigSource::kDefault});
+      }
+    }
+    // Where the value comes from is the first synonym's level (Kafka's rule): a topic without an
+    // override that inherits a broker config set at run time is not at its default.
+    e.source = e.synonyms.empty() ? ConfigSource::kDefault : e.synonyms.front().source;
     out.push_back(std::move(e));
   }
   // Overrides the catalog does not know (accepted from an older kpk) are still reported.
   for (const auto& [name, value] : overrides) {
-    if (!FindTopicSpec(name))
-      out.push_back({name, value, ConfigSource::kDynamicTopic, ConfigType::kUnknown, false, ""});
+    if (FindTopicSpec(name)) continue;
+    ConfigEntry e;
+    e.name = name;
+    e.value = value;
+    e.source = ConfigSource::kDynamicTopic;
+    e.type = ConfigType::kUnknown;
+    e.synonyms.push_back({name, value, ConfigSource::kDynamicTopic});
+    out.push_back(std::move(e));
   }
   std::sort(out.begin(), out.end(),
             [](const ConfigEntry& a, const ConfigEntry& b) { return a.name < b.name; });
@@ -481,7 +549,10 @@ bool IsListConfig(std::string_view name) {
 }
 
 std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
-                                               const ConfigOverrides& dynamic_overrides) {
+                                               const ClusterProperties& static_cluster,
+                                               const BrokerOverrides& overrides) {
+  BrokerConfig statics = config;
+  statics.cluster = static_cluster;
   std::vector<ConfigEntry> out;
   for (const auto& spec : BrokerSpecs()) {
     ConfigEntry e;
@@ -489,16 +560,42 @@ std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
     e.type = spec.type;
     e.read_only = !spec.dynamic;
     e.sensitive = spec.sensitive;
-    auto it = dynamic_overrides.find(spec.name);
-    if (it == dynamic_overrides.end()) {
-      e.value = spec.get(config);
-      e.source = spec.source_when_unset;
-    } else {
-      e.value = spec.stored_only ? std::optional(it->second) : spec.get(config);
-      e.source =
-          spec.per_broker ? ConfigSource::kDynamicBroker : ConfigSource::kDynamicDefaultBroker;
+    // As Kafka lists them: this broker's override, the cluster default, the static value.
+    if (auto it = overrides.node.find(spec.name); it != overrides.node.end()) {
+      e.synonyms.push_back({spec.name, it->second, ConfigSource::kDynamicBroker});
     }
-    if (spec.sensitive) e.value.reset();
+    if (auto it = overrides.cluster_default.find(spec.name);
+        it != overrides.cluster_default.end()) {
+      e.synonyms.push_back({spec.name, it->second, ConfigSource::kDynamicDefaultBroker});
+    }
+    e.synonyms.push_back({spec.name, spec.get(statics), spec.source_when_unset});
+    e.source = e.synonyms.front().source;
+    // Stored-only configs have no field to read the value back from.
+    e.value = spec.stored_only ? e.synonyms.front().value : spec.get(config);
+    if (spec.sensitive) {
+      e.value.reset();
+      for (auto& synonym : e.synonyms) synonym.value.reset();
+    }
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ConfigEntry& a, const ConfigEntry& b) { return a.name < b.name; });
+  return out;
+}
+
+std::vector<ConfigEntry> DescribeDefaultBrokerConfigs(const BrokerOverrides& overrides) {
+  std::vector<ConfigEntry> out;
+  for (const auto& spec : BrokerSpecs()) {
+    auto it = overrides.cluster_default.find(spec.name);
+    if (it == overrides.cluster_default.end()) continue;
+    ConfigEntry e;
+    e.name = spec.name;
+    e.type = spec.type;
+    e.read_only = !spec.dynamic;
+    e.sensitive = spec.sensitive;
+    e.source = ConfigSource::kDynamicDefaultBroker;
+    if (!spec.sensitive) e.value = it->second;
+    e.synonyms.push_back({spec.name, e.value, e.source});
     out.push_back(std::move(e));
   }
   std::sort(out.begin(), out.end(),
@@ -511,21 +608,24 @@ bool IsPerBrokerConfig(std::string_view name) {
                      [name](const BrokerConfigSpec& s) { return s.per_broker && name == s.name; });
 }
 
-Status ApplyBrokerConfig(std::string_view name, const std::optional<std::string>& value,
-                         const ClusterProperties& static_values, ClusterProperties& cluster) {
+Status CheckDynamicBrokerConfig(std::string_view name) {
   for (const auto& spec : BrokerSpecs()) {
     if (name != spec.name) continue;
     if (!spec.set) {
       return Status::InvalidArgument(fmt::format("Cannot update {}: it is read-only", name));
     }
-    if (value) return spec.set(*value, cluster);
-    // Reset: copy the static value back through the same setter.
-    BrokerConfig statics;
-    statics.cluster = static_values;
-    std::optional<std::string> original = spec.get(statics);
-    return original ? spec.set(*original, cluster) : Status::OK();
+    return Status::OK();
   }
   return Status::InvalidArgument(fmt::format("Unknown broker config name: {}", name));
+}
+
+Status ApplyBrokerConfig(std::string_view name, std::string_view value,
+                         ClusterProperties& cluster) {
+  if (Status s = CheckDynamicBrokerConfig(name); !s.ok()) return s;
+  for (const auto& spec : BrokerSpecs()) {
+    if (name == spec.name) return spec.set(value, cluster);
+  }
+  return Status::OK();
 }
 
 }  // namespace core

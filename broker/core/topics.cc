@@ -206,9 +206,11 @@ Awaitable<TopicOutcome> Topics::SetConfigs(const AdminTurns::Turn& /*turn*/, std
   co_return TopicOutcome{};
 }
 
-std::vector<ConfigEntry> Topics::DescribeConfigs(const storage::TopicMetadata& topic) const {
+std::vector<ConfigEntry> Topics::DescribeConfigs(const storage::TopicMetadata& topic,
+                                                 const ClusterProperties& static_cluster,
+                                                 const BrokerOverrides& broker_overrides) const {
   ConfigOverrides overrides(topic.configs.begin(), topic.configs.end());
-  return DescribeTopicConfigs(overrides, config_.cluster);
+  return DescribeTopicConfigs(overrides, config_.cluster, static_cluster, broker_overrides);
 }
 
 }  // namespace core

@@ -60,7 +60,11 @@ class Topics {
   Awaitable<TopicOutcome> SetConfigs(const AdminTurns::Turn& turn, std::string name,
                                      ConfigOverrides configs, bool validate_only);
 
-  std::vector<ConfigEntry> DescribeConfigs(const storage::TopicMetadata& topic) const;
+  // The topic's configs; those it does not override follow the broker's (`static_cluster` and
+  // `broker_overrides` name where a value comes from).
+  std::vector<ConfigEntry> DescribeConfigs(const storage::TopicMetadata& topic,
+                                           const ClusterProperties& static_cluster,
+                                           const BrokerOverrides& broker_overrides) const;
 
  private:
   TopicOutcome Validate(std::string_view name, int32_t& partitions, int16_t& replication,

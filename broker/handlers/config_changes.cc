@@ -48,7 +48,8 @@ ChangeOutcome EditTopicOverrides(BrokerState& state, const storage::TopicMetadat
                                  const std::vector<ConfigChange>& changes, bool replace_all,
                                  ConfigOverrides& next) {
   if (!replace_all) next.insert(topic.configs.begin(), topic.configs.end());
-  const auto effective = state.topics().DescribeConfigs(topic);
+  const auto effective =
+      state.topics().DescribeConfigs(topic, state.static_cluster(), state.broker_overrides());
   for (const auto& c : changes) {
     if ((c.op == ConfigOp::kAppend || c.op == ConfigOp::kSubtract) && !IsListConfig(c.name)) {
       return {ErrorCode::kInvalidConfig, "Config " + c.name + " is not a list"};
@@ -102,12 +103,11 @@ ChangeOutcome BrokerValues(const BrokerState& state, const std::string& resource
     all.push_back(c);
   }
   if (replace_all) {
-    for (const auto& [name, value] : state.broker_overrides()) {
+    const BrokerOverrides& overrides = state.broker_overrides();
+    for (const auto& [name, value] : cluster_default ? overrides.cluster_default : overrides.node) {
       bool named = std::any_of(changes.begin(), changes.end(),
                                [&](const ConfigChange& c) { return c.name == name; });
-      if (!named && !(cluster_default && IsPerBrokerConfig(name))) {
-        all.push_back({name, ConfigOp::kDelete, std::nullopt});
-      }
+      if (!named) all.push_back({name, ConfigOp::kDelete, std::nullopt});
     }
   }
   for (const auto& c : all) {
@@ -127,7 +127,8 @@ Awaitable<ChangeOutcome> ChangeBroker(BrokerState& state, std::string resource_n
   std::vector<BrokerState::BrokerConfigChange> values;
   ChangeOutcome planned = BrokerValues(state, resource_name, changes, replace_all, values);
   if (planned.error != ErrorCode::kNone) co_return planned;
-  Status s = co_await state.SetBrokerConfigs(turn, std::move(values), validate_only);
+  Status s = co_await state.SetBrokerConfigs(turn, resource_name.empty(), std::move(values),
+                                             validate_only);
   if (!s.ok()) co_return ChangeOutcome{ErrorCode::kInvalidConfig, s.message()};
   co_return ChangeOutcome{};
 }

@@ -24,7 +24,8 @@ void FillTopicDetails(const BrokerState& state, const storage::TopicMetadata& to
   result.replication_factor = 1;
   auto& configs = result.configs.emplace();
   ConfigOverrides overrides(topic.configs.begin(), topic.configs.end());
-  for (const auto& entry : DescribeTopicConfigs(overrides, state.config().cluster)) {
+  for (const auto& entry : DescribeTopicConfigs(overrides, state.config().cluster,
+                                                state.static_cluster(), state.broker_overrides())) {
     auto& c = configs.emplace_back();
     c.name = entry.name;
     c.value = entry.value;

@@ -27,7 +27,9 @@ Response::DescribeConfigsResourceResult ToResult(const ConfigEntry& e, const Req
   r.config_source = static_cast<int8_t>(e.source);
   r.config_type = static_cast<int8_t>(e.type);
   if (version >= 1 && request.include_synonyms) {
-    r.synonyms.push_back({e.name, e.value, static_cast<int8_t>(e.source), {}});
+    for (const auto& synonym : e.synonyms) {
+      r.synonyms.push_back({synonym.name, synonym.value, static_cast<int8_t>(synonym.source), {}});
+    }
   }
   if (request.include_documentation && !e.documentation.empty()) r.documentation = e.documentation;
   return r;
@@ -55,10 +57,15 @@ DescribeConfigsHandler::Response DescribeConfigsHandler::Handle(RequestContext& 
         result.error_message = "Topic " + resource.resource_name + " does not exist.";
         continue;
       }
-      entries = state.topics().DescribeConfigs(*topic);
+      entries =
+          state.topics().DescribeConfigs(*topic, state.static_cluster(), state.broker_overrides());
+    } else if (resource.resource_type == kResourceBroker && resource.resource_name.empty()) {
+      // The cluster-wide defaults: Kafka answers only those set at run time.
+      entries = DescribeDefaultBrokerConfigs(state.broker_overrides());
     } else if (resource.resource_type == kResourceBroker &&
                IsThisBroker(resource.resource_name, state.config().node_id)) {
-      entries = DescribeBrokerConfigs(state.config(), state.broker_overrides());
+      entries =
+          DescribeBrokerConfigs(state.config(), state.static_cluster(), state.broker_overrides());
     } else {
       result.error_code = ToInt(ErrorCode::kInvalidRequest);
       result.error_message = "Unsupported resource " + resource.resource_name;

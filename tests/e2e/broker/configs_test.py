@@ -70,16 +70,19 @@ def test_describe(c):
     # Missing topic.
     result, _ = describe(c, kwire.RESOURCE_TOPIC, "no-such-topic")
     assert result["error_code"] == kwire.UNKNOWN_TOPIC_OR_PARTITION, result
-    # The broker, by id and by empty name (the default resource).
-    for name in ("0", ""):
-        result, entries = describe(c, kwire.RESOURCE_BROKER, name)
-        assert result["error_code"] == 0, result
-        for key in ("log.retention.ms", "log.segment.bytes", "auto.create.topics.enable",
-                    "num.partitions", "message.max.bytes", "broker.id", "advertised.listeners"):
-            assert key in entries, (key, sorted(entries))
-        assert entries["broker.id"]["read_only"]
-        assert entries["advertised.listeners"]["value"].endswith(c.sock.getpeername()[0] + ":" +
-                                                                 str(c.sock.getpeername()[1]))
+    # The broker by id: all its configs.
+    result, entries = describe(c, kwire.RESOURCE_BROKER, "0")
+    assert result["error_code"] == 0, result
+    for key in ("log.retention.ms", "log.segment.bytes", "auto.create.topics.enable",
+                "num.partitions", "message.max.bytes", "broker.id", "advertised.listeners"):
+        assert key in entries, (key, sorted(entries))
+    assert entries["broker.id"]["read_only"]
+    assert entries["advertised.listeners"]["value"].endswith(c.sock.getpeername()[0] + ":" +
+                                                             str(c.sock.getpeername()[1]))
+    # The empty name is the cluster-wide default resource: as in Kafka, only what was set there
+    # at run time (nothing yet).
+    result, entries = describe(c, kwire.RESOURCE_BROKER, "")
+    assert result["error_code"] == 0 and entries == {}, result
 
 
 def test_alter_replaces_all(c):
@@ -245,6 +248,60 @@ def test_real_clients(b):
         kp.close()
 
 
+def test_broker_levels(b):
+    """Kafka's two levels of dynamic broker configs: this broker's (resource "0") over the
+    cluster-wide default (resource ""), each described and deleted on its own, both persisted;
+    synonyms list every level, and a topic inheriting a run-time value says so."""
+    with Conn(b.bootstrap) as c:
+        kwire.create_topic(c, "levels")
+        assert incremental(c, kwire.RESOURCE_BROKER, "",
+                           [("log.cleaner.backoff.ms", SET, "20000"),
+                            ("log.segment.bytes", SET, "2000000")])["error_code"] == 0
+        assert incremental(c, kwire.RESOURCE_BROKER, "0",
+                           [("log.cleaner.backoff.ms", SET, "30000")])["error_code"] == 0
+    b.restart()
+    with Conn(b.bootstrap) as c:
+        _, defaults = describe(c, kwire.RESOURCE_BROKER, "")
+        assert sorted(defaults) == ["log.cleaner.backoff.ms", "log.segment.bytes"], defaults
+        e = defaults["log.cleaner.backoff.ms"]
+        assert (e["value"], e["config_source"]) == ("20000", 3), e
+        _, entries = describe(c, kwire.RESOURCE_BROKER, "0")
+        e = entries["log.cleaner.backoff.ms"]
+        assert (e["value"], e["config_source"]) == ("30000", 2), e
+        assert [(s["value"], s["source"]) for s in e["synonyms"]][:2] == [("30000", 2),
+                                                                         ("20000", 3)], e
+        e = entries["log.segment.bytes"]
+        assert (e["value"], e["config_source"]) == ("2000000", 3), e
+        # The topic has no segment.bytes of its own: the broker's default level gives it.
+        _, entries = describe(c, kwire.RESOURCE_TOPIC, "levels")
+        e = entries["segment.bytes"]
+        assert (e["value"], e["config_source"]) == ("2000000", 3), e
+        assert [(s["name"], s["value"], s["source"]) for s in e["synonyms"]] == [
+            ("log.segment.bytes", "2000000", 3), ("log.segment.bytes", "134217728", 5)], e
+        assert [(s["name"], s["source"]) for s in entries["cleanup.policy"]["synonyms"]] == [
+            ("log.cleanup.policy", 5)], entries["cleanup.policy"]
+        # log.retention.ms (set on this broker by test_effects) has no static synonym: Kafka's
+        # default lives in log.retention.hours.
+        assert [(s["name"], s["source"]) for s in entries["retention.ms"]["synonyms"]] == [
+            ("log.retention.ms", 2)], entries["retention.ms"]
+        # Deleting this broker's value uncovers the default; deleting at the default level
+        # leaves this broker's own alone.
+        assert incremental(c, kwire.RESOURCE_BROKER, "0",
+                           [("log.cleaner.backoff.ms", DELETE, None)])["error_code"] == 0
+        _, entries = describe(c, kwire.RESOURCE_BROKER, "0")
+        e = entries["log.cleaner.backoff.ms"]
+        assert (e["value"], e["config_source"]) == ("20000", 3), e
+        assert incremental(c, kwire.RESOURCE_BROKER, "0",
+                           [("log.segment.bytes", SET, "3000000")])["error_code"] == 0
+        assert alter(c, kwire.RESOURCE_BROKER, "", {})["error_code"] == 0
+        _, defaults = describe(c, kwire.RESOURCE_BROKER, "")
+        assert defaults == {}, defaults
+        _, entries = describe(c, kwire.RESOURCE_BROKER, "0")
+        assert entries["log.segment.bytes"]["value"] == "3000000", entries["log.segment.bytes"]
+        assert entries["log.cleaner.backoff.ms"]["config_source"] == 4
+        assert topic_values(c, "levels")["segment.bytes"] == "3000000"
+
+
 def main():
     with Broker() as b:
         with Conn(b.bootstrap) as c:
@@ -253,7 +310,7 @@ def main():
                 t = time.monotonic()
                 test(c)
                 print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
-        for test in (test_persisted, test_real_clients):
+        for test in (test_persisted, test_real_clients, test_broker_levels):
             t = time.monotonic()
             test(b)
             print(f"{test.__name__}: ok ({time.monotonic() - t:.2f}s)")
