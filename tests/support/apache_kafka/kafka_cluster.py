@@ -302,7 +302,8 @@ class KafkaCluster:
         with open(node.config_path, "w") as f:
             for key, value in self._properties(node).items():
                 f.write(f"{key}={value}\n")
-        args = ["format", "-t", self.cluster_id, "-c", node.config_path, "--ignore-formatted"]
+        args = ["format", f"--cluster-id={self.cluster_id}", "-c", node.config_path,
+                "--ignore-formatted"]
         if self.sasl_ssl:
             for user, password in USERS.items():
                 args += ["--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]"]
@@ -383,9 +384,13 @@ class KafkaCluster:
 
 
 def kwire_cluster_id():
-    """A KRaft cluster id: 16 random bytes in URL-safe base64 without padding."""
+    """A KRaft cluster id: 16 random bytes in URL-safe base64 without padding. Like Kafka's
+    Uuid.randomUuid, never one that starts with '-', which command lines take for a flag."""
     import base64
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _stop_all(*_):
