@@ -49,6 +49,8 @@ public final class AdminTest {
       Support.scenario("configs", () -> configs(admin));
       Support.scenario("list_offsets_and_delete_records", () -> offsets(admin));
       Support.scenario("consumer_groups", () -> groups(admin));
+      Support.scenario("transactions", () -> transactions(admin));
+      Support.scenario("log_dirs", () -> logDirs(admin));
       Support.scenario("delete_topics", () -> deleteTopics(admin));
     }
   }
@@ -209,11 +211,109 @@ public final class AdminTest {
     var read = Support.readAll(List.of(tp), "read_uncommitted").get(tp);
     Support.check(Support.values(read).equals(List.of("v5", "v6", "v7", "v8", "v9")),
         "after deleteRecords read %s", Support.values(read));
+    compressedBatchTimestamps(admin);
     // Deleting up to the high watermark (-1) empties the partition.
     deleted = get(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(-1)))
         .lowWatermarks().get(tp));
     Support.check(deleted.lowWatermark() == 10, "deleteRecords(-1) low watermark %d",
         deleted.lowWatermark());
+  }
+
+  // One gzip batch of ten records whose timestamps are not in offset order: lookups must name
+  // the record inside the batch, not the batch.
+  static void compressedBatchTimestamps(Admin admin) throws Exception {
+    TopicPartition tp = new TopicPartition("admin-a", 1);
+    int[] seconds = {0, 1, 2, 3, 4, 5, 9, 6, 7, 8};
+    try (var producer = new KafkaProducer<String, String>(Support.producerProps(
+        "compression.type", "gzip", "linger.ms", 1000, "batch.size", 65536))) {
+      for (int i = 0; i < seconds.length; ++i)
+        producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), T0 + seconds[i] * 1000L,
+            "k" + i, "v" + i));
+      producer.flush();
+    }
+    ListOffsetsResult.ListOffsetsResultInfo at =
+        listOffset(admin, tp, OffsetSpec.forTimestamp(T0 + 3500));
+    Support.check(at.offset() == 4 && at.timestamp() == T0 + 4000,
+        "compressed batch, forTimestamp(T0+3500): %s", at);
+    at = listOffset(admin, tp, OffsetSpec.forTimestamp(T0 + 8500));
+    Support.check(at.offset() == 6 && at.timestamp() == T0 + 9000,
+        "compressed batch, forTimestamp(T0+8500): %s", at);
+    at = listOffset(admin, tp, OffsetSpec.maxTimestamp());
+    Support.check(at.offset() == 6 && at.timestamp() == T0 + 9000,
+        "compressed batch, maxTimestamp: %s", at);
+    // The consumer's view of the same lookups.
+    try (var c = new KafkaConsumer<String, String>(Support.consumerProps())) {
+      var found = c.offsetsForTimes(Map.of(tp, T0 + 6500), Support.CALL).get(tp);
+      Support.check(found != null && found.offset() == 6, "offsetsForTimes(T0+6500): %s", found);
+      Support.check(c.beginningOffsets(List.of(tp)).get(tp) == 0
+              && c.endOffsets(List.of(tp)).get(tp) == 10,
+          "beginning/end offsets %s %s", c.beginningOffsets(List.of(tp)),
+          c.endOffsets(List.of(tp)));
+    }
+  }
+
+  // A transaction seen through the Admin API: listTransactions, describeTransactions,
+  // describeProducers, then fenceProducers ends it.
+  static void transactions(Admin admin) throws Exception {
+    TopicPartition tp = new TopicPartition("admin-b", 0);
+    var producer = new KafkaProducer<String, String>(Support.producerProps(
+        "transactional.id", "admin-tx", "transaction.timeout.ms", 30000));
+    try {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, "in-txn"));
+      producer.flush();
+      var listed = get(admin.listTransactions().all());
+      Support.check(listed.stream().anyMatch(t -> t.transactionalId().equals("admin-tx")
+              && t.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING),
+          "listTransactions: %s", listed);
+      var described = get(admin.describeTransactions(List.of("admin-tx")).all()).get("admin-tx");
+      Support.check(described.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING
+              && described.topicPartitions().equals(Set.of(tp))
+              && described.transactionTimeoutMs() == 30000,
+          "describeTransactions: %s", described);
+      var producers = get(admin.describeProducers(List.of(tp)).partitionResult(tp))
+          .activeProducers();
+      Support.check(producers.stream().anyMatch(s -> s.producerId() == described.producerId()
+              && s.currentTransactionStartOffset().isPresent()),
+          "describeProducers: %s (transaction of producer %d)", producers,
+          described.producerId());
+      get(admin.fenceProducers(List.of("admin-tx")).all());
+      try {
+        producer.commitTransaction();
+        throw new AssertionError("a fenced producer committed");
+      } catch (org.apache.kafka.common.errors.ProducerFencedException
+          | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
+        // expected
+      } catch (org.apache.kafka.common.KafkaException e) {
+        Support.check(e.getCause() instanceof org.apache.kafka.common.errors.ProducerFencedException
+                || e.getCause() instanceof org.apache.kafka.common.errors.InvalidProducerEpochException,
+            "commit after fenceProducers: %s", e);
+      }
+    } finally {
+      producer.close(Duration.ZERO);
+    }
+    Support.waitUntil("admin-tx aborted", Duration.ofSeconds(10), () -> {
+      try {
+        var d = get(admin.describeTransactions(List.of("admin-tx")).all()).get("admin-tx");
+        return d.state() == org.apache.kafka.clients.admin.TransactionState.COMPLETE_ABORT
+            || d.state() == org.apache.kafka.clients.admin.TransactionState.EMPTY;
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    var read = Support.readAll(List.of(tp), "read_committed").get(tp);
+    Support.check(!Support.values(read).contains("in-txn"), "read_committed saw the fenced record");
+  }
+
+  static void logDirs(Admin admin) throws Exception {
+    int node = theNode(admin).id();
+    var dirs = get(admin.describeLogDirs(List.of(node)).allDescriptions()).get(node);
+    Support.check(dirs != null && dirs.size() == 1, "describeLogDirs: %s", dirs);
+    var dir = dirs.values().iterator().next();
+    var replica = dir.replicaInfos().get(new TopicPartition("admin-b", 0));
+    Support.check(dir.error() == null && replica != null && replica.size() > 0,
+        "describeLogDirs admin-b-0: %s", dir);
   }
 
   static ListOffsetsResult.ListOffsetsResultInfo listOffset(Admin admin, TopicPartition tp,

@@ -35,6 +35,7 @@ public final class TransactionsTest {
     try (Admin admin = Support.admin()) {
       Support.scenario("read_committed_skips_aborted", () -> commitAndAbort(admin));
       Support.scenario("fencing", () -> fencing(admin));
+      Support.scenario("timeout_aborts_stalled_transaction", () -> timeout(admin));
       Support.scenario("consume_transform_produce", () -> consumeTransformProduce(admin));
     }
   }
@@ -117,6 +118,43 @@ public final class TransactionsTest {
     List<String> seen = Support.values(Support.readAll(List.of(tp), "read_committed").get(tp));
     Support.check(!seen.contains("zombie") && seen.get(seen.size() - 1).equals("current"),
         "read_committed after fencing: %s", seen);
+  }
+
+  // A producer that dies inside a transaction and never comes back: the coordinator aborts the
+  // transaction when its timeout runs out, and read_committed readers move past it.
+  static void timeout(Admin admin) throws Exception {
+    TopicPartition tp = new TopicPartition("tx-out", 0);
+    var stalled = new KafkaProducer<String, String>(Support.producerProps(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-stalled",
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 1500));
+    try {
+      stalled.initTransactions();
+      stalled.beginTransaction();
+      stalled.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, "stalled"));
+      stalled.flush();
+    } finally {
+      stalled.close(Duration.ZERO); // no EndTxn
+    }
+    try (var c = new KafkaConsumer<String, String>(Support.consumerProps(
+        "isolation.level", "read_committed"))) {
+      long highWatermark;
+      try (var u = new KafkaConsumer<String, String>(Support.consumerProps())) {
+        highWatermark = u.endOffsets(List.of(tp)).get(tp);
+      }
+      // The abort marker follows the record: the stable offset passes the old high watermark.
+      Support.waitUntil("the stalled transaction aborted", Duration.ofSeconds(15),
+          () -> c.endOffsets(List.of(tp)).get(tp) > highWatermark);
+    }
+    List<String> seen = Support.values(Support.readAll(List.of(tp), "read_committed").get(tp));
+    Support.check(!seen.contains("stalled"), "read_committed saw the timed-out record");
+    try (var next = transactional("tx-stalled")) { // the id is usable again
+      next.beginTransaction();
+      next.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, "after-timeout"));
+      next.commitTransaction();
+    }
+    seen = Support.values(Support.readAll(List.of(tp), "read_committed").get(tp));
+    Support.check(seen.get(seen.size() - 1).equals("after-timeout"), "after the timeout: %s",
+        seen);
   }
 
   /** One instance of the loop; returns the number of transactions it committed. */

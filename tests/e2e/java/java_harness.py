@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import kafka_cluster
@@ -56,28 +57,60 @@ def compiled(*sources, timeout=180):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_java(classes, main, broker, *args, timeout=120):
+def run_java(classes, main, broker, *args, timeout=120, on_request=None):
     """Runs `main` with the broker's bootstrap and `args`; prints its scenario lines; raises with
-    its output and the broker's log if it fails or outlives `timeout`."""
+    its output and the broker's log if it fails or outlives `timeout`.
+
+    A line the program prints starting with "@" is a request to the driver: on_request(words)
+    handles it (e.g. restarts the broker), and then a line on the program's stdin answers it."""
     cmd = kafka_cluster.java_command(
         main, broker.bootstrap, *args, heap=HEAP,
         cp=f"{classes}{os.pathsep}{kafka_cluster.classpath()}",
         jvm_args=[f"-Dlog4j2.configurationFile={os.path.join(classes, 'log4j2.properties')}"])
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, bufsize=1,
                             preexec_fn=kafka_cluster._die_with_parent)
+    stderr = []
+    drain = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)
+    drain.start()
+    # The whole run is bounded: a watchdog kills the JVM (it leads its own session) at the end.
+    killer = threading.Timer(timeout, lambda: _kill(proc))
+    killer.start()
+    stdout = []
     try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, 9)  # the JVM leads its own session (setsid)
-        stdout, stderr = proc.communicate(timeout=10)
-        _fail(f"{main} still running after {timeout}s; killed", stdout, stderr, broker)
-    sys.stdout.write(stdout)
+        for line in proc.stdout:
+            stdout.append(line)
+            if line.startswith("@"):
+                if on_request is None:
+                    raise AssertionError(f"{main} asked for {line.strip()} with nobody to answer")
+                on_request(line[1:].split())
+                proc.stdin.write("done\n")
+                proc.stdin.flush()
+            else:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        proc.wait(timeout=10)
+    except Exception as e:
+        _kill(proc)
+        proc.wait(timeout=10)
+        drain.join(5)
+        _fail(f"{main} failed in the driver: {e!r}", "".join(stdout), "".join(stderr), broker)
+    finally:
+        killer.cancel()
+    drain.join(5)
+    elapsed = time.monotonic() - started
     if proc.returncode != 0:
-        _fail(f"{main} exited with {proc.returncode}", "", stderr, broker)
-    print(f"{main}: ok ({time.monotonic() - started:.2f}s)", flush=True)
-    return stdout
+        what = (f"{main} still running after {timeout}s; killed" if elapsed >= timeout
+                else f"{main} exited with {proc.returncode}")
+        _fail(what, "", "".join(stderr), broker)
+    print(f"{main}: ok ({elapsed:.2f}s)", flush=True)
+    return "".join(stdout)
+
+
+def _kill(proc):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 9)
 
 
 def _fail(what, stdout, stderr, broker):
@@ -87,8 +120,10 @@ def _fail(what, stdout, stderr, broker):
                          + "\n--- broker log (last 60 lines)\n" + "\n".join(log[-60:]))
 
 
-def main(sources, program, timeout, **broker_args):
-    """The whole of a simple test: compile, start a broker, run the program once."""
+def main(sources, program, timeout, args=(), on_request=None, **broker_args):
+    """The whole of a simple test: compile, start a broker, run the program once.
+    on_request(broker, words) answers the program's "@" requests."""
     from kpk_harness import Broker
     with compiled(*sources) as classes, Broker(**broker_args) as b:
-        run_java(classes, program, b, timeout=timeout)
+        handler = (lambda words: on_request(b, words)) if on_request else None
+        run_java(classes, program, b, *args, timeout=timeout, on_request=handler)
