@@ -92,6 +92,18 @@ Awaitable<void> TransactionCoordinator::Recover() {
   ScheduleTimeouts();
 }
 
+std::set<TopicPartition> TransactionCoordinator::PendingOffsets(const std::string& group) const {
+  // Complete() clears a transaction's offsets once they are applied (or dropped by an abort),
+  // and a new transaction starts without any, so what is left here is pending.
+  std::set<TopicPartition> pending;
+  for (const auto& [_, txn] : txns_) {
+    auto it = txn.offsets.find(group);
+    if (it == txn.offsets.end()) continue;
+    for (const auto& [tp, offset] : it->second) pending.insert(tp);
+  }
+  return pending;
+}
+
 void TransactionCoordinator::Stop() {
   stopped_ = true;
   if (timer_) timer_->cancel();

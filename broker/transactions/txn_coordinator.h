@@ -102,6 +102,10 @@ class TransactionCoordinator {
                                         int16_t epoch, bool commit, bool fenced_error);
 
   const Transaction* Find(const std::string& txn_id) const;
+  // The partitions of `group` whose offsets a transaction has staged and not yet completed.
+  // OffsetFetch with require_stable (KIP-447) answers UNSTABLE_OFFSET_COMMIT for them, so that a
+  // read_committed consumer does not start from the offsets the transaction is replacing.
+  std::set<TopicPartition> PendingOffsets(const std::string& group) const;
   std::vector<const Transaction*> All() const;
 
  private:

@@ -96,7 +96,11 @@ public final class AdminTest {
                     (short) 1)))
                 .all());
     Support.check(again instanceof TopicExistsException, "creating admin-a again: %s", again);
+    get(admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("admin-v", 2,
+        (short) 1)), new org.apache.kafka.clients.admin.CreateTopicsOptions().validateOnly(true))
+        .all());
     Set<String> names = Support.topicNames(admin);
+    Support.check(!names.contains("admin-v"), "validateOnly created the topic: %s", names);
     Support.check(names.containsAll(Set.of("admin-a", "admin-b")), "listTopics: %s", names);
 
     Node node = theNode(admin);
@@ -353,6 +357,9 @@ public final class AdminTest {
       Support.check(listed.stream().anyMatch(g -> g.groupId().equals("admin-g")
               && g.groupState().orElse(null) == GroupState.STABLE),
           "listConsumerGroups: %s", listed);
+      Throwable busy = failure(admin.deleteConsumerGroups(List.of("admin-g")).all());
+      Support.check(busy instanceof org.apache.kafka.common.errors.GroupNotEmptyException,
+          "deleting a group with a member: %s", busy);
     }
     ConsumerGroupDescription d = describeGroup(admin, "admin-g");
     Support.check(d.groupState() == GroupState.EMPTY && d.members().isEmpty(),
@@ -364,6 +371,24 @@ public final class AdminTest {
 
     Map<TopicPartition, OffsetAndMetadata> offsets =
         get(admin.listConsumerGroupOffsets("admin-g").partitionsToOffsetAndMetadata());
+    // Several groups in one OffsetFetch (v8), one of them unknown, one limited to a partition.
+    try (var other = new KafkaConsumer<String, String>(Support.consumerProps(
+        ConsumerConfig.GROUP_ID_CONFIG, "admin-g2"))) {
+      other.commitSync(Map.of(parts.get(1), new OffsetAndMetadata(2)));
+    }
+    var spec1 = new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec();
+    var spec2 = new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec()
+        .topicPartitions(List.of(parts.get(1)));
+    var several = get(admin.listConsumerGroupOffsets(Map.of("admin-g", spec1, "admin-g2", spec2,
+        "admin-none", new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec())).all());
+    Support.check(several.get("admin-g").get(parts.get(0)).offset() == 10
+            && several.get("admin-g2").equals(Map.of(parts.get(1), new OffsetAndMetadata(2)))
+            && several.get("admin-none").isEmpty(),
+        "listConsumerGroupOffsets of several groups: %s", several);
+    var groups = get(admin.describeConsumerGroups(List.of("admin-g", "admin-g2")).all());
+    Support.check(groups.get("admin-g2").groupState() == GroupState.EMPTY
+            && groups.get("admin-g2").members().isEmpty(),
+        "describeConsumerGroups of two groups: %s", groups);
     Support.check(offsets.get(parts.get(0)).offset() == 10
             && offsets.get(parts.get(0)).metadata().equals("meta-0")
             && offsets.get(parts.get(1)).offset() == 7,
@@ -421,6 +446,22 @@ public final class AdminTest {
     Throwable again = failure(admin.deleteTopics(List.of("admin-a")).all());
     Support.check(again instanceof UnknownTopicOrPartitionException, "deleting admin-a again: %s",
         again);
+    // By topic id (DeleteTopics v6; the Java client leaves the name at its default).
+    Support.createTopic(admin, "admin-c", 1, Map.of());
+    var id = get(admin.describeTopics(List.of("admin-c")).allTopicNames()).get("admin-c")
+        .topicId();
+    get(admin.deleteTopics(org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(id))).all());
+    Support.waitUntil("admin-c gone from listTopics", Duration.ofSeconds(10), () -> {
+      try {
+        return !Support.topicNames(admin).contains("admin-c");
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    Throwable unknownId = failure(admin.deleteTopics(
+        org.apache.kafka.common.TopicCollection.ofTopicIds(List.of(id))).all());
+    Support.check(unknownId instanceof org.apache.kafka.common.errors.UnknownTopicIdException,
+        "deleting an unknown topic id: %s", unknownId);
     Set<String> left = Support.topicNames(admin).stream()
         .filter(n -> n.startsWith("admin-")).collect(Collectors.toSet());
     Support.check(left.equals(Set.of("admin-b")), "topics left: %s", left);

@@ -81,8 +81,83 @@ public final class StreamsTest {
           close(streams);
         }
       });
+      Support.scenario("crash_mid_transaction_" + guarantee, () -> {
+        Map<String, Long> before = new TreeMap<>(expected);
+        Path dir = stateRoot.resolve("crash");
+        Process child = startChild(dir, guarantee);
+        try {
+          produceLines(random, 350, 100, expected);
+          awaitAnyOutput();
+          produceLines(random, 450, 100, expected);
+          child.destroyForcibly(); // SIGKILL, most likely inside a transaction
+          Support.check(child.waitFor(10, TimeUnit.SECONDS), "the Streams JVM did not die");
+        } finally {
+          child.destroyForcibly();
+        }
+        // The same state directory, so the same process id and transactional id: the new
+        // instance fences the dead one's producer and aborts its open transaction.
+        KafkaStreams streams = start(dir, guarantee);
+        try {
+          awaitCounts(expected, before);
+        } finally {
+          close(streams);
+        }
+      });
     } finally {
       deleteTree(stateRoot);
+    }
+  }
+
+  /** The word count in a JVM of its own, so that it can be killed outright. */
+  public static final class App {
+    public static void main(String[] args) throws Exception {
+      Support.start(args, 120);
+      KafkaStreams streams = start(Path.of(args[1]), args[2]);
+      System.out.println("running");
+      System.out.flush();
+      // Ends with its parent: stdin closes when the test JVM goes.
+      while (System.in.read() >= 0) {}
+      Runtime.getRuntime().halt(0);
+    }
+  }
+
+  static Process startChild(Path stateDir, String guarantee) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1"));
+    String log4j = System.getProperty("log4j2.configurationFile");
+    if (log4j != null) cmd.add("-Dlog4j2.configurationFile=" + log4j);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), App.class.getName(),
+        Support.bootstrap, stateDir.toString(), guarantee));
+    Process child = new ProcessBuilder(cmd)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+    var line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    try {
+      String first = line.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      Support.check("running".equals(first), "the Streams JVM said %s", first);
+    } catch (Exception | AssertionError e) {
+      child.destroyForcibly();
+      throw e;
+    }
+    return child;
+  }
+
+  // Waits until the output topic grows: the child is processing and committing.
+  static void awaitAnyOutput() throws Exception {
+    List<TopicPartition> parts = Support.partitions("wc-out", 2);
+    try (var c = new KafkaConsumer<String, String>(Support.consumerProps(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+      long start = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+      Support.waitUntil("output from the Streams JVM", WAIT,
+          () -> c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum() > start);
     }
   }
 
@@ -121,7 +196,8 @@ public final class StreamsTest {
         StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName(),
         StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName(),
         StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic",
-        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10000,
+        // The shortest session the broker allows: a killed instance leaves the group sooner.
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000,
         StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
     KafkaStreams streams = new KafkaStreams(builder.build(), p);
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -173,8 +249,11 @@ public final class StreamsTest {
       if (!floor.isEmpty()) latest.putAll(floor);
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (!latest.equals(expected)) {
-        Support.check(System.nanoTime() < deadline,
-            "timed out waiting for the counts; newest %s, expected %s", latest, expected);
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(String.format(
+              "timed out waiting for the counts; newest %s, expected %s; broker:%n%s", latest,
+              expected, Support.brokerState()));
+        }
         for (ConsumerRecord<String, Long> r : c.poll(Duration.ofMillis(200))) {
           Long before = floor.get(r.key());
           Support.check(before == null || r.value() > before,

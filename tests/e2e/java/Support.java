@@ -181,6 +181,43 @@ final class Support {
     return records.stream().map(ConsumerRecord::value).collect(Collectors.toList());
   }
 
+  /**
+   * What a failed wait should show: every partition's high watermark and last stable offset,
+   * and every transaction the coordinator knows.
+   */
+  static String brokerState() {
+    StringBuilder out = new StringBuilder();
+    try (Admin admin = admin()) {
+      var topics = admin.describeTopics(topicNames(admin)).allTopicNames()
+          .get(CALL.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      List<TopicPartition> parts = new ArrayList<>();
+      topics.forEach((name, d) -> d.partitions().forEach(
+          p -> parts.add(new TopicPartition(name, p.partition()))));
+      Properties p = consumerProps();
+      try (var u = new KafkaConsumer<String, String>(p)) {
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var c = new KafkaConsumer<String, String>(p)) {
+          var high = u.endOffsets(parts, CALL);
+          var stable = c.endOffsets(parts, CALL);
+          var start = u.beginningOffsets(parts, CALL);
+          parts.stream().sorted(java.util.Comparator.comparing(TopicPartition::toString))
+              .forEach(tp -> out.append(String.format("  %s: start %d, stable %d, high %d%n", tp,
+                  start.get(tp), stable.get(tp), high.get(tp))));
+        }
+      }
+      var txns = admin.listTransactions().all().get(CALL.toSeconds(),
+          java.util.concurrent.TimeUnit.SECONDS);
+      for (var t : txns) {
+        var d = admin.describeTransactions(List.of(t.transactionalId())).all()
+            .get(CALL.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        out.append("  transaction ").append(d.get(t.transactionalId())).append('\n');
+      }
+    } catch (Exception e) {
+      out.append("  (broker state not available: ").append(e).append(")\n");
+    }
+    return out.toString();
+  }
+
   static Set<String> topicNames(Admin admin) throws Exception {
     return admin.listTopics().names().get(CALL.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
   }

@@ -36,6 +36,7 @@ public final class TransactionsTest {
       Support.scenario("read_committed_skips_aborted", () -> commitAndAbort(admin));
       Support.scenario("fencing", () -> fencing(admin));
       Support.scenario("timeout_aborts_stalled_transaction", () -> timeout(admin));
+      Support.scenario("pending_offsets_hold_back_a_new_consumer", () -> pendingOffsets(admin));
       Support.scenario("consume_transform_produce", () -> consumeTransformProduce(admin));
     }
   }
@@ -155,6 +156,45 @@ public final class TransactionsTest {
     seen = Support.values(Support.readAll(List.of(tp), "read_committed").get(tp));
     Support.check(seen.get(seen.size() - 1).equals("after-timeout"), "after the timeout: %s",
         seen);
+  }
+
+  // KIP-447: while a transaction has staged a group's offsets, a read_committed consumer of that
+  // group asks for stable offsets and must wait, then start where the transaction commits, not
+  // from the offsets it replaces (which would process those records a second time).
+  static void pendingOffsets(Admin admin) throws Exception {
+    TopicPartition tp = new TopicPartition("tx-out", 1);
+    try (var p = transactional("tx-offsets")) {
+      p.beginTransaction();
+      p.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(5)),
+          new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("pending-g"));
+      p.send(new ProducerRecord<>("tx-out", 0, null, "with-offsets")).get();
+      var started = new java.util.concurrent.CompletableFuture<Long>();
+      Thread consumer = new Thread(() -> {
+        try (var c = new KafkaConsumer<String, String>(Support.consumerProps(
+            ConsumerConfig.GROUP_ID_CONFIG, "pending-g",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+          c.assign(List.of(tp));
+          long deadline = System.nanoTime() + Support.CALL.toNanos();
+          while (!started.isDone() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
+              started.complete(r.offset());
+              break;
+            }
+          }
+        } catch (Throwable t) {
+          started.completeExceptionally(t);
+        }
+      });
+      consumer.start();
+      Thread.sleep(1500); // the consumer asks for its offsets while they are pending
+      Support.check(!started.isDone(), "a consumer started at %s while the group's offsets were "
+          + "pending in a transaction", started.getNow(null));
+      p.commitTransaction();
+      long first = started.get(Support.CALL.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      consumer.join(10000);
+      Support.check(first == 5, "the consumer started at offset %d, the transaction committed 5",
+          first);
+    }
   }
 
   /** One instance of the loop; returns the number of transactions it committed. */
