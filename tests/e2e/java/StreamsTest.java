@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,7 +55,7 @@ public final class StreamsTest {
         produceLines(random, 0, 200, expected);
         KafkaStreams streams = start(stateRoot.resolve("first"), guarantee);
         try {
-          awaitCounts(expected, Map.of());
+          awaitCounts(expected, Map.of(), Map.of());
         } finally {
           close(streams);
         }
@@ -73,10 +72,12 @@ public final class StreamsTest {
       Support.scenario("restart_restores_from_changelog_" + guarantee, () -> {
         Map<String, Long> before = new TreeMap<>(expected);
         produceLines(random, 200, 150, expected);
+        // Read from here: the new instance may output before it is seen RUNNING.
+        Map<TopicPartition, Long> from = outputEnd();
         // A new state directory: nothing local to restore from, only the changelog.
         KafkaStreams streams = start(stateRoot.resolve("second"), guarantee);
         try {
-          awaitCounts(expected, before);
+          awaitCounts(expected, before, from);
         } finally {
           close(streams);
         }
@@ -84,6 +85,7 @@ public final class StreamsTest {
       Support.scenario("crash_mid_transaction_" + guarantee, () -> {
         Map<String, Long> before = new TreeMap<>(expected);
         Path dir = stateRoot.resolve("crash");
+        Map<TopicPartition, Long> from = outputEnd();
         Process child = startChild(dir, guarantee);
         try {
           produceLines(random, 350, 100, expected);
@@ -98,7 +100,7 @@ public final class StreamsTest {
         // instance fences the dead one's producer and aborts its open transaction.
         KafkaStreams streams = start(dir, guarantee);
         try {
-          awaitCounts(expected, before);
+          awaitCounts(expected, before, from);
         } finally {
           close(streams);
         }
@@ -228,13 +230,21 @@ public final class StreamsTest {
         "Streams did not close within 20s");
   }
 
+  /** The output topic's end offsets (last stable offsets). */
+  static Map<TopicPartition, Long> outputEnd() {
+    try (var c = new KafkaConsumer<String, String>(Support.consumerProps(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+      return c.endOffsets(Support.partitions("wc-out", 2), Support.CALL);
+    }
+  }
+
   /**
-   * Reads the output (read_committed) until the newest count of every word is the expected one.
-   * With `floor`, every count output for a word must exceed the count it had before (a count
-   * restarting from zero means the state was lost).
+   * Reads the output (read_committed) from `from` (or the start) until the newest count of every
+   * word is the expected one. With `floor`, every count output for a word must exceed the count
+   * it had before (a count restarting from zero means the state was lost).
    */
-  static void awaitCounts(Map<String, Long> expected, Map<String, Long> floor)
-      throws InterruptedException {
+  static void awaitCounts(Map<String, Long> expected, Map<String, Long> floor,
+      Map<TopicPartition, Long> from) throws InterruptedException {
     Properties p = Support.consumerProps(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, LongDeserializer.class.getName());
@@ -243,9 +253,7 @@ public final class StreamsTest {
       List<TopicPartition> parts = Support.partitions("wc-out", 2);
       c.assign(parts);
       c.seekToBeginning(parts);
-      Map<TopicPartition, Long> start = new HashMap<>();
-      if (!floor.isEmpty()) start.putAll(c.endOffsets(parts)); // only what this run outputs
-      for (TopicPartition tp : parts) if (start.containsKey(tp)) c.seek(tp, start.get(tp));
+      for (TopicPartition tp : parts) if (from.containsKey(tp)) c.seek(tp, from.get(tp));
       if (!floor.isEmpty()) latest.putAll(floor);
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (!latest.equals(expected)) {
