@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,7 @@ public final class GroupTest {
       Support.scenario("three_members_range", () -> threeMembers(admin, "range"));
       Support.scenario("three_members_cooperative_sticky",
           () -> threeMembers(admin, "cooperative-sticky"));
+      Support.scenario("static_members", () -> staticMembers(admin));
     }
   }
 
@@ -158,10 +160,16 @@ public final class GroupTest {
 
     Member(String name, String topic, String assignor, Map<String, String> consumed,
         List<String> errors) {
+      this(name, topic, assignor, consumed, errors, null);
+    }
+
+    // With `instanceId`, a static member (KIP-345).
+    Member(String name, String topic, String assignor, Map<String, String> consumed,
+        List<String> errors, String instanceId) {
       this.name = name;
       this.consumed = consumed;
       this.errors = errors;
-      consumer = new KafkaConsumer<>(Support.consumerProps(
+      Properties props = Support.consumerProps(
           ConsumerConfig.GROUP_ID_CONFIG, topic,
           ConsumerConfig.CLIENT_ID_CONFIG, name,
           ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -169,7 +177,9 @@ public final class GroupTest {
               : CooperativeStickyAssignor.class.getName(),
           ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 40,
           ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 300,
-          ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10000));
+          ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10000);
+      if (instanceId != null) props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+      consumer = new KafkaConsumer<>(props);
       consumer.subscribe(List.of(topic), this);
       thread = new Thread(this, name);
       thread.start();
@@ -314,6 +324,58 @@ public final class GroupTest {
     }
   }
 
+  // Static members (KIP-345): one restarts within its session and gets its partitions back
+  // without a rebalance; then the Admin API removes it and the other member takes everything.
+  static void staticMembers(Admin admin) throws Exception {
+    String topic = "g-static";
+    Support.createTopic(admin, topic, 4, Map.of());
+    Map<String, String> consumed = new ConcurrentHashMap<>();
+    List<String> errors = new CopyOnWriteArrayList<>();
+    List<Member> members = new ArrayList<>();
+    try {
+      produce(topic, 4, 0, 200);
+      members.add(new Member("static-1", topic, "range", consumed, errors, "instance-1"));
+      members.add(new Member("static-2", topic, "range", consumed, errors, "instance-2"));
+      waitForAssignment(members, errors, "two static members", 4);
+      Support.waitUntil("the first 200 records", WAIT, () -> consumed.size() >= 200);
+      Member first = members.get(0);
+      Member second = members.get(1);
+      Set<TopicPartition> firstOwned = new HashSet<>(first.owned);
+      Set<TopicPartition> secondOwned = new HashSet<>(second.owned);
+      int secondRevocations = second.revocations.size();
+      first.leave(); // a static member's close does not leave the group
+      members.set(0, new Member("static-1b", topic, "range", consumed, errors, "instance-1"));
+      waitForAssignment(members, errors, "the restarted static member", 4);
+      Support.check(members.get(0).owned.equals(firstOwned), "restarted with %s, had %s",
+          members.get(0).owned, firstOwned);
+      Support.check(second.owned.equals(secondOwned)
+              && second.revocations.size() == secondRevocations,
+          "the other member was rebalanced: owns %s, had %s; revocations %s", second.owned,
+          secondOwned, second.revocations);
+      produce(topic, 4, 200, 200);
+      Support.waitUntil("400 records", WAIT, () -> consumed.size() >= 400 || !errors.isEmpty());
+
+      members.remove(0).leave();
+      admin.removeMembersFromConsumerGroup(topic,
+              new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions(List.of(
+                  new org.apache.kafka.clients.admin.MemberToRemove("instance-1"))))
+          .all().get(Support.CALL.toSeconds(), TimeUnit.SECONDS);
+      // Well before the 10 s session timeout would have dropped it.
+      Support.waitUntil("the other member owning all", Duration.ofSeconds(6),
+          () -> second.owned.size() == 4 || !errors.isEmpty());
+      produce(topic, 4, 400, 200);
+      Support.waitUntil("600 records", WAIT, () -> consumed.size() >= 600 || !errors.isEmpty());
+      members.remove(0).leave();
+      Support.check(errors.isEmpty(), "%s", errors);
+      Support.check(consumed.size() == 600, "consumed %d of 600", consumed.size());
+    } finally {
+      for (Member m : members) {
+        m.stop = true;
+        m.thread.join(20000);
+      }
+    }
+  }
+
   static String owners(List<Member> members) {
     StringBuilder s = new StringBuilder();
     for (Member m : members) s.append(m.name).append("=").append(m.owned).append(" ");
@@ -323,6 +385,12 @@ public final class GroupTest {
   // Every partition owned by exactly one of `members`, and each member owns at least one.
   static void waitForAssignment(List<Member> members, List<String> errors, String what)
       throws InterruptedException {
+    waitForAssignment(members, errors, what, PARTITIONS);
+  }
+
+  static void waitForAssignment(List<Member> members, List<String> errors, String what,
+      int partitions) throws InterruptedException {
+    try {
     Support.waitUntil(what + " sharing the partitions", WAIT, () -> {
       if (!errors.isEmpty()) return true;
       int total = 0;
@@ -333,8 +401,11 @@ public final class GroupTest {
         total += owned.size();
         all.addAll(owned);
       }
-      return total == PARTITIONS && all.size() == PARTITIONS;
+      return total == partitions && all.size() == partitions;
     });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; owners: " + owners(members));
+    }
     Support.check(errors.isEmpty(), "%s", errors);
   }
 }
