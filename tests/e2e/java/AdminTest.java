@@ -176,6 +176,21 @@ public final class AdminTest {
             || bad instanceof org.apache.kafka.common.errors.InvalidRequestException,
         "an invalid value: %s", bad);
 
+    // A cluster-wide dynamic default reaches topics without an override.
+    ConfigResource cluster = new ConfigResource(ConfigResource.Type.BROKER, "");
+    get(admin.incrementalAlterConfigs(Map.of(cluster, List.of(new AlterConfigOp(
+        new ConfigEntry("log.retention.ms", "86400000"), AlterConfigOp.OpType.SET)))).all());
+    // (Kafka reports its source as DYNAMIC_DEFAULT_BROKER_CONFIG; kpk says DEFAULT_CONFIG and
+    // gives no broker synonyms yet, so only the value is checked.)
+    ConfigEntry inherited = describe(admin, topic).get("retention.ms");
+    Support.check(inherited.value().equals("86400000"),
+        "retention.ms under a cluster default: %s", inherited);
+    get(admin.incrementalAlterConfigs(Map.of(cluster, List.of(new AlterConfigOp(
+        new ConfigEntry("log.retention.ms", ""), AlterConfigOp.OpType.DELETE)))).all());
+    Support.check(describe(admin, topic).get("retention.ms").value().equals("604800000"),
+        "retention.ms after the default is deleted: %s", describe(admin, topic).get(
+            "retention.ms"));
+
     ConfigResource broker =
         new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(theNode(admin).id()));
     Config brokerConfig = describe(admin, broker);

@@ -391,18 +391,18 @@ public final class GroupTest {
   static void waitForAssignment(List<Member> members, List<String> errors, String what,
       int partitions) throws InterruptedException {
     try {
-    Support.waitUntil(what + " sharing the partitions", WAIT, () -> {
-      if (!errors.isEmpty()) return true;
-      int total = 0;
-      Set<TopicPartition> all = new HashSet<>();
-      for (Member m : members) {
-        Set<TopicPartition> owned = new HashSet<>(m.owned);
-        if (owned.isEmpty()) return false;
-        total += owned.size();
-        all.addAll(owned);
-      }
-      return total == partitions && all.size() == partitions;
-    });
+      Support.waitUntil(what + " sharing the partitions", WAIT, () -> {
+        if (!errors.isEmpty()) return true;
+        int total = 0;
+        Set<TopicPartition> all = new HashSet<>();
+        for (Member m : members) {
+          Set<TopicPartition> owned = new HashSet<>(m.owned);
+          if (owned.isEmpty()) return false;
+          total += owned.size();
+          all.addAll(owned);
+        }
+        return total == partitions && all.size() == partitions;
+      });
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; owners: " + owners(members));
     }

@@ -28,9 +28,41 @@ public final class ProducerTest {
         Support.scenario("idempotent_acks_all_" + codec, () -> produceAndReadBack(admin, codec));
       }
       Support.scenario("large_records_small_fetches", () -> largeRecords(admin));
+      Support.scenario("log_append_time", () -> logAppendTime(admin));
       if (args.length > 1 && args[1].equals("restarts")) {
         Support.scenario("idempotent_across_broker_restarts", () -> acrossRestarts(admin));
       }
+    }
+  }
+
+  // message.timestamp.type=LogAppendTime: the broker's time replaces the producer's, in the
+  // produce response (RecordMetadata) and in what consumers read, compressed batches included.
+  static void logAppendTime(Admin admin) throws Exception {
+    String topic = "produce-append-time";
+    Support.createTopic(admin, topic, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+    long before = System.currentTimeMillis();
+    List<RecordMetadata> acked = new ArrayList<>();
+    try (var producer = new KafkaProducer<String, String>(Support.producerProps(
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd", ProducerConfig.LINGER_MS_CONFIG, 20))) {
+      List<java.util.concurrent.Future<RecordMetadata>> sends = new ArrayList<>();
+      for (int i = 0; i < 20; ++i)
+        sends.add(producer.send(new ProducerRecord<>(topic, 0, 42L + i, "k", "v" + i)));
+      for (var f : sends) acked.add(f.get(30, TimeUnit.SECONDS));
+    }
+    long after = System.currentTimeMillis();
+    for (RecordMetadata m : acked)
+      Support.check(m.timestamp() >= before && m.timestamp() <= after,
+          "acknowledged timestamp %d not the broker's time (%d..%d)", m.timestamp(), before,
+          after);
+    TopicPartition tp = new TopicPartition(topic, 0);
+    var read = Support.readAll(List.of(tp), "read_uncommitted").get(tp);
+    Support.check(read.size() == 20, "read %d records", read.size());
+    for (int i = 0; i < read.size(); ++i) {
+      var r = read.get(i);
+      Support.check(r.timestampType() == org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME
+              && r.timestamp() == acked.get(i).timestamp(),
+          "record %d: %s %d, acknowledged %d", i, r.timestampType(), r.timestamp(),
+          acked.get(i).timestamp());
     }
   }
 
@@ -113,7 +145,7 @@ public final class ProducerTest {
             else if (acked.put(value, m) != null)
               failure.compareAndSet(null, new IllegalStateException("acked twice: " + value));
           });
-          if (sent % 50 == 0) Thread.sleep(5);
+          if (sent % 500 == 0) Thread.sleep(1);
           if (!announced && !how.equals("none") && acked.size() >= target - 1000) {
             // Mid-stream: sends keep queueing while the broker is away.
             System.out.println("@restart " + how + " " + (sent - acked.size()));
