@@ -265,19 +265,19 @@ Awaitable<ErrorCode> TransactionCoordinator::AddOffsets(const std::string& txn_i
   co_return co_await Persist(*txn);
 }
 
-ErrorCode TransactionCoordinator::StageOffsets(
+Awaitable<ErrorCode> TransactionCoordinator::StageOffsets(
     const std::string& txn_id, int64_t producer_id, int16_t epoch, const std::string& group,
     const std::map<TopicPartition, StagedOffset>& offsets, bool fenced_error) {
   auto it = txns_.find(txn_id);
   Transaction* txn = it == txns_.end() ? nullptr : &it->second;
   if (ErrorCode e = Validate(txn, producer_id, epoch, fenced_error); e != ErrorCode::kNone) {
-    return e;
+    co_return e;
   }
   if (txn->status != TxnStatus::kOngoing || !txn->groups.count(group)) {
-    return ErrorCode::kInvalidTxnState;
+    co_return ErrorCode::kInvalidTxnState;
   }
   for (const auto& [tp, o] : offsets) txn->offsets[group][tp] = o;
-  return ErrorCode::kNone;
+  co_return co_await Persist(*txn);
 }
 
 Awaitable<ErrorCode> TransactionCoordinator::EndTxn(const std::string& txn_id, int64_t producer_id,

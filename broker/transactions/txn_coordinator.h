@@ -93,11 +93,13 @@ class TransactionCoordinator {
   Awaitable<protocol::ErrorCode> AddOffsets(const std::string& txn_id, int64_t producer_id,
                                             int16_t epoch, const std::string& group,
                                             bool fenced_error);
-  // Stages offsets to be committed with the transaction.
-  protocol::ErrorCode StageOffsets(const std::string& txn_id, int64_t producer_id, int16_t epoch,
-                                   const std::string& group,
-                                   const std::map<TopicPartition, StagedOffset>& offsets,
-                                   bool fenced_error);
+  // Stages offsets to be committed with the transaction; resumes once they are durable (a
+  // commit after a broker restart must still apply them, as Kafka's pending offset records in
+  // __consumer_offsets make sure).
+  Awaitable<protocol::ErrorCode> StageOffsets(const std::string& txn_id, int64_t producer_id,
+                                              int16_t epoch, const std::string& group,
+                                              const std::map<TopicPartition, StagedOffset>& offsets,
+                                              bool fenced_error);
   Awaitable<protocol::ErrorCode> EndTxn(const std::string& txn_id, int64_t producer_id,
                                         int16_t epoch, bool commit, bool fenced_error);
 

@@ -38,6 +38,9 @@ public final class TransactionsTest {
       Support.scenario("timeout_aborts_stalled_transaction", () -> timeout(admin));
       Support.scenario("pending_offsets_hold_back_a_new_consumer", () -> pendingOffsets(admin));
       Support.scenario("consume_transform_produce", () -> consumeTransformProduce(admin));
+      if (args.length > 1 && args[1].equals("restarts")) {
+        Support.scenario("open_transaction_across_broker_restart", () -> acrossRestart(admin));
+      }
     }
   }
 
@@ -195,6 +198,44 @@ public final class TransactionsTest {
       Support.check(first == 5, "the consumer started at offset %d, the transaction committed 5",
           first);
     }
+  }
+
+  // kpk is persistent: a transaction open when the broker stops (SIGTERM) is still open after
+  // the restart, with its partitions and staged offsets, and the same producer commits it.
+  static void acrossRestart(Admin admin) throws Exception {
+    Support.createTopic(admin, "tx-restart", 2, Map.of());
+    List<TopicPartition> parts = Support.partitions("tx-restart", 2);
+    TopicPartition input = new TopicPartition("tx-out", 0);
+    try (var p = new KafkaProducer<String, String>(Support.producerProps(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-restart",
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60000,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60000,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, 60000,
+        ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
+      p.initTransactions();
+      p.beginTransaction();
+      for (int i = 0; i < 10; ++i) p.send(new ProducerRecord<>("tx-restart", i % 2, null, "a" + i));
+      p.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(3)),
+          new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("restart-g"));
+      p.flush();
+      var stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+      System.out.println("@restart stop");
+      System.out.flush();
+      Support.check(stdin.readLine() != null, "the driver did not answer");
+      var seen = Support.readAll(parts, "read_committed");
+      Support.check(seen.values().stream().allMatch(List::isEmpty),
+          "read_committed saw an open transaction's records after the restart: %s", seen);
+      for (int i = 10; i < 20; ++i) p.send(new ProducerRecord<>("tx-restart", i % 2, null, "a" + i));
+      p.commitTransaction();
+    }
+    var seen = Support.readAll(parts, "read_committed");
+    List<String> all = new ArrayList<>();
+    seen.values().forEach(records -> all.addAll(Support.values(records)));
+    Support.check(all.size() == 20, "read_committed after the commit: %s", all);
+    var offsets = admin.listConsumerGroupOffsets("restart-g").partitionsToOffsetAndMetadata()
+        .get(Support.CALL.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    Support.check(offsets.get(input) != null && offsets.get(input).offset() == 3,
+        "the transaction's offsets after the restart: %s", offsets);
   }
 
   /** One instance of the loop; returns the number of transactions it committed. */
