@@ -105,6 +105,27 @@ public final class StreamsTest {
           close(streams);
         }
       });
+      if (args.length > 2 && args[2].equals("restarts")) {
+        Support.scenario("broker_restart_under_streams_" + guarantee, () -> {
+          Map<String, Long> before = new TreeMap<>(expected);
+          Map<TopicPartition, Long> from = outputEnd();
+          KafkaStreams streams = start(stateRoot.resolve("restart"), guarantee);
+          try {
+            produceLines(random, 550, 100, expected);
+            // The broker stops (SIGTERM) and comes back while Streams works.
+            var stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            System.out.println("@restart stop");
+            System.out.flush();
+            Support.check(stdin.readLine() != null, "the driver did not answer");
+            produceLines(random, 650, 100, expected);
+            awaitCounts(expected, before, from);
+            Support.check(streams.state() == KafkaStreams.State.RUNNING, "Streams is %s",
+                streams.state());
+          } finally {
+            close(streams);
+          }
+        });
+      }
     } finally {
       deleteTree(stateRoot);
     }
