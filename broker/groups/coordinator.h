@@ -13,10 +13,9 @@
 // group becomes Empty, without waiting. After a restart every group is Empty with its protocol
 // and generation, and its offsets.
 //
-// Transactions: a transactional offset commit stages offsets (StageTxnOffsets), which become
-// committed offsets only with CommitTxnOffsets and vanish with AbortTxnOffsets. Staged offsets
-// live in memory here; the transaction coordinator's own log makes them durable and re-applies
-// them after a crash (ApplyOffsets is the unchecked entry point for that).
+// Transactions: the transaction coordinator keeps a transaction's offsets (durably, in its own
+// log) until the transaction ends, and hands them here on commit through ApplyOffsets, the
+// unchecked entry point; OffsetFetch asks it which offsets are still pending (require_stable).
 #pragma once
 
 #include <cstdint>
@@ -153,23 +152,16 @@ class GroupCoordinator {
   // stores every offset durably. One error per offset, in order.
   Awaitable<std::vector<ErrorCode>> CommitOffsets(Committer committer,
                                                   std::vector<OffsetToCommit> offsets);
-  // OffsetFetch: `partitions` nullopt means every partition with a committed offset. With
-  // `require_stable`, partitions with staged transactional offsets get UNSTABLE_OFFSET_COMMIT.
+  // OffsetFetch: `partitions` nullopt means every partition with a committed offset.
   std::vector<FetchedOffset> FetchOffsets(
-      const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions,
-      bool require_stable) const;
+      const std::string& group_id,
+      const std::optional<std::vector<TopicPartition>>& partitions) const;
   Awaitable<OffsetDeleteResult> DeleteOffsets(std::string group_id,
                                               std::vector<TopicPartition> partitions);
 
   // The checks a transactional offset commit makes against the group (TxnOffsetCommit v3+
   // carries generation and member); creates nothing.
   ErrorCode ValidateTxnOffsetCommit(const Committer& committer) const;
-  // Replaces producer_id's staged offsets for these partitions.
-  void StageTxnOffsets(int64_t producer_id, const std::string& group_id,
-                       const std::vector<OffsetToCommit>& offsets);
-  // Makes producer_id's staged offsets committed offsets, durably.
-  Awaitable<ErrorCode> CommitTxnOffsets(int64_t producer_id, std::string group_id);
-  void AbortTxnOffsets(int64_t producer_id, const std::string& group_id);
   // Stores offsets without any membership check (creating the group if needed), durably.
   Awaitable<ErrorCode> ApplyOffsets(std::string group_id, std::vector<OffsetToCommit> offsets);
 

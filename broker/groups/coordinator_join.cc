@@ -123,8 +123,12 @@ JoinResult GroupCoordinator::ReplaceStaticMember(Group& group, const JoinRequest
   member.join.reset();
   member.sync.reset();
   const std::string new_id = NewMemberId(*request.instance_id);
-  const bool unchanged = SameProtocols(member, request.protocols);
   member.id = new_id;
+  // The group keeps what the new incarnation sent. Its metadata differs from the old one's as a
+  // rule (the Java consumer's subscription carries the partitions it owns and its generation,
+  // empty and -1 after a restart), so Kafka does not compare it: only a change of the protocol
+  // the group would select next makes a rebalance.
+  member.protocols = request.protocols;
   member.client_id = request.client_id;
   member.client_host = request.client_host;
   member.session_timeout_ms = request.session_timeout_ms;
@@ -132,6 +136,7 @@ JoinResult GroupCoordinator::ReplaceStaticMember(Group& group, const JoinRequest
   Member& placed = group.members.emplace(new_id, std::move(member)).first->second;
   group.static_members[*request.instance_id] = new_id;
   if (group.leader == old_id) group.leader = new_id;
+  const bool unchanged = group.protocol_name && *group.protocol_name == group.SelectProtocol();
   if (group.state == GroupState::kStable && unchanged) {
     // KIP-345: a static member that restarts with the same subscription takes its old place
     // without a rebalance. A leader learns the members; v9+ is told to keep the current

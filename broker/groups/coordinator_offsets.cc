@@ -108,25 +108,14 @@ GroupCoordinator::Records GroupCoordinator::Commit(Group& group,
 }
 
 std::vector<FetchedOffset> GroupCoordinator::FetchOffsets(
-    const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions,
-    bool require_stable) const {
+    const std::string& group_id,
+    const std::optional<std::vector<TopicPartition>>& partitions) const {
   const Group* group = Find(group_id);
-  auto unstable = [&](const TopicPartition& tp) {
-    if (!require_stable || !group) return false;
-    for (const auto& [producer_id, staged] : group->staged_offsets) {
-      if (staged.count(tp) > 0) return true;
-    }
-    return false;
-  };
   std::vector<FetchedOffset> out;
   auto add = [&](const TopicPartition& tp, const CommittedOffset* value) {
     FetchedOffset& f = out.emplace_back();
     f.partition = tp;
-    if (unstable(tp)) {
-      f.error = ErrorCode::kUnstableOffsetCommit;
-    } else if (value) {
-      f.value = *value;
-    }
+    if (value) f.value = *value;
   };
   if (!partitions) {
     if (group) {
@@ -191,27 +180,6 @@ Awaitable<OffsetDeleteResult> GroupCoordinator::DeleteOffsets(
 ErrorCode GroupCoordinator::ValidateTxnOffsetCommit(const Committer& committer) const {
   if (stopped_) return ErrorCode::kCoordinatorNotAvailable;
   return CheckCommitter(Find(committer.group_id), committer, true);
-}
-
-void GroupCoordinator::StageTxnOffsets(int64_t producer_id, const std::string& group_id,
-                                       const std::vector<OffsetToCommit>& offsets) {
-  auto& staged = FindOrCreate(group_id).staged_offsets[producer_id];
-  for (const OffsetToCommit& o : offsets) staged[o.partition] = o.value;
-}
-
-Awaitable<ErrorCode> GroupCoordinator::CommitTxnOffsets(int64_t producer_id, std::string group_id) {
-  Group* group = Find(group_id);
-  if (!group) co_return ErrorCode::kNone;
-  auto it = group->staged_offsets.find(producer_id);
-  if (it == group->staged_offsets.end()) co_return ErrorCode::kNone;
-  std::vector<OffsetToCommit> offsets;
-  for (const auto& [tp, value] : it->second) offsets.push_back(OffsetToCommit{tp, value});
-  group->staged_offsets.erase(it);
-  co_return co_await ApplyOffsets(group_id, std::move(offsets));
-}
-
-void GroupCoordinator::AbortTxnOffsets(int64_t producer_id, const std::string& group_id) {
-  if (Group* group = Find(group_id)) group->staged_offsets.erase(producer_id);
 }
 
 Awaitable<ErrorCode> GroupCoordinator::ApplyOffsets(std::string group_id,

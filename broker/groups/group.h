@@ -168,8 +168,6 @@ class Group {
   Clock::time_point rebalance_deadline{};  // PreparingRebalance: laggards are dropped then
   Clock::time_point sync_deadline{};       // CompletingRebalance: members not synced are dropped
   std::map<TopicPartition, CommittedOffset> offsets;
-  // Transactional offsets staged by producer id, applied when the transaction commits.
-  std::map<int64_t, std::map<TopicPartition, CommittedOffset>> staged_offsets;
 
  private:
   std::string id_;

@@ -73,7 +73,9 @@ Awaitable<MetadataHandler::Response> MetadataHandler::Handle(RequestContext& ctx
   // Before v4 there is no flag: the broker's auto_create_topics_enabled alone decides.
   const bool allow_create = ctx.version < 4 || request.allow_auto_topic_creation;
   for (const auto& wanted : *request.topics) {
-    if (!wanted.name) {
+    // A topic id names the topic whatever the name says: the Java client (4.x) asks by id with
+    // the name left at its default, "", not null; Kafka looks up every non-zero id.
+    if (!wanted.topic_id.IsZero() || !wanted.name) {
       auto topic = state.topics().FindById(wanted.topic_id);
       response.topics.push_back(
           topic ? DescribeTopic(state, *topic, ops)

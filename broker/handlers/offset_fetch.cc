@@ -1,9 +1,11 @@
 #include "broker/handlers/offset_fetch.h"
 
 #include <map>
+#include <set>
 
 #include "broker/core/broker_state.h"
 #include "broker/groups/coordinator.h"
+#include "broker/transactions/txn_coordinator.h"
 
 namespace kpk::broker::handlers {
 namespace {
@@ -41,25 +43,40 @@ std::vector<TopicOut> ByTopic(std::vector<groups::FetchedOffset> fetched) {
   return out;
 }
 
+// The group's offsets; with require_stable, partitions whose offsets an unfinished transaction
+// has staged get UNSTABLE_OFFSET_COMMIT instead (and the client asks again), as in Kafka.
+std::vector<groups::FetchedOffset> Fetch(
+    RequestContext& ctx, const std::string& group,
+    const std::optional<std::vector<groups::TopicPartition>>& partitions, bool require_stable) {
+  std::vector<groups::FetchedOffset> fetched = ctx.groups.FetchOffsets(group, partitions);
+  if (!require_stable) return fetched;
+  const std::set<groups::TopicPartition> pending = ctx.transactions.PendingOffsets(group);
+  for (groups::FetchedOffset& f : fetched) {
+    if (pending.count(f.partition) == 0) continue;
+    f.error = ErrorCode::kUnstableOffsetCommit;
+    f.value = {};
+  }
+  return fetched;
+}
+
 }  // namespace
 
 OffsetFetchHandler::Response OffsetFetchHandler::Handle(RequestContext& ctx,
                                                         const Request& request) {
   Response response;
-  groups::GroupCoordinator& coordinator = ctx.groups;
   const bool require_stable = ctx.version >= 7 && request.require_stable;
   if (ctx.version >= 8) {
     for (const auto& g : request.groups) {
       auto& group = response.groups.emplace_back();
       group.group_id = g.group_id;
       group.topics = ByTopic<Response::OffsetFetchResponseTopics>(
-          coordinator.FetchOffsets(g.group_id, Wanted(g.topics), require_stable));
+          Fetch(ctx, g.group_id, Wanted(g.topics), require_stable));
     }
     return response;
   }
   // v0-1 always name their topics; a null list there would not decode.
   response.topics = ByTopic<Response::OffsetFetchResponseTopic>(
-      coordinator.FetchOffsets(request.group_id, Wanted(request.topics), require_stable));
+      Fetch(ctx, request.group_id, Wanted(request.topics), require_stable));
   return response;
 }
 

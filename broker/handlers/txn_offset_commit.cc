@@ -6,8 +6,8 @@
 
 namespace kpk::broker::handlers {
 
-TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& ctx,
-                                                                const Request& request) {
+Awaitable<TxnOffsetCommitHandler::Response> TxnOffsetCommitHandler::Handle(RequestContext& ctx,
+                                                                           const Request& request) {
   std::map<groups::TopicPartition, transactions::StagedOffset> offsets;
   ErrorCode error = ErrorCode::kNone;
   for (const auto& topic : request.topics) {
@@ -25,9 +25,10 @@ TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& 
         {request.group_id, request.member_id, request.group_instance_id, request.generation_id});
   }
   if (error == ErrorCode::kNone) {
-    error = ctx.transactions.StageOffsets(request.transactional_id, request.producer_id,
-                                          request.producer_epoch, request.group_id, offsets,
-                                          /*fenced_error=*/ctx.version >= 3);
+    // Durable before the answer: the producer may commit next, and the broker restart first.
+    error = co_await ctx.transactions.StageOffsets(request.transactional_id, request.producer_id,
+                                                   request.producer_epoch, request.group_id,
+                                                   offsets, /*fenced_error=*/ctx.version >= 3);
   }
   Response response;
   for (const auto& topic : request.topics) {
@@ -39,7 +40,7 @@ TxnOffsetCommitHandler::Response TxnOffsetCommitHandler::Handle(RequestContext& 
       r.error_code = ToInt(error);
     }
   }
-  return response;
+  co_return response;
 }
 
 }  // namespace kpk::broker::handlers

@@ -9,7 +9,7 @@ namespace kpk::broker::handlers {
 
 struct TxnOffsetCommitHandler
     : HandlerSpec<protocol::TxnOffsetCommitRequest, protocol::TxnOffsetCommitResponse, 0, 4> {
-  static Response Handle(RequestContext& ctx, const Request& request);
+  static Awaitable<Response> Handle(RequestContext& ctx, const Request& request);
 };
 
 }  // namespace kpk::broker::handlers

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "broker/protocol/record_batch.h"
+#include "broker/storage/compacted_batch.h"
 #include "broker/storage/log_format.h"
 
 namespace kpk::broker::storage {
@@ -205,18 +206,23 @@ Status PartitionLog::ScanBatches(
 namespace {
 
 // Narrows a batch-level answer to the first record with timestamp >= `timestamp` (or, with
-// `exact`, == it) at or after min_offset. Only uncompressed CreateTime batches can be narrowed;
-// for the others the batch's first usable offset and maxTimestamp are the answer.
+// `exact`, == it) at or after min_offset. Compressed batches are decompressed for it, as Kafka's
+// FileRecords.searchForTimestamp does: producers batch and compress records whose timestamps
+// differ, and the answer is a record, not its batch. In a LogAppendTime batch every record has
+// the batch's timestamp, so its first usable offset is the answer (also when a batch cannot be
+// read as records).
 Result<TimestampAndOffset> NarrowToRecord(const File& file, const BatchHeader& batch,
                                           int64_t timestamp, int64_t min_offset, bool exact) {
   TimestampAndOffset coarse{batch.max_timestamp, std::max(batch.base_offset, min_offset)};
   bool log_append_time = batch.attributes & protocol::batch_attributes::kLogAppendTime;
-  bool compressed = batch.attributes & protocol::batch_attributes::kCompressionMask;
-  if (log_append_time || compressed) return coarse;
+  if (log_append_time) return coarse;
   auto bytes = ReadBatch(file, batch);
   if (!bytes) return Err(bytes.error());
-  auto view = RecordBatchView::Parse(*bytes);
-  if (!view) return coarse;
+  auto stored = RecordBatchView::Parse(*bytes);
+  if (!stored) return coarse;
+  auto opened = OpenedBatch::Open(*stored);
+  if (!opened) return coarse;
+  const RecordBatchView* view = &opened->plain();
   protocol::RecordIterator it(*view);
   protocol::RecordView record;
   while (it.Next(&record)) {

@@ -92,6 +92,18 @@ Awaitable<void> TransactionCoordinator::Recover() {
   ScheduleTimeouts();
 }
 
+std::set<TopicPartition> TransactionCoordinator::PendingOffsets(const std::string& group) const {
+  // Complete() clears a transaction's offsets once they are applied (or dropped by an abort),
+  // and a new transaction starts without any, so what is left here is pending.
+  std::set<TopicPartition> pending;
+  for (const auto& [_, txn] : txns_) {
+    auto it = txn.offsets.find(group);
+    if (it == txn.offsets.end()) continue;
+    for (const auto& [tp, offset] : it->second) pending.insert(tp);
+  }
+  return pending;
+}
+
 void TransactionCoordinator::Stop() {
   stopped_ = true;
   if (timer_) timer_->cancel();
@@ -253,19 +265,19 @@ Awaitable<ErrorCode> TransactionCoordinator::AddOffsets(const std::string& txn_i
   co_return co_await Persist(*txn);
 }
 
-ErrorCode TransactionCoordinator::StageOffsets(
+Awaitable<ErrorCode> TransactionCoordinator::StageOffsets(
     const std::string& txn_id, int64_t producer_id, int16_t epoch, const std::string& group,
     const std::map<TopicPartition, StagedOffset>& offsets, bool fenced_error) {
   auto it = txns_.find(txn_id);
   Transaction* txn = it == txns_.end() ? nullptr : &it->second;
   if (ErrorCode e = Validate(txn, producer_id, epoch, fenced_error); e != ErrorCode::kNone) {
-    return e;
+    co_return e;
   }
   if (txn->status != TxnStatus::kOngoing || !txn->groups.count(group)) {
-    return ErrorCode::kInvalidTxnState;
+    co_return ErrorCode::kInvalidTxnState;
   }
   for (const auto& [tp, o] : offsets) txn->offsets[group][tp] = o;
-  return ErrorCode::kNone;
+  co_return co_await Persist(*txn);
 }
 
 Awaitable<ErrorCode> TransactionCoordinator::EndTxn(const std::string& txn_id, int64_t producer_id,

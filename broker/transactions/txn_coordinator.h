@@ -93,15 +93,21 @@ class TransactionCoordinator {
   Awaitable<protocol::ErrorCode> AddOffsets(const std::string& txn_id, int64_t producer_id,
                                             int16_t epoch, const std::string& group,
                                             bool fenced_error);
-  // Stages offsets to be committed with the transaction.
-  protocol::ErrorCode StageOffsets(const std::string& txn_id, int64_t producer_id, int16_t epoch,
-                                   const std::string& group,
-                                   const std::map<TopicPartition, StagedOffset>& offsets,
-                                   bool fenced_error);
+  // Stages offsets to be committed with the transaction; resumes once they are durable (a
+  // commit after a broker restart must still apply them, as Kafka's pending offset records in
+  // __consumer_offsets make sure).
+  Awaitable<protocol::ErrorCode> StageOffsets(const std::string& txn_id, int64_t producer_id,
+                                              int16_t epoch, const std::string& group,
+                                              const std::map<TopicPartition, StagedOffset>& offsets,
+                                              bool fenced_error);
   Awaitable<protocol::ErrorCode> EndTxn(const std::string& txn_id, int64_t producer_id,
                                         int16_t epoch, bool commit, bool fenced_error);
 
   const Transaction* Find(const std::string& txn_id) const;
+  // The partitions of `group` whose offsets a transaction has staged and not yet completed.
+  // OffsetFetch with require_stable (KIP-447) answers UNSTABLE_OFFSET_COMMIT for them, so that a
+  // read_committed consumer does not start from the offsets the transaction is replacing.
+  std::set<TopicPartition> PendingOffsets(const std::string& group) const;
   std::vector<const Transaction*> All() const;
 
  private:

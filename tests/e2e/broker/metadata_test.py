@@ -57,6 +57,12 @@ def test_metadata(b, advertised):
         m = c.request(kwire.API_METADATA, 12, {"topics": [{"topic_id": b"\1" * 16,
                                                            "name": None}]})
         assert m["topics"][0]["error_code"] == UNKNOWN_TOPIC_ID, m
+        # The Java client (4.x) asks by id with the name at its default, "", not null: the id
+        # decides (it was answered as a topic named "" before).
+        m = c.request(kwire.API_METADATA, 12, {"topics": [{"topic_id": topic_id, "name": ""}]})
+        assert m["topics"][0]["name"] == "meta" and m["topics"][0]["topic_id"] == topic_id, m
+        m = c.request(kwire.API_METADATA, 12, {"topics": [{"topic_id": b"\1" * 16, "name": ""}]})
+        assert m["topics"][0]["error_code"] == UNKNOWN_TOPIC_ID, m
     # Real clients connect to the advertised address, which is not the listener.
     out = kcat(b.bootstrap, "-L", timeout=20).stdout
     assert f"broker {NODE} at {advertised} (controller)" in out, out

@@ -204,7 +204,11 @@ TEST_CASE("a static member restarting with the same subscription replaces itself
   REQUIRE(a.error == ErrorCode::kNone);
   f.SyncAndWait("g", a, {{a.member_id, Bytes{9}}});
 
-  JoinResult again = f.JoinAndWait(r);  // new process: no member id, same instance id
+  // A new process: no member id, same instance id, and subscription metadata that differs in
+  // bytes (the Java consumer's carries its owned partitions and generation): no rebalance.
+  r.protocols = {{"range", Subscription({"t"})}};
+  r.protocols[0].metadata.push_back(0);
+  JoinResult again = f.JoinAndWait(r);
   CHECK(again.error == ErrorCode::kNone);
   CHECK(again.generation == a.generation);
   CHECK(again.member_id != a.member_id);
@@ -250,16 +254,15 @@ TEST_CASE("offset commits follow Kafka's membership rules") {
   CHECK(commit({"g", a.member_id, std::nullopt, a2.generation}, 44) ==
         ErrorCode::kRebalanceInProgress);
 
-  auto fetched =
-      f.coordinator->FetchOffsets("g", std::vector<TopicPartition>{{"t", 0}, {"t", 1}}, false);
+  auto fetched = f.coordinator->FetchOffsets("g", std::vector<TopicPartition>{{"t", 0}, {"t", 1}});
   REQUIRE(fetched.size() == 2);
   CHECK(fetched[0].value.offset == 43);
   CHECK(fetched[0].value.leader_epoch == 3);
   CHECK(fetched[0].value.metadata == "m43");
   CHECK(fetched[1].value.offset == -1);
   CHECK(fetched[1].error == ErrorCode::kNone);
-  CHECK(f.coordinator->FetchOffsets("g", std::nullopt, false).size() == 1);
-  CHECK(f.coordinator->FetchOffsets("nope", std::nullopt, false).empty());
+  CHECK(f.coordinator->FetchOffsets("g", std::nullopt).size() == 1);
+  CHECK(f.coordinator->FetchOffsets("nope", std::nullopt).empty());
 
   OffsetToCommit big = Offset("t", 2, 1);
   big.value.metadata.assign(5000, 'x');
@@ -281,12 +284,12 @@ TEST_CASE("groups and offsets survive a restart; the group comes back Empty") {
   CHECK(d.protocol_type == "consumer");
   CHECK(d.protocol_name == "range");
   CHECK(d.members.empty());
-  auto fetched = f.coordinator->FetchOffsets("g", std::nullopt, false);
+  auto fetched = f.coordinator->FetchOffsets("g", std::nullopt);
   REQUIRE(fetched.size() == 2);
   CHECK(fetched[0].value.offset == 100);
   CHECK(fetched[0].value.leader_epoch == 2);
   CHECK(fetched[1].value.offset == 200);
-  CHECK(f.coordinator->FetchOffsets("simple", std::nullopt, false).size() == 1);
+  CHECK(f.coordinator->FetchOffsets("simple", std::nullopt).size() == 1);
   // The old member is gone; the generation carries on.
   CHECK(f.coordinator->Heartbeat("g", a.member_id, std::nullopt, a.generation) ==
         ErrorCode::kUnknownMemberId);
@@ -301,7 +304,7 @@ TEST_CASE("DeleteGroups removes empty groups only, durably") {
   auto errors = Await(f.io, f.coordinator->DeleteGroups({"busy", "idle", "missing"}));
   CHECK(errors == std::vector<ErrorCode>{ErrorCode::kNonEmptyGroup, ErrorCode::kNone,
                                          ErrorCode::kGroupIdNotFound});
-  CHECK(f.coordinator->FetchOffsets("idle", std::nullopt, false).empty());
+  CHECK(f.coordinator->FetchOffsets("idle", std::nullopt).empty());
   f.Reopen();
   CHECK(f.coordinator->DescribeGroup("idle").state == GroupState::kDead);
   auto listed = f.coordinator->ListGroups({});
@@ -321,27 +324,9 @@ TEST_CASE("OffsetDelete refuses topics the active members subscribe to") {
   CHECK(r.error == ErrorCode::kNone);
   CHECK(r.partitions ==
         std::vector<ErrorCode>{ErrorCode::kGroupSubscribedToTopic, ErrorCode::kNone});
-  CHECK(f.coordinator->FetchOffsets("g", std::nullopt, false).size() == 1);
+  CHECK(f.coordinator->FetchOffsets("g", std::nullopt).size() == 1);
   CHECK(Await(f.io, f.coordinator->DeleteOffsets("missing", {{"t", 0}})).error ==
         ErrorCode::kGroupIdNotFound);
-}
-
-TEST_CASE("transactional offsets are invisible until committed and dropped on abort") {
-  TempDir dir;
-  Fixture f(dir.path());
-  f.coordinator->StageTxnOffsets(7, "g", {Offset("t", 0, 50)});
-  auto stable = f.coordinator->FetchOffsets("g", std::vector<TopicPartition>{{"t", 0}}, true);
-  CHECK(stable[0].error == ErrorCode::kUnstableOffsetCommit);
-  auto plain = f.coordinator->FetchOffsets("g", std::vector<TopicPartition>{{"t", 0}}, false);
-  CHECK(plain[0].value.offset == -1);
-  CHECK(Await(f.io, f.coordinator->CommitTxnOffsets(7, "g")) == ErrorCode::kNone);
-  CHECK(f.coordinator->FetchOffsets("g", std::nullopt, true)[0].value.offset == 50);
-
-  f.coordinator->StageTxnOffsets(8, "g", {Offset("t", 0, 60)});
-  f.coordinator->AbortTxnOffsets(8, "g");
-  CHECK(f.coordinator->FetchOffsets("g", std::nullopt, true)[0].value.offset == 50);
-  f.Reopen();
-  CHECK(f.coordinator->FetchOffsets("g", std::nullopt, false)[0].value.offset == 50);
 }
 
 TEST_CASE("Stop answers every parked request") {

@@ -160,7 +160,7 @@ TEST_CASE("the coordinator compacts its log and keeps only the latest values") {
   CHECK(f.coordinator->log_stats().rewrites >= 1);
   CHECK(fs::file_size(LogPath(dir.path())) < 3 * 4096);
   f.Reopen();
-  auto fetched = f.coordinator->FetchOffsets("g", std::nullopt, false);
+  auto fetched = f.coordinator->FetchOffsets("g", std::nullopt);
   REQUIRE(fetched.size() == 2);
   CHECK(fetched[0].value.offset == 299);
   CHECK(fetched[1].value.offset == 598);

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "broker/storage/compression.h"
 #include "broker/storage/log_format.h"
 #include "storage_test_util.h"
 
@@ -505,6 +506,46 @@ TEST_CASE("offsets by timestamp and the max timestamp") {
   auto empty = OpenLog(empty_dir.path(), LogConfig{});
   CHECK_FALSE(empty->MaxTimestamp()->has_value());
   CHECK_FALSE(empty->OffsetForTimestamp(0)->has_value());
+}
+
+TEST_CASE("offsets by timestamp look inside compressed batches") {
+  // One batch as the Java producer writes it: compressed, timestamps not in offset order (the
+  // largest is the 7th record). Kafka decompresses to answer with a record, not the batch.
+  for (auto codec : {protocol::Compression::kGzip, protocol::Compression::kZstd}) {
+    CAPTURE(static_cast<int>(codec));
+    TempDir tmp;
+    auto log = OpenLog(tmp.path(), LogConfig{});
+    const int seconds[] = {0, 1, 2, 3, 4, 5, 9, 6, 7, 8};
+    protocol::RecordBatchBuilder builder;
+    for (int s : seconds) builder.Add(kNow + 1000 * s, AsBytes("k"), AsBytes("v"));
+    Bytes plain = builder.Build();
+    auto view = protocol::RecordBatchView::Parse(plain);
+    auto packed = Compress(codec, view->records_data());
+    REQUIRE(packed);
+    Bytes batch(protocol::batch_header::kSize + packed->size());
+    std::copy_n(plain.begin(), protocol::batch_header::kSize, batch.begin());
+    std::copy(packed->begin(), packed->end(), batch.begin() + protocol::batch_header::kSize);
+    StoreBigEndian<int32_t>(batch.data() + 8, static_cast<int32_t>(batch.size() - 12));
+    StoreBigEndian<int16_t>(batch.data() + 21, static_cast<int16_t>(codec));
+    protocol::StoreCrc(batch);
+    AppendCopy(*log, batch, kNow);
+
+    auto at = log->OffsetForTimestamp(kNow + 3500);
+    REQUIRE(at->has_value());
+    CHECK((*at)->offset == 4);
+    CHECK((*at)->timestamp == kNow + 4000);
+    at = log->OffsetForTimestamp(kNow + 8500);
+    CHECK((*at)->offset == 6);
+    CHECK((*at)->timestamp == kNow + 9000);
+    auto max = log->MaxTimestamp();
+    REQUIRE(max->has_value());
+    CHECK((*max)->offset == 6);
+    CHECK((*max)->timestamp == kNow + 9000);
+    REQUIRE(log->DeleteRecordsBefore(7));
+    at = log->OffsetForTimestamp(kNow + 3500);  // not below the log start
+    CHECK((*at)->offset == 7);
+    CHECK((*at)->timestamp == kNow + 6000);
+  }
 }
 
 TEST_CASE("LogAppendTime stamps the append time and keeps the CRC valid") {
