@@ -136,6 +136,7 @@ class Node:
         self.sasl_ssl_port = None
         self.controller_port = free_port() if "controller" in roles else None
         self.process = None
+        self.stop_timeout = 20
         os.makedirs(folder, exist_ok=True)
 
     @property
@@ -162,13 +163,18 @@ class Node:
                                         preexec_fn=_die_with_parent)
         _live.append(self)
 
-    def stop(self, timeout=20):
-        """SIGTERM (Kafka's controlled shutdown), then SIGKILL after `timeout` seconds."""
+    def signal_stop(self):
+        """SIGTERM: Kafka's controlled shutdown starts."""
         if self.process and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
+
+    def stop(self):
+        """SIGTERM, then SIGKILL after stop_timeout seconds."""
+        self.signal_stop()
+        if self.process and self.process.poll() is None:
             try:
-                self.process.wait(timeout)
+                self.process.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
@@ -215,7 +221,12 @@ class KafkaCluster:
         if self.mode == "single":
             return [Node(1, "broker,controller", d(1))]
         if self.mode == "combined":
-            return [Node(i, "broker,controller", d(i)) for i in (1, 2, 3)]
+            nodes = [Node(i, "broker,controller", d(i)) for i in (1, 2, 3)]
+            # Combined nodes stopping together wait for a quorum that is going away (20 s seen
+            # with Kafka 4.4); a test cluster's data is thrown away, so 5 s, then SIGKILL.
+            for node in nodes:
+                node.stop_timeout = 5
+            return nodes
         return ([Node(CONTROLLER_ID_BASE, "controller", d(CONTROLLER_ID_BASE))] +
                 [Node(i, "broker", d(i)) for i in (1, 2, 3)])
 
@@ -367,8 +378,14 @@ class KafkaCluster:
             return conn.request(3, 12, {"topics": None, "allow_auto_topic_creation": False})
 
     def stop(self):
-        for node in reversed(self.nodes):  # brokers before controllers
-            node.stop()
+        # Brokers first, while the controllers can still take their controlled shutdown; the
+        # nodes of a group stop together.
+        for group in ([n for n in self.nodes if "controller" not in n.roles],
+                      [n for n in self.nodes if "controller" in n.roles]):
+            for node in group:
+                node.signal_stop()
+            for node in group:
+                node.stop()
         if not self.keep_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -394,6 +411,8 @@ def kwire_cluster_id():
 
 
 def _stop_all(*_):
+    for node in list(_live):
+        node.signal_stop()
     for node in list(_live):
         node.stop()
 
