@@ -89,6 +89,16 @@ Json BrokersJson(const client::ClusterMetadata& md) {
   return brokers;
 }
 
+Json PartitionJson(const client::PartitionInfo& p) {
+  Json part = {{"partition", p.id},
+               {"leader", p.leader},
+               {"leader_epoch", p.leader_epoch},
+               {"replicas", p.replicas},
+               {"isr", p.isrs}};
+  if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
+  return part;
+}
+
 Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed) {
   Json out = Json::array();
   for (const auto& t : topics) {
@@ -100,12 +110,7 @@ Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, boo
     if (detailed) {
       Json parts = Json::array();
       for (const auto& p : t.partitions) {
-        Json part = {{"partition", p.id},
-                     {"leader", p.leader},
-                     {"leader_epoch", p.leader_epoch},
-                     {"replicas", p.replicas},
-                     {"isr", p.isrs}};
-        if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
+        Json part = PartitionJson(p);
         if (p.err) part["error"] = client::ErrorText(p.err);
         parts.push_back(std::move(part));
       }

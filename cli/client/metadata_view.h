@@ -20,6 +20,9 @@ std::string RenderTopics(const std::vector<client::TopicInfo>& topics, bool inte
                          bool detailed);
 
 Json BrokersJson(const client::ClusterMetadata& md);
+// A partition's leader, epoch, replicas, ISR and (when any) offline replicas, as the JSON of
+// `topic list -d` and `topic describe -p` have them.
+Json PartitionJson(const client::PartitionInfo& p);
 Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed);
 
 }  // namespace client

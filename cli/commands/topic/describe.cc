@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/client/kafka_admin.h"
+#include "cli/client/metadata_view.h"
 #include "cli/client/partition_details.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/format/name_filter.h"
@@ -112,12 +113,7 @@ Json ReportJson(const TopicReport& r) {
     Json parts = Json::array();
     for (const client::PartitionInfo& p : t.partitions) {
       const client::Watermarks& w = r.offsets.at({t.name, p.id});
-      Json part = {{"partition", p.id},
-                   {"leader", p.leader},
-                   {"leader_epoch", p.leader_epoch},
-                   {"replicas", p.replicas},
-                   {"isr", p.isrs}};
-      if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
+      Json part = client::PartitionJson(p);
       if (p.err) part["load_error"] = client::ErrorName(p.err);
       part["log_start_offset"] = w.start;
       part["high_watermark"] = w.end;

@@ -179,39 +179,47 @@ def expect_eq(got, want, what=""):
         raise AssertionError(f"{what}: got {got!r}, want {want!r}")
 
 
+def run_each(tests, make_env, only=None, features=None, target_name=""):
+    """Runs each test (a function taking an Env from make_env()) that matches `only` and whose
+    needs `features` has (None: every test). Reports every failure and carries on; returns
+    (passed, failed names, skipped)."""
+    failed, passed, skipped = [], 0, 0
+    for test in tests:
+        if only and only not in test.__name__:
+            continue
+        missing = getattr(test, "needs", set()) - (features if features is not None
+                                                    else getattr(test, "needs", set()))
+        if missing:
+            print(f"SKIP {test.__name__} (target {target_name} lacks {', '.join(sorted(missing))})")
+            skipped += 1
+            continue
+        env = make_env()
+        started = time.monotonic()
+        try:
+            test(env)
+            passed += 1
+            print(f"ok   {test.__name__} ({time.monotonic() - started:.2f}s)")
+        except Exception:  # report every failure, then carry on
+            failed.append(test.__name__)
+            print(f"FAIL {test.__name__}\n{traceback.format_exc()}")
+        finally:
+            env.cleanup()
+        sys.stdout.flush()
+    return passed, failed, skipped
+
+
 def main(tests, topics):
-    """Runs `tests` (functions taking an Env), in order, against the --target cluster, created
-    with `topics` ({name: partitions}). Exits 0 if every test passed or was skipped."""
+    """Runs `tests` (functions taking an Env) against the --target cluster, created with
+    `topics` ({name: partitions}). Exits 0 if every test passed or was skipped."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", choices=sorted(TARGETS), required=True)
     parser.add_argument("-k", dest="only", help="run only tests whose name contains this")
     args = parser.parse_args()
     target = TARGETS[args.target]()
-    failed, passed, skipped = [], 0, 0
-    started = time.monotonic()
     target.start(topics)
-    print(f"target {args.target} ready in {time.monotonic() - started:.1f}s")
     try:
-        for test in tests:
-            if args.only and args.only not in test.__name__:
-                continue
-            missing = getattr(test, "needs", set()) - target.features
-            if missing:
-                print(f"SKIP {test.__name__} (target {args.target} lacks {', '.join(sorted(missing))})")
-                skipped += 1
-                continue
-            env = Env(target)
-            started = time.monotonic()
-            try:
-                test(env)
-                passed += 1
-                print(f"ok   {test.__name__} ({time.monotonic() - started:.2f}s)")
-            except Exception:  # report every failure, then carry on
-                failed.append(test.__name__)
-                print(f"FAIL {test.__name__}\n{traceback.format_exc()}")
-            finally:
-                env.cleanup()
-            sys.stdout.flush()
+        passed, failed, skipped = run_each(tests, lambda: Env(target), args.only,
+                                           target.features, args.target)
     finally:
         target.stop()
     print(f"{passed} passed, {len(failed)} failed, {skipped} skipped on {args.target}")

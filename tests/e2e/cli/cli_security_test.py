@@ -19,8 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
+from cli_harness import expect, expect_eq, run_each
 from kafka_cluster import USERS, KafkaCluster
 
 KPK_BIN = os.environ["KPK_BIN"]
@@ -98,16 +98,6 @@ def make_other_ca(folder):
                     os.path.join(folder, "other-ca.key"), "-out", path],
                    check=True, capture_output=True, timeout=60)
     return path
-
-
-def expect(cond, message=""):
-    if not cond:
-        raise AssertionError(message)
-
-
-def expect_eq(got, want, what=""):
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
 
 
 def rows(table):
@@ -258,27 +248,12 @@ TESTS = [
 
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else None
-    failed, passed = [], 0
     cluster = KafkaCluster("split", sasl_ssl=True, broker_configs=PLAIN_CONFIGS)
     started = time.monotonic()
     try:
         cluster.start()
         print(f"cluster ready in {time.monotonic() - started:.1f}s", flush=True)
-        for test in TESTS:
-            if only and only not in test.__name__:
-                continue
-            env = Env(cluster)
-            t0 = time.monotonic()
-            try:
-                test(env)
-                passed += 1
-                print(f"ok   {test.__name__} ({time.monotonic() - t0:.2f}s)")
-            except Exception:  # report every failure, then carry on
-                failed.append(test.__name__)
-                print(f"FAIL {test.__name__}\n{traceback.format_exc()}")
-            finally:
-                env.cleanup()
-            sys.stdout.flush()
+        passed, failed, _ = run_each(TESTS, lambda: Env(cluster), only)
     finally:
         cluster.stop()
     print(f"{passed} passed, {len(failed)} failed")
