@@ -47,5 +47,26 @@ bool AddPartitionDetails(const Client& client, ClusterMetadata& md,
   return false;
 }
 
+rd_kafka_resp_err_t AbsentTopicError(const Client& client, const ClusterMetadata& md,
+                                     const std::string& topic) {
+  const TopicInfo* listed = md.FindTopic(topic);
+  if (listed != nullptr && listed->err) return listed->err;
+  protocol::MetadataRequest request;
+  request.topics.emplace().emplace_back().name = topic;
+  request.allow_auto_topic_creation = false;
+  for (const BrokerInfo& broker : md.brokers) {
+    auto response = WireCall<protocol::MetadataRequest, protocol::MetadataResponse>(
+        client.config(), broker.host, broker.port, request, 7, client.timeout());
+    if (!response) continue;
+    for (const auto& t : response->topics) {
+      if (t.name && *t.name == topic && t.error_code != 0) {
+        return static_cast<rd_kafka_resp_err_t>(t.error_code);
+      }
+    }
+    break;
+  }
+  return RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+}
+
 }  // namespace client
 }  // namespace kpk::cli

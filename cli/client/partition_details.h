@@ -1,5 +1,5 @@
-// What Metadata v7+ says about partitions beyond librdkafka 2.0's view: leader epochs and
-// offline replicas, which rpk's partition tables show (EPOCH, OFFLINE-REPLICAS).
+// What Metadata v7+ says beyond librdkafka 2.0's view: leader epochs and offline replicas,
+// which rpk's partition tables show (EPOCH, OFFLINE-REPLICAS), and why a topic is absent.
 #pragma once
 
 #include <string>
@@ -16,6 +16,13 @@ inline namespace client {
 // broker answers within the client's timeout, nothing is filled and false is returned.
 bool AddPartitionDetails(const Client& client, ClusterMetadata& md,
                          const std::vector<std::string>& topics = {});
+
+// Why `topic`, absent from `md` (or listed with an error), is absent. A listing of every topic
+// leaves out those the principal may not describe, so the topic is asked for by name, as Kafka
+// then answers TOPIC_AUTHORIZATION_FAILED; never auto-created. UNKNOWN_TOPIC_OR_PART when no
+// broker says more.
+rd_kafka_resp_err_t AbsentTopicError(const Client& client, const ClusterMetadata& md,
+                                     const std::string& topic);
 
 }  // namespace client
 }  // namespace kpk::cli

@@ -1,6 +1,7 @@
 // kpk topic add-partitions: grows topics by -n partitions each, printing TOPIC STATUS.
 #include <memory>
 
+#include "cli/client/partition_details.h"
 #include "cli/client/result_view.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/runtime.h"
@@ -29,7 +30,7 @@ int RunAddPartitions(const AddPartitionsOptions& opts, const Context& ctx) {
   for (const std::string& name : opts.topics) {
     const client::TopicInfo* t = md->FindTopic(name);
     if (t == nullptr || t->err) {
-      auto err = t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      auto err = client::AbsentTopicError(*client, *md, name);
       missing.push_back({name, err, client::ErrorText(err)});
       continue;
     }

@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 
 #include "cli/client/consumer.h"
+#include "cli/client/partition_details.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/format/duration.h"
 #include "cli/format/name_filter.h"
@@ -147,6 +148,7 @@ Result<client::ConsumerSettings> SettingsFrom(const ConsumeOptions& opts, const 
 
 // Resolves topic arguments: regexes against the cluster's topics, or names that must exist.
 Result<std::vector<std::string>> ResolveTopics(const ConsumeOptions& opts,
+                                               const client::Client& client,
                                                const client::ClusterMetadata& md) {
   if (opts.regex) {
     std::vector<std::string> names;
@@ -158,7 +160,7 @@ Result<std::vector<std::string>> ResolveTopics(const ConsumeOptions& opts,
   for (const std::string& name : opts.topics) {
     const client::TopicInfo* t = md.FindTopic(name);
     if (t == nullptr || t->err) {
-      auto err = t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      auto err = client::AbsentTopicError(client, md, name);
       return Err(Status::NotFound(fmt::format("unable to consume topic {}: {}: {}", Quote(name),
                                               client::ErrorName(err), client::ErrorText(err))));
     }
@@ -225,7 +227,7 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
 
   Result<client::ClusterMetadata> md = client.Metadata();
   if (!md) return Fail("request metadata", md.error());
-  auto topics = ResolveTopics(opts, *md);
+  auto topics = ResolveTopics(opts, client, *md);
   if (!topics) {
     if (topics.error().code() == Status::Code::kNotFound) {
       WriteStderr(Colorize(topics.error().message(), Color::kRed, stderr));

@@ -196,7 +196,7 @@ int RunDescribe(DescribeOptions opts, const Context& ctx) {
     TopicReport report;
     report.topic = md->FindTopic(name);
     if (report.topic == nullptr || report.topic->err) {
-      auto err = report.topic ? report.topic->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      auto err = client::AbsentTopicError(*client, *md, name);
       exit_code = Fail("describe topic " + Quote(name),
                        client::ErrorName(err) + ": " + client::ErrorText(err));
       continue;
