@@ -13,6 +13,7 @@
 
 #include <fmt/core.h>
 #include <librdkafka/rdkafka.h>
+#include <optional>
 
 #include "broker/protocol/generated/api_keys.h"
 #include "broker/protocol/generated/request_header.h"
@@ -58,6 +59,13 @@ std::string OpenSslError() {
 bool IsIpAddress(const std::string& host) {
   unsigned char buf[sizeof(in6_addr)];
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// The poll event an SSL_read or SSL_write that could not go on waits for, if any.
+std::optional<short> TlsWait(int ssl_error) {
+  if (ssl_error == SSL_ERROR_WANT_READ) return POLLIN;
+  if (ssl_error == SSL_ERROR_WANT_WRITE) return POLLOUT;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -165,8 +173,8 @@ Status BrokerConnection::StartTls(const BrokerEndpoint& endpoint, const TlsConfi
     int rc = SSL_connect(ssl);
     if (rc == 1) break;
     int err = SSL_get_error(ssl, rc);
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-      if (!Wait(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) {
+    if (auto wait = TlsWait(err)) {
+      if (!Wait(*wait)) {
         return Status::TimedOut(fmt::format("TLS handshake with {} timed out", name_));
       }
       continue;
@@ -215,13 +223,12 @@ Result<BrokerConnection::Step> BrokerConnection::ReadNow(uint8_t* out, size_t si
     step.bytes = static_cast<size_t>(n);
     return step;
   }
-  switch (SSL_get_error(tls_->ssl, n)) {
-    case SSL_ERROR_WANT_READ:
-      step.wait_for = POLLIN;
-      return step;
-    case SSL_ERROR_WANT_WRITE:
-      step.wait_for = POLLOUT;
-      return step;
+  const int error = SSL_get_error(tls_->ssl, n);
+  if (auto wait = TlsWait(error)) {
+    step.wait_for = *wait;
+    return step;
+  }
+  switch (error) {
     case SSL_ERROR_ZERO_RETURN:
       step.closed = true;
       return step;
@@ -261,13 +268,12 @@ Result<BrokerConnection::Step> BrokerConnection::WriteNow(ByteSpan data) {
     step.bytes = static_cast<size_t>(n);
     return step;
   }
-  switch (SSL_get_error(tls_->ssl, n)) {
-    case SSL_ERROR_WANT_READ:
-      step.wait_for = POLLIN;
-      return step;
-    case SSL_ERROR_WANT_WRITE:
-      step.wait_for = POLLOUT;
-      return step;
+  const int error = SSL_get_error(tls_->ssl, n);
+  if (auto wait = TlsWait(error)) {
+    step.wait_for = *wait;
+    return step;
+  }
+  switch (error) {
     case SSL_ERROR_SYSCALL:
       return Err(Status::FromErrno(errno, "writing to " + name_));
     default:

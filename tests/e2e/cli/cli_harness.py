@@ -138,17 +138,24 @@ class Env:
     def has(self, feature):
         return feature in self.target.features
 
-    def kpk(self, *args, input=None, timeout=30, env=None, brokers=True, stdin=None):
-        """Runs kpk (with -X brokers=<target> unless brokers=False); returns CompletedProcess."""
+    def kpk(self, *args, input=None, timeout=30, env=None, brokers=True, stdin=None,
+            settings=None):
+        """Runs kpk (with -X brokers=<target> unless brokers=False, and each of `settings` as
+        -X key=value); returns CompletedProcess, with the wall time in `elapsed`."""
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("KPK_") or
                     k in ("KPK_BIN", "KPK_MOCK_CLUSTER_BIN", "KPK_SOURCE_DIR")}
         full_env.update({"HOME": self.home, "XDG_CONFIG_HOME": self.config_dir, "NO_COLOR": "1"})
         if env:
             full_env.update(env)
-        cmd = [KPK_BIN] + (["-X", f"brokers={self.bootstrap}"] if brokers else []) + list(args)
+        flags = ["-X", f"brokers={self.bootstrap}"] if brokers else []
+        for key, value in (settings or {}).items():
+            flags += ["-X", f"{key}={value}"]
         kwargs = {"input": input} if stdin is None else {"stdin": stdin}
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env=full_env, **kwargs)
+        started = time.monotonic()
+        result = subprocess.run([KPK_BIN, *flags, *args], capture_output=True, text=True,
+                                timeout=timeout, env=full_env, **kwargs)
+        result.elapsed = time.monotonic() - started
+        return result
 
     def ok(self, *args, **kw):
         """Runs kpk and requires exit 0."""

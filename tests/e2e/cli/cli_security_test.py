@@ -14,16 +14,14 @@ Every kpk run has a timeout, the cluster is stopped in a finally block, and all 
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
+import cli_harness
 from cli_harness import expect, expect_eq, run_each
 from kafka_cluster import USERS, KafkaCluster
 
-KPK_BIN = os.environ["KPK_BIN"]
 SCRAM = "SCRAM-SHA-512"
 # A failing command: the dial timeout (3 s by default) plus process start and slack. The
 # command timeout (30 s) is what it would take without the real cause being recognised.
@@ -38,12 +36,12 @@ PLAIN_CONFIGS = {
 }
 
 
-class Env:
-    """The cluster, a private HOME for profiles, and `kpk` to run."""
+class Env(cli_harness.Env):
+    """The cluster, a private HOME for profiles, and `kpk` to run with SASL settings."""
 
     def __init__(self, cluster):
+        super().__init__(cluster)
         self.cluster = cluster
-        self.home = tempfile.mkdtemp(prefix="kpk-cli-security-")
         self.other_ca = make_other_ca(self.home)
 
     def sasl_settings(self, user="admin", password=None, mechanism=SCRAM, ca=None,
@@ -54,24 +52,8 @@ class Env:
 
     def kpk(self, *args, settings=None, input=None, timeout=60):
         """Runs kpk with `settings` as -X flags (none: the current profile)."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KPK_")}
-        env.update({"HOME": self.home, "XDG_CONFIG_HOME": os.path.join(self.home, "config"),
-                    "NO_COLOR": "1"})
-        flags = []
-        for key, value in (settings or {}).items():
-            flags += ["-X", f"{key}={value}"]
-        started = time.monotonic()
-        result = subprocess.run([KPK_BIN, *flags, *args], capture_output=True, text=True,
-                                timeout=timeout, env=env, input=input)
-        result.elapsed = time.monotonic() - started
-        return result
-
-    def ok(self, *args, **kw):
-        result = self.kpk(*args, **kw)
-        if result.returncode != 0:
-            raise AssertionError(f"kpk {' '.join(args)} exited {result.returncode}\n"
-                                 f"stdout: {result.stdout}\nstderr: {result.stderr}")
-        return result
+        return super().kpk(*args, settings=settings, input=input, timeout=timeout,
+                           brokers=False)
 
     def fails(self, what, args, settings, *words):
         """Runs kpk, which must exit 1 within FAILURE_BOUND_S naming every one of `words`."""
@@ -85,9 +67,6 @@ class Env:
         expect("brokers are down" not in result.stderr, f"{what}: {result.stderr!r}")
         print(f"     {what}: {result.elapsed:.1f}s: {result.stderr.strip()}")
         return result
-
-    def cleanup(self):
-        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def make_other_ca(folder):
