@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ struct GlobalOptions {
   std::string config_file;               // --config
   std::string profile;                   // --profile
   std::vector<std::string> config_opts;  // -X key=value, in order
-  bool verbose = false;                  // -v
+  // rpk's deprecated connection flags (--brokers, --user, ...), by -X name; -X wins over them.
+  std::map<std::string, std::string, std::less<>> legacy_opts;
+  bool verbose = false;  // -v
 };
 
 struct Context {

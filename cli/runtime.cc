@@ -28,6 +28,7 @@ Result<LoadedConfig> LoadConfig(const Context& ctx) {
   sources.config_path = ctx.global.config_file;
   sources.profile_name = ctx.global.profile;
   sources.config_flags = ctx.global.config_opts;
+  for (const auto& [key, value] : ctx.global.legacy_opts) sources.legacy_flags[key] = value;
   Result<LoadedConfig> loaded = LoadConnectionConfig(sources);
   if (loaded) {
     Debug("config: {} profile {} brokers {} admin {}", loaded->path,
@@ -38,7 +39,7 @@ Result<LoadedConfig> LoadConfig(const Context& ctx) {
 }
 
 std::string ProfileFilePath(const Context& ctx) {
-  return ctx.global.config_file.empty() ? DefaultProfilePath() : ctx.global.config_file;
+  return ctx.global.config_file.empty() ? ActiveProfilePath() : ctx.global.config_file;
 }
 
 const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& name) {

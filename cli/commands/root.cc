@@ -27,9 +27,52 @@ constexpr std::array kCommandGroups = {
     CommandGroup{{"dev", "container"}, RegisterDev},
 };
 
+// rpk's connection flags from before -X (deprecated in rpk, hidden there and here), and the
+// -X key each one sets.
+struct LegacyFlag {
+  const char* flag;
+  const char* key;
+};
+constexpr std::array kLegacyFlags = {
+    LegacyFlag{"--brokers", "brokers"},
+    LegacyFlag{"--user", "user"},
+    LegacyFlag{"--password", "pass"},
+    LegacyFlag{"--sasl-mechanism", "sasl.mechanism"},
+    LegacyFlag{"--tls-enabled", "tls.enabled"},
+    LegacyFlag{"--tls-cert", "tls.cert"},
+    LegacyFlag{"--tls-key", "tls.key"},
+    LegacyFlag{"--tls-truststore", "tls.ca"},
+    LegacyFlag{"--api-urls", "admin.hosts"},
+    LegacyFlag{"--admin-api-tls-enabled", "admin.tls.enabled"},
+    LegacyFlag{"--admin-api-tls-cert", "admin.tls.cert"},
+    LegacyFlag{"--admin-api-tls-key", "admin.tls.key"},
+    LegacyFlag{"--admin-api-tls-truststore", "admin.tls.ca"},
+};
+
+bool IsBoolLegacyFlag(std::string_view flag) { return flag.ends_with("-enabled"); }
+
 // The root options that take a value in the next argument.
 bool TakesSeparateValue(std::string_view arg) {
-  return arg == "--config" || arg == "--profile" || arg == "-X" || arg == "--config-opt";
+  if (arg == "--config" || arg == "--profile" || arg == "-X" || arg == "--config-opt") return true;
+  for (const LegacyFlag& legacy : kLegacyFlags) {
+    if (arg == legacy.flag) return !IsBoolLegacyFlag(arg);
+  }
+  return false;
+}
+
+void AddLegacyFlags(CLI::App& app, Context& ctx) {
+  for (const LegacyFlag& legacy : kLegacyFlags) {
+    std::string key = legacy.key;
+    CLI::Option* option;
+    if (IsBoolLegacyFlag(legacy.flag)) {
+      option = app.add_flag_callback(
+          legacy.flag, [&ctx, key] { ctx.global.legacy_opts[key] = "true"; }, "");
+    } else {
+      option = app.add_option_function<std::string>(
+          legacy.flag, [&ctx, key](const std::string& v) { ctx.global.legacy_opts[key] = v; }, "");
+    }
+    option->group("");  // hidden, as in rpk
+  }
 }
 
 // The first argument that is not a root option or its value: the command group's name.
@@ -63,6 +106,7 @@ void RegisterRootCommands(CLI::App& app, Context& ctx, std::span<char* const> ar
       ->take_all()
       ->allow_extra_args(false);
   app.add_flag("-v,--verbose", ctx.global.verbose, "Debug logging on stderr");
+  AddLegacyFlags(app, ctx);
 
   if (const CommandGroup* group = FindGroup(GroupWord(args))) {
     group->add(app, ctx);

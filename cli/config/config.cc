@@ -189,10 +189,39 @@ ConfigValues ConfigValuesFromEnv(const std::function<const char*(const char*)>& 
   return values;
 }
 
+ConfigValues ConfigValuesFromRpkEnv(const std::function<const char*(const char*)>& getenv) {
+  // rpk's pre-profile variable names (rpk's config/params.go), oldest first so RPK_* win.
+  static constexpr std::pair<const char*, const char*> kLegacy[] = {
+      {"REDPANDA_BROKERS", "brokers"},
+      {"REDPANDA_TLS_TRUSTSTORE", "tls.ca"},
+      {"REDPANDA_TLS_CA", "tls.ca"},
+      {"REDPANDA_TLS_CERT", "tls.cert"},
+      {"REDPANDA_TLS_KEY", "tls.key"},
+      {"REDPANDA_SASL_MECHANISM", "sasl.mechanism"},
+      {"REDPANDA_SASL_USERNAME", "user"},
+      {"REDPANDA_SASL_PASSWORD", "pass"},
+      {"REDPANDA_API_ADMIN_ADDRS", "admin.hosts"},
+      {"REDPANDA_ADMIN_TLS_TRUSTSTORE", "admin.tls.ca"},
+      {"REDPANDA_ADMIN_TLS_CA", "admin.tls.ca"},
+      {"REDPANDA_ADMIN_TLS_CERT", "admin.tls.cert"},
+      {"REDPANDA_ADMIN_TLS_KEY", "admin.tls.key"},
+  };
+  ConfigValues values;
+  for (auto [env, key] : kLegacy) {
+    if (const char* v = getenv(env)) values[key] = v;
+  }
+  for (const ConfigKey& k : kKeys) {
+    std::string env = "RPK" + EnvVarForKey(k.name).substr(3);
+    if (const char* v = getenv(env.c_str())) values[std::string(k.name)] = v;
+  }
+  return values;
+}
+
 Result<ConnectionConfig> ResolveConnection(const ConfigLayers& layers) {
-  ConfigValues merged = layers.profile;
-  for (const auto& [k, v] : layers.env) merged[k] = v;
-  for (const auto& [k, v] : layers.flags) merged[k] = v;
+  ConfigValues merged = layers.redpanda_yaml;
+  for (const ConfigValues* layer : {&layers.profile, &layers.rpk_env, &layers.env, &layers.flags}) {
+    for (const auto& [k, v] : *layer) merged[k] = v;
+  }
 
   ConnectionConfig cfg;
   if (Status s = ParseTls(merged, "tls.", &cfg.kafka_tls); !s.ok()) return Err(s);
@@ -240,7 +269,10 @@ std::string ConfigKeysHelp() {
   std::string out =
       "Connection settings are given with -X key=value (repeatable), KPK_<KEY> environment\n"
       "variables (KPK_BROKERS, KPK_TLS_CA, KPK_ADMIN_HOSTS, ...), or a profile in kpk.yaml.\n"
-      "Precedence: -X > environment > profile > defaults.\n\n";
+      "rpk's sources work too: RPK_<KEY> (and REDPANDA_*) variables, rpk's legacy flags\n"
+      "(--brokers, --user, --password, --sasl-mechanism, --tls-*, --api-urls), rpk.yaml when\n"
+      "there is no kpk.yaml, and a redpanda.yaml's rpk: section given with --config.\n"
+      "Precedence: -X > legacy flags > KPK_* > RPK_* > profile > redpanda.yaml > defaults.\n\n";
   for (const ConfigKey& k : kKeys) {
     out += fmt::format("{}={}\n    {}\n    env {}, profile {}\n\n", k.name, k.type, k.help,
                        EnvVarForKey(k.name), k.yaml_path);

@@ -69,14 +69,21 @@ using ConfigValues = std::map<std::string, std::string, std::less<>>;
 Result<ConfigValues> ParseConfigFlags(const std::vector<std::string>& flags);
 // Reads KPK_* variables through `getenv` (injectable for tests).
 ConfigValues ConfigValuesFromEnv(const std::function<const char*(const char*)>& getenv);
+// Reads rpk's variables: RPK_<KEY> for every key (RPK_BROKERS, RPK_TLS_CA, ...), and the
+// older REDPANDA_* names rpk still honours (REDPANDA_BROKERS, REDPANDA_SASL_USERNAME, ...),
+// which RPK_* override.
+ConfigValues ConfigValuesFromRpkEnv(const std::function<const char*(const char*)>& getenv);
 
 struct ConfigLayers {
+  ConfigValues redpanda_yaml;  // a redpanda.yaml's rpk: section
   ConfigValues profile;
+  ConfigValues rpk_env;
   ConfigValues env;
-  ConfigValues flags;
+  ConfigValues flags;  // -X over rpk's legacy flags
 };
 
-// Merges flags > env > profile > defaults and validates the result. When only one of
+// Merges flags > env (KPK_*) > rpk_env > profile > redpanda_yaml > defaults and validates the
+// result. When only one of
 // brokers / admin hosts is given, the other defaults to the same hosts on its default port.
 Result<ConnectionConfig> ResolveConnection(const ConfigLayers& layers);
 

@@ -45,6 +45,31 @@ void Assign(YAML::Node root, std::string_view path, const YAML::Node& value) {
   node[parts.back()] = value;
 }
 
+// Removes `path` below `root`, and the maps it leaves empty: an empty `tls:` block would
+// mean "TLS on" to rpk.
+void Remove(YAML::Node root, std::string_view path) {
+  std::vector<std::string> parts = Split(path, '.');
+  std::vector<YAML::Node> chain{root};
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node next = Lookup(chain.back(), parts[i]);
+    if (!next.IsMap()) return;
+    chain.push_back(next);
+  }
+  for (size_t i = parts.size(); i-- > 0;) {
+    YAML::Node parent = chain[i];
+    parent.remove(parts[i]);
+    if (i == 0 || parent.size() != 0) return;
+  }
+}
+
+YAML::Node ParseOr(const std::string& yaml, YAML::NodeType::value empty) {
+  if (!yaml.empty()) {
+    YAML::Node node = YAML::Load(yaml);
+    if (node.IsMap()) return node;
+  }
+  return YAML::Node(empty);
+}
+
 std::string ScalarText(const YAML::Node& node) {
   if (node.IsSequence()) {
     std::vector<std::string> items;
@@ -74,6 +99,12 @@ ConfigValues ValuesFrom(const YAML::Node& node, bool globals) {
   return values;
 }
 
+std::string Emit(const YAML::Node& node) {
+  YAML::Emitter emitter;
+  emitter << node;
+  return std::string(emitter.c_str()) + "\n";
+}
+
 YAML::Node ValueNode(std::string_view key, const std::string& value) {
   if (IsListKey(key)) {
     YAML::Node list(YAML::NodeType::Sequence);
@@ -87,14 +118,23 @@ YAML::Node ValueNode(std::string_view key, const std::string& value) {
   return YAML::Node(value);
 }
 
+// The profile as read, with kpk's keys set to its values (and removed where it has none).
 YAML::Node ProfileNode(const Profile& profile) {
-  YAML::Node node(YAML::NodeType::Map);
+  YAML::Node node = ParseOr(profile.source_yaml, YAML::NodeType::Map);
   node["name"] = profile.name;
-  if (!profile.description.empty()) node["description"] = profile.description;
+  if (!profile.description.empty()) {
+    node["description"] = profile.description;
+  } else if (node["description"]) {
+    node.remove("description");
+  }
   for (const ConfigKey& key : ConfigKeys()) {
+    if (key.name.starts_with("globals.")) continue;
     auto it = profile.values.find(key.name);
-    if (it == profile.values.end() || key.name.starts_with("globals.")) continue;
-    Assign(node, key.yaml_path, ValueNode(key.name, it->second));
+    if (it != profile.values.end()) {
+      Assign(node, key.yaml_path, ValueNode(key.name, it->second));
+    } else if (Lookup(node, key.yaml_path).IsDefined()) {
+      Remove(node, key.yaml_path);
+    }
   }
   return node;
 }
@@ -106,13 +146,8 @@ Result<Profile> ProfileFromNode(const YAML::Node& node) {
   if (node["description"]) profile.description = ScalarText(node["description"]);
   if (profile.name.empty()) return Err(Status::InvalidArgument("a profile needs a name"));
   profile.values = ValuesFrom(node, false);
+  profile.source_yaml = Emit(node);
   return profile;
-}
-
-std::string Emit(const YAML::Node& node) {
-  YAML::Emitter emitter;
-  emitter << node;
-  return std::string(emitter.c_str()) + "\n";
 }
 
 // Profiles may hold SASL passwords: owner-only, and replaced atomically.
@@ -139,11 +174,65 @@ const Profile* ProfileFile::Find(std::string_view name) const {
   return const_cast<ProfileFile*>(this)->Find(name);
 }
 
-std::string DefaultProfilePath() {
+namespace {
+
+std::string UserConfigDir() {
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  if (xdg != nullptr && *xdg != '\0') return std::string(xdg) + "/kpk/kpk.yaml";
+  if (xdg != nullptr && *xdg != '\0') return xdg;
   const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : ".") + "/.config/kpk/kpk.yaml";
+  return std::string(home != nullptr ? home : ".") + "/.config";
+}
+
+// rpk's redpanda.yaml fallback: the broker's own listeners when the rpk: section names none.
+// A wildcard listen address is reached on loopback.
+void ListenerFallback(const YAML::Node& listeners, std::string_view key, ConfigValues& values) {
+  if (values.contains(key) || !listeners) return;
+  std::vector<std::string> hosts;
+  auto add = [&hosts](const YAML::Node& l) {
+    if (!l.IsMap() || !l["address"]) return;
+    std::string address = l["address"].as<std::string>();
+    if (address == "0.0.0.0" || address.empty()) address = "127.0.0.1";
+    hosts.push_back(l["port"] ? address + ":" + l["port"].as<std::string>() : address);
+  };
+  if (listeners.IsSequence()) {
+    for (const YAML::Node& l : listeners) add(l);
+  } else {
+    add(listeners);
+  }
+  if (!hosts.empty()) values[std::string(key)] = Join(hosts, ",");
+}
+
+bool IsProfileFile(const YAML::Node& root) {
+  for (const char* key : {"profiles", "current_profile", "version", "globals"}) {
+    if (root[key]) return true;
+  }
+  return false;
+}
+
+bool IsRedpandaYaml(const YAML::Node& root) { return root["redpanda"] || root["rpk"]; }
+
+ConfigValues RedpandaYamlValues(const YAML::Node& root) {
+  ConfigValues values;
+  if (root["rpk"] && root["rpk"].IsMap()) values = ValuesFrom(root["rpk"], false);
+  if (root["redpanda"] && root["redpanda"].IsMap()) {
+    ListenerFallback(root["redpanda"]["kafka_api"], "brokers", values);
+    ListenerFallback(root["redpanda"]["admin"], "admin.hosts", values);
+  }
+  return values;
+}
+
+}  // namespace
+
+std::string DefaultProfilePath() { return UserConfigDir() + "/kpk/kpk.yaml"; }
+
+std::string RpkYamlPath() { return UserConfigDir() + "/rpk/rpk.yaml"; }
+
+std::string ActiveProfilePath() {
+  std::error_code ec;
+  std::string kpk = DefaultProfilePath();
+  if (std::filesystem::exists(kpk, ec)) return kpk;
+  std::string rpk = RpkYamlPath();
+  return std::filesystem::exists(rpk, ec) ? rpk : kpk;
 }
 
 Result<ProfileFile> LoadProfileFile(const std::string& path) {
@@ -160,6 +249,18 @@ Result<ProfileFile> LoadProfileFile(const std::string& path) {
     YAML::Node root = YAML::Load(text.str());
     if (root.IsNull()) return file;
     if (!root.IsMap()) return Err(Status::Corruption(path + ": not a YAML mapping"));
+    if (!IsProfileFile(root) && IsRedpandaYaml(root)) {
+      file.redpanda_yaml = true;
+      file.redpanda_yaml_values = RedpandaYamlValues(root);
+      return file;
+    }
+    if (!IsProfileFile(root)) {
+      return Err(Status::InvalidArgument(fmt::format(
+          "{}: neither a profile file (kpk.yaml, rpk.yaml: profiles) nor a redpanda.yaml "
+          "(redpanda:, rpk:); kpk cannot take connection settings from it",
+          path)));
+    }
+    file.source_yaml = text.str();
     if (root["version"]) file.version = root["version"].as<int>();
     if (file.version > kNewestRpkYamlVersion) {
       return Err(Status::InvalidArgument(
@@ -182,16 +283,31 @@ Result<ProfileFile> LoadProfileFile(const std::string& path) {
 }
 
 Status SaveProfileFile(const std::string& path, const ProfileFile& file) {
-  YAML::Node root(YAML::NodeType::Map);
+  if (file.redpanda_yaml) {
+    return Status::InvalidArgument(
+        fmt::format("{} is a redpanda.yaml; profiles live in a kpk.yaml or rpk.yaml", path));
+  }
+  YAML::Node root = ParseOr(file.source_yaml, YAML::NodeType::Map);
   root["version"] = std::max(file.version, kProfileFileVersion);
   root["current_profile"] = file.current_profile;
   YAML::Node list(YAML::NodeType::Sequence);
   for (const Profile& p : file.profiles) list.push_back(ProfileNode(p));
   root["profiles"] = list;
-  if (!file.globals.empty()) {
-    YAML::Node globals(YAML::NodeType::Map);
-    for (const auto& [key, value] : file.globals) globals[key.substr(8)] = value;
+  YAML::Node globals = root["globals"].IsMap() ? root["globals"] : YAML::Node(YAML::NodeType::Map);
+  for (const ConfigKey& key : ConfigKeys()) {
+    if (!key.name.starts_with("globals.")) continue;
+    std::string field(key.name.substr(8));
+    auto it = file.globals.find(key.name);
+    if (it != file.globals.end()) {
+      globals[field] = it->second;
+    } else if (globals[field]) {
+      globals.remove(field);
+    }
+  }
+  if (globals.size() != 0) {
     root["globals"] = globals;
+  } else if (root["globals"]) {
+    root.remove("globals");
   }
   return WriteProfileFile(path, Emit(root));
 }
@@ -244,12 +360,12 @@ Result<Profile> ProfileFromYaml(std::string_view yaml) {
 }
 
 Status UpsertProfile(const std::string& path_arg, const ProfileUpsert& upsert) {
-  std::string path = path_arg.empty() ? DefaultProfilePath() : path_arg;
+  std::string path = path_arg.empty() ? ActiveProfilePath() : path_arg;
   Result<ProfileFile> file = LoadProfileFile(path);
   if (!file) return file.error();
   Profile* profile = file->Find(upsert.name);
   if (profile == nullptr) {
-    file->profiles.push_back(Profile{upsert.name, "", {}});
+    file->profiles.push_back(Profile{upsert.name, "", {}, ""});
     profile = &file->profiles.back();
   }
   if (!upsert.brokers.empty()) {
@@ -270,7 +386,7 @@ Status UpsertProfile(const std::string& path_arg, const ProfileUpsert& upsert) {
 Result<LoadedConfig> LoadConnectionConfig(const ConfigSources& sources) {
   auto getenv = sources.getenv ? sources.getenv : [](const char* n) { return std::getenv(n); };
   LoadedConfig loaded;
-  loaded.path = sources.config_path.empty() ? DefaultProfilePath() : sources.config_path;
+  loaded.path = sources.config_path.empty() ? ActiveProfilePath() : sources.config_path;
   Result<ProfileFile> file = LoadProfileFile(loaded.path);
   if (!file) return Err(file.error());
   if (!file->exists && !sources.config_path.empty()) {
@@ -289,7 +405,12 @@ Result<LoadedConfig> LoadConnectionConfig(const ConfigSources& sources) {
   if (name.empty()) name = file->current_profile;
 
   ConfigLayers layers;
+  layers.redpanda_yaml = file->redpanda_yaml_values;
   layers.profile = file->globals;
+  if (!name.empty() && file->redpanda_yaml) {
+    return Err(Status::InvalidArgument(
+        fmt::format("{} is a redpanda.yaml, which has no profile {}", loaded.path, Quote(name))));
+  }
   if (!name.empty()) {
     const Profile* profile = file->Find(name);
     if (profile == nullptr) {
@@ -300,10 +421,12 @@ Result<LoadedConfig> LoadConnectionConfig(const ConfigSources& sources) {
     for (const auto& [k, v] : profile->values) layers.profile[k] = v;
     loaded.profile_name = name;
   }
+  layers.rpk_env = ConfigValuesFromRpkEnv(getenv);
   layers.env = ConfigValuesFromEnv(getenv);
   Result<ConfigValues> flags = ParseConfigFlags(sources.config_flags);
   if (!flags) return Err(flags.error());
-  layers.flags = std::move(*flags);
+  layers.flags = sources.legacy_flags;
+  for (auto& [k, v] : *flags) layers.flags[k] = std::move(v);
   Result<ConnectionConfig> connection = ResolveConnection(layers);
   if (!connection) return Err(connection.error());
   loaded.connection = std::move(*connection);

@@ -35,6 +35,9 @@ struct Profile {
   std::string name;
   std::string description;
   ConfigValues values;  // -X name -> raw value, e.g. "brokers" -> "a:9092,b:9092"
+  // The profile as read (YAML), so saving keeps the fields kpk does not know (rpk's prompt,
+  // schema_registry, from_cloud, ...). Empty for a new profile.
+  std::string source_yaml = {};
 };
 
 struct ProfileFile {
@@ -43,6 +46,12 @@ struct ProfileFile {
   std::string current_profile;
   std::vector<Profile> profiles;
   ConfigValues globals;  // globals.* keys
+  // A redpanda.yaml given with --config: no profiles, only its `rpk:` section (and the
+  // broker's own listeners as the fallback addresses), read as rpk reads it. Never written.
+  bool redpanda_yaml = false;
+  ConfigValues redpanda_yaml_values;
+  // The whole file as read, so saving keeps what kpk does not know (rpk's cloud_auth, ...).
+  std::string source_yaml = {};
 
   Profile* Find(std::string_view name);
   const Profile* Find(std::string_view name) const;
@@ -50,10 +59,17 @@ struct ProfileFile {
 
 // $XDG_CONFIG_HOME/kpk/kpk.yaml, else $HOME/.config/kpk/kpk.yaml.
 std::string DefaultProfilePath();
+// Where rpk keeps its profiles: $XDG_CONFIG_HOME/rpk/rpk.yaml, else $HOME/.config/rpk/rpk.yaml.
+std::string RpkYamlPath();
+// The profile file kpk reads and writes without --config: kpk.yaml when it exists, else the
+// user's rpk.yaml when that exists (so an rpk user's profiles work unchanged), else kpk.yaml.
+std::string ActiveProfilePath();
 
-// A missing file gives an empty ProfileFile with exists == false.
+// A missing file gives an empty ProfileFile with exists == false. A file that is neither a
+// profile file (kpk.yaml, rpk.yaml) nor a redpanda.yaml is an error, never an empty config.
 Result<ProfileFile> LoadProfileFile(const std::string& path);
-// Writes atomically (temp file, fsync, rename), creating the directory if needed.
+// Writes atomically (temp file, fsync, rename), creating the directory if needed. Keys kpk does
+// not know are kept as they were read. A redpanda.yaml is refused.
 Status SaveProfileFile(const std::string& path, const ProfileFile& file);
 
 // Sets one field: an -X name ("tls.ca"), a yaml path ("kafka_api.tls.ca_file"),
@@ -80,18 +96,21 @@ struct ProfileUpsert {
 };
 Status UpsertProfile(const std::string& path, const ProfileUpsert& upsert);
 
-// Where a command's connection settings come from.
+// Where a command's connection settings come from, in precedence order: -X flags, rpk's
+// legacy flags, KPK_* environment, RPK_* (and REDPANDA_*) environment, the profile (kpk.yaml, or
+// rpk.yaml when there is no kpk.yaml), a redpanda.yaml's `rpk:` section, defaults.
 struct ConfigSources {
-  std::string config_path;                         // --config; empty = default path (may not exist)
+  std::string config_path;                         // --config; empty = ActiveProfilePath()
   std::string profile_name;                        // --profile; empty = KPK_PROFILE, then current
   std::vector<std::string> config_flags;           // -X key=value
+  ConfigValues legacy_flags;                       // --brokers, --user, ... by -X name
   std::function<const char*(const char*)> getenv;  // injectable for tests
 };
 
 struct LoadedConfig {
   ConnectionConfig connection;
   std::string profile_name;  // the profile used, empty if none
-  std::string path;          // the kpk.yaml consulted
+  std::string path;          // the profile file (or redpanda.yaml) consulted
 };
 
 // Loads the profile file, picks the profile, and resolves flags > env > profile > defaults.

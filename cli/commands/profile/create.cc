@@ -26,7 +26,7 @@ int RunCreate(const CreateOptions& opts, const Context& ctx) {
   if (file->Find(opts.name) != nullptr) {
     return Fail("create profile", "profile " + Quote(opts.name) + " already exists");
   }
-  Profile profile{opts.name, opts.description, {}};
+  Profile profile{opts.name, opts.description, {}, ""};
   if (!opts.from_profile.empty()) {
     const Profile* source = file->Find(opts.from_profile);
     if (source == nullptr)

@@ -56,7 +56,7 @@ int RunEdit(const std::string& name, const Context& ctx) {
   if (updated->name != old_name && file->Find(updated->name) != nullptr) {
     return Fail("edit profile", "profile " + Quote(updated->name) + " already exists");
   }
-  Profile checked{updated->name, updated->description, {}};
+  Profile checked{updated->name, updated->description, {}, updated->source_yaml};
   // Validated as a whole: the keys come back sorted, so sasl.mechanism precedes user, and a
   // key-by-key check rejected every unchanged SASL profile.
   std::vector<std::pair<std::string, std::string>> values(updated->values.begin(),

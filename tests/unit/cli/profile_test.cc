@@ -227,5 +227,158 @@ TEST_CASE("LoadConnectionConfig: -X > env > selected profile > defaults") {
   CHECK_FALSE(LoadConnectionConfig(sources).has_value());  // an explicit --config must exist
 }
 
+TEST_CASE("saving an rpk.yaml keeps every key kpk does not know") {
+  TempDir dir;
+  std::string path = dir.File("rpk.yaml");
+  WriteText(path, R"(version: 6
+globals:
+    prompt: "bg-red %n"
+    dial_timeout: 5s
+current_profile: local
+current_cloud_auth_org_id: org-1
+profiles:
+    - name: local
+      prompt: hi-green
+      from_cloud: false
+      kafka_api:
+        brokers: [127.0.0.1:1]
+        tls: {ca_file: ca.pem}
+      schema_registry:
+        addresses: [127.0.0.1:8081]
+cloud_auth:
+    - name: me
+      client_id: abc
+)");
+  auto file = LoadProfileFile(path);
+  REQUIRE_MESSAGE(file.has_value(), file.error().ToString());
+  Profile* local = file->Find("local");
+  REQUIRE(local != nullptr);
+  REQUIRE(
+      SetProfileValues(*local, {{"brokers", "127.0.0.1:2"}, {"tls.ca", ""}, {"tls.enabled", ""}})
+          .ok());
+  file->globals.erase("globals.dial_timeout");
+  REQUIRE(SaveProfileFile(path, *file).ok());
+  std::string text = ReadText(path);
+  for (const char* kept :
+       {"bg-red %n", "current_cloud_auth_org_id: org-1", "prompt: hi-green", "from_cloud: false",
+        "127.0.0.1:8081", "client_id: abc", "127.0.0.1:2"}) {
+    CHECK_MESSAGE(text.find(kept) != std::string::npos, kept, " lost:\n", text);
+  }
+  // Removed keys are gone, and so is the tls block they leave empty (rpk reads it as TLS on).
+  CHECK(text.find("ca.pem") == std::string::npos);
+  CHECK(text.find("tls") == std::string::npos);
+  CHECK(text.find("dial_timeout") == std::string::npos);
+  auto again = LoadProfileFile(path);
+  REQUIRE(again.has_value());
+  CHECK(again->Find("local")->values.at("brokers") == "127.0.0.1:2");
+  CHECK_FALSE(again->Find("local")->values.contains("tls.enabled"));
+}
+
+TEST_CASE("a redpanda.yaml gives its rpk: section, else the broker's listeners; never saved") {
+  TempDir dir;
+  std::string path = dir.File("redpanda.yaml");
+  WriteText(path, R"(redpanda:
+  data_directory: /var/lib/redpanda/data
+  kafka_api:
+    - address: 0.0.0.0
+      port: 19092
+  admin:
+    - address: 10.0.0.5
+      port: 19644
+rpk:
+  kafka_api:
+    sasl: {user: u, password: p, mechanism: SCRAM-SHA-256}
+)");
+  ConfigSources sources;
+  sources.config_path = path;
+  sources.getenv = [](const char*) -> const char* { return nullptr; };
+  auto loaded = LoadConnectionConfig(sources);
+  REQUIRE_MESSAGE(loaded.has_value(), loaded.error().ToString());
+  CHECK(loaded->connection.brokers == std::vector<std::string>{"127.0.0.1:19092"});
+  CHECK(loaded->connection.admin_hosts == std::vector<std::string>{"10.0.0.5:19644"});
+  CHECK(loaded->connection.sasl.user == "u");
+  CHECK(loaded->connection.sasl.mechanism == "SCRAM-SHA-256");
+  auto file = LoadProfileFile(path);
+  REQUIRE(file.has_value());
+  CHECK(file->redpanda_yaml);
+  CHECK_FALSE(SaveProfileFile(path, *file).ok());
+  sources.profile_name = "dev";
+  CHECK_FALSE(LoadConnectionConfig(sources).has_value());
+}
+
+TEST_CASE("a file kpk cannot use is an error, not the default 127.0.0.1") {
+  TempDir dir;
+  std::string path = dir.File("other.yaml");
+  WriteText(path, "name: something else\nitems: [1, 2]\n");
+  ConfigSources sources;
+  sources.config_path = path;
+  auto loaded = LoadConnectionConfig(sources);
+  REQUIRE_FALSE(loaded.has_value());
+  CHECK(loaded.error().message().find("neither a profile file") != std::string::npos);
+  WriteText(path, "profiles: [\n");
+  CHECK_FALSE(LoadConnectionConfig(sources).has_value());
+}
+
+TEST_CASE("rpk's sources: -X > legacy flags > KPK_* > RPK_* > REDPANDA_* > profile") {
+  TempDir dir;
+  std::string path = dir.File("kpk.yaml");
+  REQUIRE(UpsertProfile(path, {"a", {"profile:1"}, {}, "", true}).ok());
+  std::map<std::string, std::string> env;
+  ConfigSources sources;
+  sources.config_path = path;
+  sources.getenv = [&](const char* n) -> const char* {
+    auto it = env.find(n);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  auto brokers = [&] { return LoadConnectionConfig(sources)->connection.brokers.at(0); };
+  CHECK(brokers() == "profile:1");
+  env["REDPANDA_BROKERS"] = "redpanda:1";
+  CHECK(brokers() == "redpanda:1");
+  env["RPK_BROKERS"] = "rpk:1";
+  CHECK(brokers() == "rpk:1");
+  env["KPK_BROKERS"] = "kpk:1";
+  CHECK(brokers() == "kpk:1");
+  sources.legacy_flags["brokers"] = "legacy:1";
+  CHECK(brokers() == "legacy:1");
+  sources.config_flags = {"brokers=x:1"};
+  CHECK(brokers() == "x:1");
+
+  env["RPK_USER"] = "alice";
+  env["REDPANDA_SASL_PASSWORD"] = "secret";
+  env["RPK_SASL_MECHANISM"] = "SCRAM-SHA-512";
+  env["RPK_ADMIN_HOSTS"] = "adm:1";
+  auto loaded = LoadConnectionConfig(sources);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->connection.sasl.user == "alice");
+  CHECK(loaded->connection.sasl.password == "secret");
+  CHECK(loaded->connection.admin_hosts == std::vector<std::string>{"adm:1"});
+}
+
+TEST_CASE("without kpk.yaml the user's rpk.yaml is the profile file") {
+  TempDir dir;
+  const char* old = std::getenv("XDG_CONFIG_HOME");
+  std::string saved = old != nullptr ? old : "";
+  ::setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+  CHECK(ActiveProfilePath() == dir.File("kpk/kpk.yaml"));
+  std::filesystem::create_directories(dir.path / "rpk");
+  WriteText(dir.File("rpk/rpk.yaml"),
+            "version: 6\ncurrent_profile: p\nprofiles:\n"
+            "  - name: p\n    kafka_api: {brokers: [rpk-host:9]}\n");
+  CHECK(ActiveProfilePath() == dir.File("rpk/rpk.yaml"));
+  ConfigSources sources;
+  sources.getenv = [](const char*) -> const char* { return nullptr; };
+  auto loaded = LoadConnectionConfig(sources);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->connection.brokers == std::vector<std::string>{"rpk-host:9"});
+  std::filesystem::create_directories(dir.path / "kpk");
+  WriteText(dir.File("kpk/kpk.yaml"), "version: 1\nprofiles: []\n");
+  CHECK(ActiveProfilePath() == dir.File("kpk/kpk.yaml"));
+  if (old != nullptr) {
+    ::setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
+  } else {
+    ::unsetenv("XDG_CONFIG_HOME");
+  }
+}
+
 }  // namespace
 }  // namespace kpk::cli
