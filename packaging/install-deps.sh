@@ -12,7 +12,7 @@ build_packages=(
   kcat  # the quick start's demo client
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev python3-kafka python3-confluent-kafka
+  clang-14 libclang-rt-14-dev python3-kafka python3-confluent-kafka python3-yaml
   nodejs npm clang-format clang-tidy curl procps
   openssl openjdk-17-jdk-headless maven  # Apache Kafka as a test peer (tests/support/apache_kafka)
 )
