@@ -3,6 +3,9 @@
 #include <array>
 #include <string_view>
 
+#include <fmt/core.h>
+
+#include "cli/build_info.h"
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
@@ -106,6 +109,9 @@ void RegisterRootCommands(CLI::App& app, Context& ctx, std::span<char* const> ar
       ->take_all()
       ->allow_extra_args(false);
   app.add_flag("-v,--verbose", ctx.global.verbose, "Debug logging on stderr");
+  app.set_version_flag("--version",
+                       fmt::format("kpk {} (commit {})", BuildVersion(), BuildCommit()),
+                       "Print the kpk version and exit");
   AddLegacyFlags(app, ctx);
 
   if (const CommandGroup* group = FindGroup(GroupWord(args))) {

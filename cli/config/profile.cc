@@ -383,6 +383,21 @@ Status UpsertProfile(const std::string& path_arg, const ProfileUpsert& upsert) {
   return SaveProfileFile(path, *file);
 }
 
+Result<bool> DeleteProfile(const std::string& path, const std::string& name) {
+  Result<ProfileFile> file = LoadProfileFile(path);
+  if (!file) return Err(file.error());
+  auto it = std::find_if(file->profiles.begin(), file->profiles.end(),
+                         [&](const Profile& p) { return p.name == name; });
+  if (it == file->profiles.end()) {
+    return Err(Status::NotFound(fmt::format("profile {} does not exist", Quote(name))));
+  }
+  file->profiles.erase(it);
+  bool cleared = file->current_profile == name;
+  if (cleared) file->current_profile.clear();
+  if (Status s = SaveProfileFile(path, *file); !s.ok()) return Err(s);
+  return cleared;
+}
+
 Result<LoadedConfig> LoadConnectionConfig(const ConfigSources& sources) {
   auto getenv = sources.getenv ? sources.getenv : [](const char* n) { return std::getenv(n); };
   LoadedConfig loaded;

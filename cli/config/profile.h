@@ -96,6 +96,10 @@ struct ProfileUpsert {
 };
 Status UpsertProfile(const std::string& path, const ProfileUpsert& upsert);
 
+// Removes profile `name` from the file at `path` and saves it; returns whether it was the
+// current profile (then no profile is current). kNotFound when there is no such profile.
+Result<bool> DeleteProfile(const std::string& path, const std::string& name);
+
 // Where a command's connection settings come from, in precedence order: -X flags, rpk's
 // legacy flags, KPK_* environment, RPK_* (and REDPANDA_*) environment, the profile (kpk.yaml, or
 // rpk.yaml when there is no kpk.yaml), a redpanda.yaml's `rpk:` section, defaults.

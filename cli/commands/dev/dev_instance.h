@@ -25,6 +25,9 @@ struct Instance {
 };
 
 std::string DevDirectory();
+
+// The profile `kpk dev start` creates and `kpk dev purge` deletes.
+inline constexpr const char* kProfileName = "dev";
 std::string InstanceFile();
 std::string LogFile();
 std::string DataDirectory();

@@ -58,8 +58,11 @@ int Start(const StartOptions& o, const std::string& profile_file) {
   if (!instance) return Fail("start dev broker", instance.error());
   bool profile_created = false;
   if (!o.no_profile) {
-    ProfileUpsert upsert{
-        "dev", {instance->kafka_address}, {instance->admin_address}, "kpk dev broker", true};
+    ProfileUpsert upsert{dev::kProfileName,
+                         {instance->kafka_address},
+                         {instance->admin_address},
+                         "kpk dev broker",
+                         true};
     Status s = UpsertProfile(profile_file, upsert);
     if (s.ok()) {
       profile_created = true;

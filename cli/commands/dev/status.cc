@@ -30,16 +30,19 @@ void RegisterDevStatus(CLI::App& dev, Context& ctx) {
   AddFormatFlag(cmd, format.get());
   OnRun(cmd, ctx, [format] {
     auto instance = dev::ReadInstance();
+    // As `rpk container status`: no broker, or a stopped one, is an answer, not a failure.
     if (!instance) {
-      WriteStderr("No dev broker has been started. Start one with: kpk dev start");
-      if (FormatOf(*format) != OutputFormat::kText)
+      if (FormatOf(*format) != OutputFormat::kText) {
         PrintStructured(Json::array(), FormatOf(*format));
-      return kExitFailure;
+      } else {
+        WriteStdout("No dev broker detected - use `kpk dev start` to start one\n");
+      }
+      return kExitOk;
     }
     const bool running =
         dev::ProcessAlive(instance->pid) && dev::AdminReady(instance->admin_address);
     PrintInstance(*instance, running, FormatOf(*format));
-    return running ? kExitOk : kExitFailure;
+    return kExitOk;
   });
 }
 

@@ -1,5 +1,4 @@
 // kpk profile delete: removes a profile; deleting the current one clears the selection.
-#include <algorithm>
 #include <memory>
 
 #include "cli/commands/profile/profile.h"
@@ -16,19 +15,10 @@ void RegisterProfileDelete(CLI::App* profile, Context& ctx) {
   cmd->alias("rm");
   cmd->add_option("name", *name, "Profile name")->required();
   OnRun(cmd, ctx, [name, &ctx] {
-    std::string path = ProfileFilePath(ctx);
-    auto file = LoadProfileFile(path);
-    if (!file) return Fail("load config", file.error());
-    auto it = std::find_if(file->profiles.begin(), file->profiles.end(),
-                           [&](const Profile& p) { return p.name == *name; });
-    if (it == file->profiles.end())
-      return Fail("delete profile", "profile " + Quote(*name) + " does not exist");
-    file->profiles.erase(it);
-    bool cleared = file->current_profile == *name;
-    if (cleared) file->current_profile.clear();
-    if (Status s = SaveProfileFile(path, *file); !s.ok()) return Fail("write " + path, s);
+    Result<bool> cleared = DeleteProfile(ProfileFilePath(ctx), *name);
+    if (!cleared) return Fail("delete profile", cleared.error());
     std::string out = "Deleted profile " + Quote(*name) + ".\n";
-    if (cleared)
+    if (*cleared)
       out +=
           "This was the selected profile; kpk will use defaults until a new profile is selected.\n";
     WriteStdout(out);

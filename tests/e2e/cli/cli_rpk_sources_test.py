@@ -1,7 +1,7 @@
 """rpk's configuration sources work with kpk, against a real broker: the hidden legacy flags
 (--brokers, ...), RPK_* variables, the user's rpk.yaml when there is no kpk.yaml (and saving a
 profile into it keeps rpk's own keys), a redpanda.yaml given with --config, and a config file kpk
-cannot use failing instead of falling back to 127.0.0.1:9092."""
+cannot use failing instead of falling back to 127.0.0.1:9092; and `kpk --version`."""
 import os
 import tempfile
 
@@ -83,9 +83,17 @@ def unusable_file(env, home):
     assert out.returncode == 1 and "neither a profile file" in out.stderr, out
 
 
+def version_flag(env):
+    flag = kpk("--version", env=env)
+    first = kpk("version", env=env).stdout.splitlines()[0]
+    assert flag.returncode == 0 and flag.stdout.splitlines() == [first], flag
+    assert flag.stdout.startswith("kpk "), flag.stdout
+
+
 def main():
     with Broker() as b, tempfile.TemporaryDirectory() as home:
         env = isolated_env(home)
+        version_flag(env)
         legacy_flags_and_env(b, env)
         rpk_yaml(b, env, home)
         redpanda_yaml(b, env, home)
