@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "broker/protocol/generated/error_code.h"
 #include "cli/client/auth_relay.h"
 #include "cli/client/scram.h"
 #include "cli/format/text.h"
@@ -170,7 +171,15 @@ PartitionListPtr NewPartitionList(int size_hint) {
   return PartitionListPtr(rd_kafka_topic_partition_list_new(size_hint));
 }
 
-std::string ErrorText(rd_kafka_resp_err_t err) { return rd_kafka_err2str(err); }
+std::string ErrorText(rd_kafka_resp_err_t err) {
+  // librdkafka's broker errors are Kafka's codes; its own are below zero.
+  if (err > 0 && err <= INT16_MAX) {
+    auto code = static_cast<protocol::ErrorCode>(err);
+    std::string_view name = protocol::ErrorCodeName(code);
+    if (name != "UNKNOWN") return fmt::format("{}: {}", name, protocol::ErrorCodeMessage(code));
+  }
+  return rd_kafka_err2str(err);
+}
 
 std::string ErrorName(rd_kafka_resp_err_t err) { return rd_kafka_err2name(err); }
 

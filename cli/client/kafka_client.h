@@ -60,7 +60,9 @@ using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
 
 PartitionListPtr NewPartitionList(int size_hint = 0);
 
-// A Kafka error as text: librdkafka's description, e.g. "Broker: Unknown topic or partition".
+// An error as text. A broker's error as rpk prints it, its name and Kafka's own message:
+// "UNKNOWN_TOPIC_OR_PARTITION: This server does not host this topic-partition."; an error of
+// librdkafka's own (negative codes) with librdkafka's description, "Local: Timed out".
 std::string ErrorText(rd_kafka_resp_err_t err);
 // The Kafka error name as brokers and rpk print it, e.g. "UNKNOWN_TOPIC_OR_PARTITION".
 std::string ErrorName(rd_kafka_resp_err_t err);

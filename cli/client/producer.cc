@@ -16,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kReportSlack{5000};
 
 Status KafkaError(rd_kafka_resp_err_t err) {
+  if (err > 0) return Status::IOError(ErrorText(err));
   return Status::IOError(ErrorName(err) + ": " + ErrorText(err));
 }
 

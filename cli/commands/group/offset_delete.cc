@@ -82,7 +82,7 @@ int RunOffsetDelete(const OffsetDeleteOptions& opts, const Context& ctx) {
   Table table({"topic", "partition", "status"});
   Json docs = Json::array();
   for (const auto& r : *results) {
-    std::string status = r.err ? client::ErrorName(r.err) + ": " + client::ErrorText(r.err) : "OK";
+    std::string status = r.err ? client::ErrorText(r.err) : "OK";
     failed |= r.err != RD_KAFKA_RESP_ERR_NO_ERROR;
     table.AddRow({r.topic, std::to_string(r.partition), status});
     docs.push_back({{"topic", r.topic}, {"partition", r.partition}, {"status", status}});

@@ -131,6 +131,15 @@ Result<std::vector<client::PartitionOffset>> TargetOffsets(
   return targets;
 }
 
+// A partition's commit error as rpk prints it. Kafka refuses a commit from outside a group that
+// has members with UNKNOWN_MEMBER_ID, which rpk rewords because it reads as a client bug.
+std::string CommitErrorText(rd_kafka_resp_err_t err) {
+  if (err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID) {
+    return "INVALID_OPERATION: seeking a non-empty group is not allowed.";
+  }
+  return client::ErrorText(err);
+}
+
 int RunSeek(const SeekOptions& opts, const Context& ctx) {
   int sources = !opts.to.empty() + !opts.to_group.empty() + !opts.to_file.empty();
   if (sources != 1) return UsageError("exactly one of --to, --to-group and --to-file is required");
@@ -164,13 +173,13 @@ int RunSeek(const SeekOptions& opts, const Context& ctx) {
     std::vector<std::string> row = {p.topic, std::to_string(p.partition),
                                     prior_offset < 0 ? "-" : std::to_string(prior_offset),
                                     std::to_string(p.offset)};
-    if (errors) row.push_back(p.err ? client::ErrorName(p.err) : "");
+    if (errors) row.push_back(p.err ? CommitErrorText(p.err) : "");
     table.AddRow(std::move(row));
     Json doc = {{"topic", p.topic},
                 {"partition", p.partition},
                 {"prior_offset", prior_offset},
                 {"current_offset", p.offset}};
-    if (p.err) doc["error"] = client::ErrorName(p.err);
+    if (p.err) doc["error"] = CommitErrorText(p.err);
     docs.push_back(std::move(doc));
   }
   PrintAs(format, docs, table.Render());
