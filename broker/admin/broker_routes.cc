@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -84,14 +85,14 @@ class ClusterUuid {
     std::lock_guard lock(mutex_);
     if (!uuid_.empty()) return uuid_;
     FileSystem& fs = config_.file_system ? *config_.file_system : *DefaultFileSystem();
-    std::string path = JoinPath(config_.data_directory, storage::kClusterUuidFileName);
+    std::string path = JoinPath(config_.data_directory, storage::format::kClusterUuidFileName);
     if (fs.Exists(path)) {
       Result<Bytes> text = ReadWholeFile(fs, path);
-      if (!text.ok()) return text.status();
+      if (!text) return Err(text.error());
       std::string id(AsChars(*text));
       while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
-      if (!storage::UuidFromCanonical(id).ok()) {
-        return Status::Corruption(fmt::format("{} does not hold a UUID", path));
+      if (!storage::UuidFromCanonical(id)) {
+        return Err(Status::Corruption(fmt::format("{} does not hold a UUID", path)));
       }
       uuid_ = id;
       return uuid_;
@@ -99,7 +100,7 @@ class ClusterUuid {
     std::string id = storage::UuidToCanonical(storage::NewTopicId());
     std::string line = id + "\n";
     Status s = WriteFileAtomically(fs, path, AsBytes(line), !config_.developer_mode);
-    if (!s.ok()) return s;
+    if (!s.ok()) return Err(s);
     KPK_LOG_INFO("cluster UUID {} (kept in {})", id, path);
     uuid_ = id;
     return uuid_;
@@ -154,8 +155,8 @@ void AddBrokerRoutes(HttpServer& http, const RouteContext& context) {
   auto uuid = std::make_shared<ClusterUuid>(config);
   http.Get("/v1/cluster/uuid", [uuid](const HttpRequest&) {
     Result<std::string> id = uuid->Get();
-    if (!id.ok()) {
-      return HttpResponse::Error(500, "cannot read the cluster UUID: " + id.status().ToString());
+    if (!id) {
+      return HttpResponse::Error(500, "cannot read the cluster UUID: " + id.error().ToString());
     }
     return HttpResponse::Json(json{{"cluster_uuid", *id}}.dump());
   });

@@ -2,6 +2,8 @@
 // while (`expires` seconds, 600 when not given, 0 for ever) and then returns to the
 // configured level (common/log.h keeps the overrides).
 #include <charconv>
+#include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 

@@ -3,6 +3,10 @@
 // the topics themselves are read on the event loop.
 #include <algorithm>
 #include <charconv>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,7 +57,9 @@ std::optional<std::vector<PartitionRow>> AllPartitions(const RouteContext& conte
   });
   if (text.empty()) return std::nullopt;
   std::vector<std::pair<std::string, int32_t>> topics;
-  for (const json& t : json::parse(text)) topics.emplace_back(t[0], t[1]);
+  for (const json& t : json::parse(text)) {
+    topics.emplace_back(t[0].get<std::string>(), t[1].get<int32_t>());
+  }
   std::sort(topics.begin(), topics.end());
   std::vector<PartitionRow> rows;
   int64_t group_id = 0;

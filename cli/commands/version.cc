@@ -1,6 +1,7 @@
 #include "cli/commands/version.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <fmt/core.h>
 

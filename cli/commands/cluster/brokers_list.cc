@@ -1,5 +1,8 @@
 // kpk cluster brokers list: the brokers the Admin API reports (GET /v1/brokers), with rpk's
 // columns; `kpk redpanda admin brokers list` prints the same data with old rpk's columns.
+#include <map>
+#include <string>
+
 #include <fmt/core.h>
 
 #include "cli/commands/cluster/cluster.h"

@@ -1,6 +1,8 @@
 // kpk redpanda admin config log-level set LOGGERS... --host H: rpk's older spelling of
 // `kpk cluster loggers set`, on one Admin API host (a host:port, or an index into the
 // configured admin hosts).
+#include <fmt/core.h>
+
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/redpanda/redpanda.h"
 #include "cli/format/text.h"
