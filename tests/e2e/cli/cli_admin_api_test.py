@@ -34,6 +34,10 @@ def check_brokers_list(b):
                        "BROKER-VERSION"], rows
     assert rows[1][0] == "0" and rows[1][2:] == ["active", "true", f"v{version}"], rows
     doc = json.loads(kpk(*admin_args(b), "cluster", "brokers", "list", "--format", "json").stdout)
+    # The admin hosts from the environment, the first one unreachable: the next one answers.
+    env_rows = table(kpk("cluster", "brokers", "list",
+                         env={"KPK_ADMIN_HOSTS": f"127.0.0.1:{free_port()},{b.admin}"}).stdout)
+    assert env_rows[1][0] == "0", env_rows
     assert doc[0]["node_id"] == 0 and doc[0]["version"].startswith(f"v{version} - "), doc
 
 
