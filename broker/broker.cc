@@ -144,6 +144,7 @@ Status Broker::Start() {
   impl_->kafka.Start();
   storage::LogManager& logs = impl_->state.logs();
   impl_->admin.SetCleanerTotals([&logs] { return logs.cleaner().totals(); });
+  impl_->admin.SetTopics(&impl_->state.topics());
   impl_->admin.Start();
   impl_->ScheduleRetention();
   asio::co_spawn(impl_->io, impl_->transactions.Recover(), asio::detached);

@@ -14,6 +14,7 @@ AdminServer::AdminServer(const BrokerConfig& config, const BrokerMetrics& metric
     : config_(config),
       metrics_(metrics),
       run_on_loop_(std::move(run_on_loop)),
+      route_context_{config, run_on_loop_, [this] { return topics_; }},
       http_(std::make_unique<HttpServer>()) {
   Routes();
 }
@@ -40,12 +41,9 @@ void AdminServer::Routes() {
   };
   http_->Get("/metrics", metrics);
   http_->Get("/public_metrics", metrics);
-  http_->Get("/v1/node_config", [this](const HttpRequest&) {
-    nlohmann::json j = {{"node_id", config_.node_id},
-                        {"data_directory", config_.data_directory},
-                        {"developer_mode", config_.developer_mode}};
-    return HttpResponse::Json(j.dump());
-  });
+  AddBrokerRoutes(*http_, route_context_);
+  AddPartitionRoutes(*http_, route_context_);
+  AddLoggerRoutes(*http_);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "broker/admin/admin_routes.h"
 #include "broker/core/broker_config.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
@@ -32,6 +33,8 @@ class AdminServer {
   void Stop();
   void SetReady(bool ready) { ready_ = ready; }
   // Where /metrics reads the log cleaner's totals; set before Start().
+  // Where the partition routes read topics (on the event loop); set before Start().
+  void SetTopics(const Topics* topics) { topics_ = topics; }
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
   }
@@ -44,6 +47,8 @@ class AdminServer {
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
   std::function<storage::CleanerTotals()> cleaner_totals_;
+  const Topics* topics_ = nullptr;
+  RouteContext route_context_;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

@@ -364,6 +364,7 @@ Awaitable<void> HttpServer::LingeringClose(std::shared_ptr<tcp::socket> socket,
 }
 
 HttpResponse HttpServer::Respond(HttpRequest& request) const {
+  KPK_LOG_DEBUG("admin API: {} {}", request.method, request.path);
   std::vector<std::string_view> path = Segments(request.path);
   std::string allowed;
   for (const RouteEntry& route : routes_) {

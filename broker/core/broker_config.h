@@ -54,6 +54,9 @@ struct BrokerConfig {
   // leaves caching to the kernel. kpk's own node setting.
   int64_t page_cache_tail_bytes = storage::kDefaultPageCacheTailBytes;
   std::string cluster_id = "kpk-dev";
+  // kpk's version, as the Admin API reports it ("v0.1.0 - <commit>", Redpanda's form); the
+  // CLI that starts the broker fills it in from its build.
+  std::string version = "unknown";
   ClusterProperties cluster;
   // Where storage and the broker's config file are written. Null: the real file system; tests
   // pass a fault-injecting one.

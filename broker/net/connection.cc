@@ -49,6 +49,7 @@ Connection::Connection(asio::ip::tcp::socket socket, RequestHandler& handler,
 void Connection::Start() {
   ++metrics_.connections_accepted;
   ++metrics_.connections_open;
+  KPK_LOG_TO(kKafka, kDebug, "accepted a Kafka connection from {}", peer_);
   auto self = shared_from_this();
   asio::co_spawn(
       socket_.get_executor(), [self]() { return self->ReadLoop(); }, asio::detached);
@@ -77,7 +78,8 @@ Awaitable<void> Connection::ReadLoop() {
     if (ec) break;
     const int32_t size = LoadBigEndian<int32_t>(size_bytes);
     if (size < kMinFrameBytes || size > limits_.max_frame_bytes) {
-      KPK_LOG_WARN("closing connection from {}: request frame of {} bytes", peer_, size);
+      KPK_LOG_TO(kKafka, kWarn, "closing connection from {}: request frame of {} bytes", peer_,
+                 size);
       break;
     }
     auto frame = std::make_shared<Frame>(static_cast<size_t>(size));
@@ -147,8 +149,8 @@ bool Connection::Accept(std::shared_ptr<const Frame> frame) {
     return true;
   }
   // Kafka closes the connection on an API or version it does not serve.
-  KPK_LOG_WARN("closing connection from {}: unsupported API key {} version {}", peer_, key,
-               version);
+  KPK_LOG_TO(kKafka, kWarn, "closing connection from {}: unsupported API key {} version {}", peer_,
+             key, version);
   return false;
 }
 
@@ -160,7 +162,7 @@ Awaitable<void> Connection::Process(std::shared_ptr<const Frame> frame,
   const int16_t key = LoadBigEndian<int16_t>(frame->data.get());
   const int16_t version = LoadBigEndian<int16_t>(frame->data.get() + 2);
   if (!header.Decode(r, protocol::RequestHeaderVersion(key, version))) {
-    KPK_LOG_WARN("closing connection from {}: malformed request header", peer_);
+    KPK_LOG_TO(kKafka, kWarn, "closing connection from {}: malformed request header", peer_);
     Close();
     co_return;
   }
@@ -169,14 +171,15 @@ Awaitable<void> Connection::Process(std::shared_ptr<const Frame> frame,
   try {
     outcome = co_await handler_.Handle(header, version, r, peer_);
   } catch (const std::exception& e) {
-    KPK_LOG_ERROR("closing connection from {}: handler for API {} v{} failed: {}", peer_, key,
-                  version, e.what());
+    KPK_LOG_TO(kKafka, kError, "closing connection from {}: handler for API {} v{} failed: {}",
+               peer_, key, version, e.what());
     Close();
     co_return;
   }
   if (outcome.kind == HandlerOutcome::Kind::kMalformed) {
-    KPK_LOG_WARN("closing connection from {}: malformed API {} v{} request (correlation id {})",
-                 peer_, key, version, header.correlation_id);
+    KPK_LOG_TO(kKafka, kWarn,
+               "closing connection from {}: malformed API {} v{} request (correlation id {})",
+               peer_, key, version, header.correlation_id);
     Close();
     co_return;
   }
@@ -216,8 +219,8 @@ Awaitable<void> Connection::WriteLoop() {
       if (ec) {
         if (ec != asio::error::eof && ec != asio::error::broken_pipe &&
             ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
-          KPK_LOG_WARN("closing connection from {}: sending a response failed: {}", peer_,
-                       ec.message());
+          KPK_LOG_TO(kKafka, kWarn, "closing connection from {}: sending a response failed: {}",
+                     peer_, ec.message());
         }
         break;
       }

@@ -40,7 +40,7 @@ Awaitable<std::optional<asio::ip::tcp::socket>> AcceptNext(asio::ip::tcp::accept
         co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return std::nullopt;
     if (!ec) co_return std::move(socket);
-    KPK_LOG_WARN("{}: accept failed: {}", listener, ec.message());
+    KPK_LOG_TO(kKafka, kWarn, "{}: accept failed: {}", listener, ec.message());
     asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
     co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }

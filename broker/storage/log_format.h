@@ -52,6 +52,8 @@ inline constexpr std::string_view kGroupsLogFileName = "groups.log";
 inline constexpr std::string_view kTxnLogFileName = "transactions.state";
 inline constexpr std::string_view kLegacyTxnLogFileName = "transactions.log";
 inline constexpr std::string_view kBrokerConfigFileName = "broker_config.json";
+// The cluster's UUID (GET /v1/cluster/uuid), one canonical UUID and a newline.
+inline constexpr std::string_view kClusterUuidFileName = "cluster_uuid";
 inline constexpr int kTopicMetadataVersion = 1;
 
 inline constexpr std::string_view kLogSuffix = ".log";

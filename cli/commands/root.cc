@@ -11,6 +11,7 @@
 #include "cli/commands/dev/dev.h"
 #include "cli/commands/group/group.h"
 #include "cli/commands/profile/profile.h"
+#include "cli/commands/redpanda/redpanda.h"
 #include "cli/commands/topic/topic.h"
 #include "cli/commands/version.h"
 
@@ -24,10 +25,14 @@ struct CommandGroup {
 };
 
 constexpr std::array kCommandGroups = {
-    CommandGroup{{"version", ""}, RegisterVersion},  CommandGroup{{"broker", ""}, RegisterBroker},
-    CommandGroup{{"cluster", ""}, RegisterCluster},  CommandGroup{{"topic", ""}, RegisterTopic},
-    CommandGroup{{"group", "g"}, RegisterGroup},     CommandGroup{{"profile", ""}, RegisterProfile},
+    CommandGroup{{"version", ""}, RegisterVersion},
+    CommandGroup{{"broker", ""}, RegisterBroker},
+    CommandGroup{{"cluster", ""}, RegisterCluster},
+    CommandGroup{{"topic", ""}, RegisterTopic},
+    CommandGroup{{"group", "g"}, RegisterGroup},
+    CommandGroup{{"profile", ""}, RegisterProfile},
     CommandGroup{{"dev", "container"}, RegisterDev},
+    CommandGroup{{"redpanda", ""}, RegisterRedpanda},
 };
 
 // rpk's connection flags from before -X (deprecated in rpk, hidden there and here), and the

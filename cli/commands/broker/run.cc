@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "broker/broker.h"
+#include "cli/build_info.h"
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/dev/dev_instance.h"
 #include "common/log.h"
@@ -36,6 +37,7 @@ Status ApplyAddress(const std::string& text, ::kpk::broker::HostPort& out) {
 
 Result<::kpk::broker::BrokerConfig> BuildConfig(const RunOptions& o) {
   ::kpk::broker::BrokerConfig config;
+  config.version = fmt::format("v{} - {}", BuildVersion(), BuildCommit());
   if (!o.config_file.empty()) {
     if (Status s = ::kpk::broker::LoadBrokerConfigFile(o.config_file, config); !s.ok())
       return Err(s);

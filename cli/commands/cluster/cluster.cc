@@ -9,6 +9,17 @@ void RegisterCluster(CLI::App& root, Context& ctx) {
   cluster->require_subcommand(0, 1);
   RegisterClusterInfo(cluster, ctx);
   RegisterClusterLogdirs(cluster, ctx);
+  CLI::App* brokers = cluster->add_subcommand("brokers", "Manage the brokers in your cluster");
+  brokers->require_subcommand(0, 1);
+  RegisterClusterBrokersList(brokers, ctx);
+  CLI::App* partitions = cluster->add_subcommand("partitions", "Manage cluster partitions");
+  partitions->alias("partition");
+  partitions->require_subcommand(0, 1);
+  RegisterClusterPartitionsList(partitions, ctx);
+  CLI::App* loggers = cluster->add_subcommand("loggers", "Manage the brokers' log levels");
+  loggers->require_subcommand(0, 1);
+  RegisterClusterLoggersList(loggers, ctx);
+  RegisterClusterLoggersSet(loggers, ctx);
 }
 
 }  // namespace cluster

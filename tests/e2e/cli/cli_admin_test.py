@@ -174,6 +174,24 @@ def test_cluster_info_aliases(env):
     expect_fail(env.kpk("cluster", "metadata", "--bogus"), 2, what="bad flag on an alias")
 
 
+@needs(ADMIN)
+def test_cluster_brokers_list_needs_an_admin_api(env):
+    """kpk's broker answers `cluster brokers list` on its Admin API. Apache Kafka has none: with
+    admin.hosts pointing at its Kafka listener (which does not speak HTTP) the command fails
+    at once, naming the host, instead of hanging."""
+    if env.target.admin:
+        rows = parse_table(env.ok("cluster", "brokers", "list",
+                                  settings={"admin.hosts": env.target.admin}).stdout)
+        expect_eq([(r["ID"], r["MEMBERSHIP"], r["IS-ALIVE"]) for r in rows],
+                  [("0", "active", "true")], "brokers list rows")
+    result = env.kpk("cluster", "brokers", "list",
+                     settings={"admin.hosts": env.bootstrap, "globals.dial_timeout": "2s",
+                               "globals.request_timeout_overhead": "2s"})
+    expect_fail(result, 1, "unable to request brokers: ", "brokers list against a Kafka port")
+    expect(env.bootstrap in result.stderr, f"the host is not named: {result.stderr!r}")
+    expect(result.elapsed < 10, f"took {result.elapsed:.1f} s")
+
+
 # --- topic create / list / delete ---------------------------------------------------------
 
 @needs(ADMIN)
