@@ -1,12 +1,31 @@
-"""Checks Admin API JSON against Redpanda's response models (redpanda_admin_models.json, the
-field names and types of its swagger): every field the response has is one the model declares,
-with the declared type (nested models and arrays included), and the fields a test names (or the
-model requires) are present."""
+"""Checks Admin API JSON against Redpanda's response models, read from its swagger files beside
+the checkout (../shared/redpanda-admin-api): every field the response has is one the model
+declares, with the declared type (nested models and arrays included), and the fields a test
+names (or the model requires) are present."""
 import json
 import os
 
-_MODELS = json.load(open(os.path.join(os.path.dirname(__file__),
-                                      "redpanda_admin_models.json")))["models"]
+SWAGGER_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..",
+                                            "shared", "redpanda-admin-api"))
+# The files whose models the Admin API tests use; a model's first definition wins (debug.json
+# and others reuse names such as "partition" for other shapes).
+SWAGGER_FILES = ("broker.json", "cluster.json", "partition.json", "features.json",
+                 "cluster_config.json", "config.def.json")
+
+
+def _load_models():
+    models = {}
+    for name in SWAGGER_FILES:
+        text = open(os.path.join(SWAGGER_DIR, name)).read()
+        # The *.def.json files hold bare model entries, without the enclosing braces.
+        doc = json.loads(text) if not name.endswith(".def.json") else \
+            {"models": json.loads("{" + text + "}")}
+        for model, spec in doc.get("models", {}).items():
+            models.setdefault(model, spec)
+    return models
+
+
+_MODELS = _load_models()
 
 _SCALARS = {
     "long": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -36,7 +55,10 @@ def check_model(obj, model, required=(), where=None):
     for name, value in obj.items():
         assert name in spec["properties"], f"{where}: field {name!r} is not in model {model}"
         prop = spec["properties"][name]
-        _check_value(value, prop["type"], prop.get("items"), f"{where}.{name}")
+        items = prop.get("items")
+        if isinstance(items, dict):
+            items = items.get("type") or items.get("$ref")
+        _check_value(value, prop["type"], items, f"{where}.{name}")
 
 
 def self_test():
