@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "broker/admin/health_overview.h"
 #include "broker/admin/http_server.h"
 #include "broker/metrics/prometheus_text.h"
 
@@ -40,6 +41,14 @@ void AdminServer::Routes() {
   };
   http_->Get("/metrics", metrics);
   http_->Get("/public_metrics", metrics);
+  http_->Get("/v1/cluster/health_overview", [this](const HttpRequest&) {
+    std::string body = run_on_loop_([this] { return HealthOverviewJson(*state_); });
+    if (body.empty()) {
+      return HttpResponse{503, "application/json",
+                          R"({"message":"the broker did not answer in time","code":503})"};
+    }
+    return HttpResponse{200, "application/json", std::move(body)};
+  });
   http_->Get("/v1/node_config", [this](const HttpRequest&) {
     nlohmann::json j = {{"node_id", config_.node_id},
                         {"data_directory", config_.data_directory},

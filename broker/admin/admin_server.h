@@ -10,6 +10,7 @@
 #include <string>
 
 #include "broker/core/broker_config.h"
+#include "broker/core/broker_state.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
 #include "common/status.h"
@@ -35,6 +36,8 @@ class AdminServer {
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
   }
+  // The broker state the routes read, only inside run_on_loop; set before Start().
+  void SetState(BrokerState& state) { state_ = &state; }
 
  private:
   void Routes();
@@ -44,6 +47,7 @@ class AdminServer {
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
   std::function<storage::CleanerTotals()> cleaner_totals_;
+  BrokerState* state_ = nullptr;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

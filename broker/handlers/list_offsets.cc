@@ -57,6 +57,10 @@ ListOffsetsHandler::Response ListOffsetsHandler::Handle(RequestContext& ctx,
         r.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
         continue;
       }
+      if (!log->unservable().ok()) {
+        r.error_code = ToInt(ErrorCode::kKafkaStorageError);
+        continue;
+      }
       if (p.timestamp == kMaxTimestamp && ctx.version < 7) {
         r.error_code = ToInt(ErrorCode::kUnsupportedVersion);
         continue;

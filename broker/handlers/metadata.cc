@@ -21,10 +21,19 @@ Response::MetadataResponseTopic DescribeTopic(const BrokerState& state,
   for (int32_t p = 0; p < topic.partitions; ++p) {
     auto& part = t.partitions.emplace_back();
     part.partition_index = p;
-    part.leader_id = node;
     part.leader_epoch = storage::kLeaderEpoch;
     part.replica_nodes = {node};
     part.isr_nodes = {node};
+    auto log = state.topics().Partition(topic.name, p);
+    if (log && !log->unservable().ok()) {
+      // Kafka (KRaftMetadataCache) for a partition whose only replica's log is offline: no
+      // leader, LEADER_NOT_AVAILABLE, the replica listed offline; the ISR keeps its last member.
+      part.error_code = ToInt(ErrorCode::kLeaderNotAvailable);
+      part.leader_id = -1;
+      part.offline_replicas = {node};
+    } else {
+      part.leader_id = node;
+    }
   }
   if (include_operations) t.topic_authorized_operations = kAllTopicOperations;
   return t;

@@ -125,6 +125,9 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
                                   std::optional<DurableTarget>& durable) {
   auto log = ctx.state.topics().Partition(topic.name, data.index);
   if (!log) return Failed(data.index, ErrorCode::kUnknownTopicOrPartition);
+  // An offline partition answers as Kafka's does, without a log line per request (it was
+  // reported once when found).
+  if (!log->unservable().ok()) return Failed(data.index, ErrorCode::kKafkaStorageError);
   Validated v = data.records ? ValidateBatches(*data.records, ctx.version,
                                                MaxMessageBytes(topic, ctx.state.config().cluster))
                              : Validated{ErrorCode::kCorruptMessage, "null record set", {}};

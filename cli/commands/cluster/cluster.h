@@ -10,6 +10,7 @@ inline namespace cluster {
 void RegisterCluster(CLI::App& root, Context& ctx);
 
 // Verbs, one per file.
+void RegisterClusterHealth(CLI::App* cluster, Context& ctx);
 void RegisterClusterInfo(CLI::App* cluster, Context& ctx);
 void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx);
 
