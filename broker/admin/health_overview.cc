@@ -27,8 +27,7 @@ Leaderless OfflinePartitions(BrokerState& state) {
   Leaderless out;
   for (const auto& topic : state.topics().List()) {
     for (int32_t p = 0; p < topic.partitions; ++p) {
-      auto log = state.topics().Partition(topic.name, p);
-      if (log && log->unservable().ok()) continue;
+      if (!state.topics().Offline(topic.name, p)) continue;
       ++out.count;
       if (out.listed.size() < kMaxListedPartitions) {
         out.listed.push_back("kafka/" + topic.name + "/" + std::to_string(p));

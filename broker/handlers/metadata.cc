@@ -11,7 +11,7 @@ using Response = MetadataHandler::Response;
 constexpr int32_t kAllTopicOperations = 0b1111'1111'1000;
 constexpr int32_t kAllClusterOperations = 0b1111'1111'1000;
 
-Response::MetadataResponseTopic DescribeTopic(const BrokerState& state,
+Response::MetadataResponseTopic DescribeTopic(BrokerState& state,
                                               const storage::TopicMetadata& topic,
                                               bool include_operations) {
   Response::MetadataResponseTopic t;
@@ -24,8 +24,7 @@ Response::MetadataResponseTopic DescribeTopic(const BrokerState& state,
     part.leader_epoch = storage::kLeaderEpoch;
     part.replica_nodes = {node};
     part.isr_nodes = {node};
-    auto log = state.topics().Partition(topic.name, p);
-    if (log && !log->unservable().ok()) {
+    if (state.topics().Offline(topic.name, p)) {
       // Kafka (KRaftMetadataCache) for a partition whose only replica's log is offline: no
       // leader, LEADER_NOT_AVAILABLE, the replica listed offline; the ISR keeps its last member.
       part.error_code = ToInt(ErrorCode::kLeaderNotAvailable);

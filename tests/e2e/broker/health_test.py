@@ -10,6 +10,7 @@ index covers it) or by the first read of data below the recovery point (trusted 
 way it is logged once, not once per fetch."""
 import json
 import os
+import shutil
 import struct
 import tempfile
 import urllib.request
@@ -99,7 +100,8 @@ def test_offline_partitions():
             kwire.create_topic(c, "at-open")
             kwire.create_topic(c, "at-read")
             kwire.create_topic(c, "mixed", partitions=2)
-            for t in ("at-open", "at-read"):
+            kwire.create_topic(c, "no-dir")
+            for t in ("at-open", "at-read", "no-dir"):
                 fill(c, t, 10)
             fill(c, "mixed", 10, partition=0)
             fill(c, "mixed", 10, partition=1)
@@ -119,18 +121,27 @@ def test_offline_partitions():
         for f in os.listdir(mixed):
             if f.endswith(".index"):
                 os.remove(os.path.join(mixed, f))
+        # A partition directory that cannot be read (a file where it should be): the broker
+        # still starts and serves the rest.
+        shutil.rmtree(partition_dir(b, "no-dir"))
+        with open(partition_dir(b, "no-dir"), "w") as f:
+            f.write("not a directory")
         b.start()
 
         h = overview(b)
         assert h["is_healthy"] is False and h["unhealthy_reasons"] == ["leaderless_partitions"], h
-        assert sorted(h["leaderless_partitions"]) == ["kafka/at-open/0", "kafka/mixed/1"], h
-        assert h["leaderless_count"] == 2 and h["under_replicated_partitions"] == [], h
+        assert sorted(h["leaderless_partitions"]) == \
+            ["kafka/at-open/0", "kafka/mixed/1", "kafka/no-dir/0"], h
+        assert h["leaderless_count"] == 3 and h["under_replicated_partitions"] == [], h
+        assert sum("cannot open partition no-dir-0" in line
+                   for line in b.log().splitlines()) == 1, b.log()[-3000:]
         assert (h["all_nodes"], h["nodes_down"], h["controller_id"]) == ([0], [], 0), h
         assert len(corruption_lines(b, "at-open-0")) == 1, b.log()[-3000:]
 
         with Conn(b.bootstrap) as c:
             check_offline(c, "at-open")
             check_offline(c, "mixed", 1)
+            check_offline(c, "no-dir")
             # The other partition of the same topic, and other topics, serve as before.
             check_online(c, "mixed", 0)
             assert kwire.produce(c, "mixed", 0, [(b"k", b"10:more")])["base_offset"] == 10
@@ -146,10 +157,10 @@ def test_offline_partitions():
 
             h = overview(b)
             assert sorted(h["leaderless_partitions"]) == \
-                ["kafka/at-open/0", "kafka/at-read/0", "kafka/mixed/1"], h
+                ["kafka/at-open/0", "kafka/at-read/0", "kafka/mixed/1", "kafka/no-dir/0"], h
 
             # What an operator does with a partition whose data is lost: delete the topic.
-            for t in ("at-open", "at-read", "mixed"):
+            for t in ("at-open", "at-read", "mixed", "no-dir"):
                 body = c.request(kwire.API_DELETE_TOPICS, 4, {"topic_names": [t],
                                                               "timeout_ms": 10000})
                 assert body["responses"][0]["error_code"] == 0, body
