@@ -33,11 +33,11 @@ void AdminServer::Stop() { http_->Stop(); }
 
 void AdminServer::Routes() {
   http_->Get("/v1/status/ready", [this](const HttpRequest&) {
-    if (ready_) return HttpResponse{200, "application/json", R"({"status":"ready"})"};
-    return HttpResponse{503, "application/json", R"({"status":"booting"})"};
+    if (ready_) return HttpResponse::Json(R"({"status":"ready"})");
+    return HttpResponse::Json(R"({"status":"booting"})", 503);
   });
   auto metrics = [this](const HttpRequest&) {
-    return HttpResponse{200, "text/plain; version=0.0.4", MetricsText()};
+    return HttpResponse{200, "text/plain; version=0.0.4", MetricsText(), {}};
   };
   http_->Get("/metrics", metrics);
   http_->Get("/public_metrics", metrics);
@@ -53,7 +53,7 @@ void AdminServer::Routes() {
     nlohmann::json j = {{"node_id", config_.node_id},
                         {"data_directory", config_.data_directory},
                         {"developer_mode", config_.developer_mode}};
-    return HttpResponse{200, "application/json", j.dump()};
+    return HttpResponse::Json(j.dump());
   });
 }
 

@@ -2,7 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
+#include <charconv>
 #include <string_view>
 
 #include "broker/net/listen.h"
@@ -16,7 +19,7 @@ using asio::ip::tcp;
 struct RequestHead {
   HttpRequest request;
   bool keep_alive = true;
-  bool has_body = false;
+  size_t content_length = 0;
 };
 
 std::string_view TrimSpace(std::string_view s) {
@@ -75,9 +78,11 @@ int ParseHeaders(std::string_view lines, RequestHead& out) {
       if (ContainsIgnoreCase(value, "close")) out.keep_alive = false;
       if (ContainsIgnoreCase(value, "keep-alive")) out.keep_alive = true;
     } else if (EqualsIgnoreCase(name, "content-length")) {
-      out.has_body = value != "0";
+      auto [end, ec] =
+          std::from_chars(value.data(), value.data() + value.size(), out.content_length);
+      if (ec != std::errc{} || end != value.data() + value.size()) return 400;
     } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
-      out.has_body = true;
+      return 411;  // chunked bodies are not read: a client must give Content-Length
     }
   }
   return 0;
@@ -100,6 +105,12 @@ const char* ReasonPhrase(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
     case 431:
       return "Request Header Fields Too Large";
     case 500:
@@ -113,9 +124,8 @@ const char* ReasonPhrase(int status) {
   }
 }
 
-HttpResponse Error(int status, std::string message) {
-  return {status, "application/json",
-          fmt::format(R"({{"message":"{}","code":{}}})", message, status)};
+HttpResponse Error(int status, std::string_view message) {
+  return HttpResponse::Error(status, message);
 }
 
 std::string ResponseText(const HttpResponse& response, bool keep_alive, bool with_body) {
@@ -123,20 +133,138 @@ std::string ResponseText(const HttpResponse& response, bool keep_alive, bool wit
       fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
                   response.status, ReasonPhrase(response.status), response.content_type,
                   response.body.size(), keep_alive ? "keep-alive" : "close");
-  if (response.status == 405) text += "Allow: GET, HEAD\r\n";
+  for (const auto& [name, value] : response.headers) text += fmt::format("{}: {}\r\n", name, value);
   text += "\r\n";
   if (with_body) text += response.body;
   return text;
 }
 
+// "%2F" -> "/", "+" kept as is (it is literal in paths; Redpanda's clients encode spaces).
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned value = 0;
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16).ptr ==
+            text.data() + i + 3) {
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') path.remove_prefix(1);
+    size_t end = path.find('/');
+    out.push_back(path.substr(0, end));
+    path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
+  }
+  return out;
+}
+
+bool IsParam(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Whether `path` fits the route's pattern; fills `params` when it does.
+bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
+             std::map<std::string, std::string, std::less<>>& params) {
+  if (pattern.size() != path.size()) return false;
+  std::map<std::string, std::string, std::less<>> found;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
+      if (path[i].empty()) return false;
+      found[pattern[i].substr(1, pattern[i].size() - 2)] = PercentDecode(path[i]);
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  params = std::move(found);
+  return true;
+}
+
+// Reads one request into `head` (body included) and removes it from `buffer`. False when the
+// connection ended or timed out before a whole request; otherwise `response` is 200 to go on,
+// or the error that answers a request that cannot be served (then keep_alive is false).
+Awaitable<bool> ReadRequest(tcp::socket& socket, std::string& buffer, RequestHead& head,
+                            HttpResponse& response) {
+  asio::error_code ec;
+  size_t head_size = co_await asio::async_read_until(
+      socket, asio::dynamic_buffer(buffer, HttpServer::kMaxHeadBytes), "\r\n\r\n",
+      asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == asio::error::not_found) {  // the head outgrew HttpServer::kMaxHeadBytes
+    head.keep_alive = false;
+    response = Error(431, "request head too large");
+    co_return true;
+  }
+  if (ec) co_return false;
+  if (int status = ParseHead({buffer.data(), head_size - 4}, head); status != 0) {
+    head.keep_alive = false;
+    response = Error(status, status == 411 ? "a body needs Content-Length" : "malformed request");
+    co_return true;
+  }
+  if (head.content_length > HttpServer::kMaxBodyBytes) {
+    head.keep_alive = false;
+    response = Error(413, fmt::format("body over {} bytes", HttpServer::kMaxBodyBytes));
+    co_return true;
+  }
+  size_t total = head_size + head.content_length;
+  if (buffer.size() < total) {
+    co_await asio::async_read(socket, asio::dynamic_buffer(buffer),
+                              asio::transfer_exactly(total - buffer.size()),
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+  }
+  head.request.body = buffer.substr(head_size, head.content_length);
+  buffer.erase(0, total);
+  co_return true;
+}
+
 }  // namespace
+
+std::optional<std::string> HttpRequest::Query(std::string_view name) const {
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    size_t end = rest.find('&');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    size_t equals = pair.find('=');
+    if (PercentDecode(pair.substr(0, equals)) != name) continue;
+    return equals == std::string_view::npos ? std::string{}
+                                            : PercentDecode(pair.substr(equals + 1));
+  }
+  return std::nullopt;
+}
+
+const std::string& HttpRequest::Param(std::string_view name) const {
+  static const std::string kEmpty;
+  auto it = params.find(name);
+  return it == params.end() ? kEmpty : it->second;
+}
+
+HttpResponse HttpResponse::Json(std::string body, int status) {
+  return {status, "application/json", std::move(body), {}};
+}
+
+HttpResponse HttpResponse::Error(int status, std::string_view message) {
+  nlohmann::json j = {{"message", message}, {"code", status}};
+  return Json(j.dump(), status);
+}
 
 HttpServer::HttpServer() : acceptor_(io_) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Get(const std::string& path, Handler handler) {
-  routes_[path] = std::move(handler);
+void HttpServer::Route(std::string_view method, std::string_view pattern, Handler handler) {
+  std::vector<std::string> segments;
+  for (std::string_view segment : Segments(pattern)) segments.emplace_back(segment);
+  routes_.push_back({std::string(method), std::move(segments), std::move(handler)});
 }
 
 Status HttpServer::Listen(const HostPort& address) {
@@ -178,36 +306,34 @@ Awaitable<void> HttpServer::AcceptLoop() {
 }
 
 Awaitable<void> HttpServer::Serve(std::shared_ptr<tcp::socket> socket) {
-  // A silent client must not hold its connection forever: the timer closes the socket, which
-  // ends the pending read.
+  // A silent or slow client must not hold its connection forever: the timer cancels the
+  // pending read; a half-received request then gets a 408.
   asio::steady_timer idle(io_);
+  auto timed_out = std::make_shared<bool>(false);
   std::string buffer;
   for (;;) {
     idle.expires_after(kIdleTimeout);
-    idle.async_wait([socket](asio::error_code ec) {
-      if (!ec) socket->close(ec);
+    idle.async_wait([socket, timed_out](asio::error_code ec) {
+      if (ec) return;
+      *timed_out = true;
+      socket->cancel(ec);
     });
-    asio::error_code ec;
-    size_t head_size =
-        co_await asio::async_read_until(*socket, asio::dynamic_buffer(buffer, kMaxHeadBytes),
-                                        "\r\n\r\n", asio::redirect_error(asio::use_awaitable, ec));
     RequestHead head;
     HttpResponse response;
-    if (ec == asio::error::not_found) {  // the head outgrew kMaxHeadBytes
+    if (!co_await ReadRequest(*socket, buffer, head, response)) {
+      if (!*timed_out || buffer.empty()) {  // closed by the client or Stop(), or idle
+        asio::error_code ignored;
+        socket->close(ignored);
+        co_return;
+      }
       head.keep_alive = false;
-      response = Error(431, "request head too large");
-    } else if (ec) {
-      co_return;  // closed by the client, the idle timer or Stop()
-    } else if (int status = ParseHead({buffer.data(), head_size - 4}, head); status != 0) {
-      head.keep_alive = false;
-      response = Error(status, "malformed request");
-    } else {
-      // A body we do not read would be taken for the next request: answer, then close.
-      if (head.has_body) head.keep_alive = false;
+      response = Error(408, "request not received in time");
+    } else if (response.status == 200) {
       response = Respond(head.request);
-      buffer.erase(0, head_size);
     }
+    idle.cancel();
     std::string text = ResponseText(response, head.keep_alive, head.request.method != "HEAD");
+    asio::error_code ec;
     co_await asio::async_write(*socket, asio::buffer(text),
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !head.keep_alive) {
@@ -237,18 +363,29 @@ Awaitable<void> HttpServer::LingeringClose(std::shared_ptr<tcp::socket> socket,
   socket->close(ec);
 }
 
-HttpResponse HttpServer::Respond(const HttpRequest& request) const {
-  if (request.method != "GET" && request.method != "HEAD") {
-    return Error(405, "only GET and HEAD are served");
+HttpResponse HttpServer::Respond(HttpRequest& request) const {
+  std::vector<std::string_view> path = Segments(request.path);
+  std::string allowed;
+  for (const RouteEntry& route : routes_) {
+    if (!Matches(route.segments, path, request.params)) continue;
+    bool head_of_get = request.method == "HEAD" && route.method == "GET";
+    if (route.method != request.method && !head_of_get) {
+      allowed +=
+          (allowed.empty() ? "" : ", ") + route.method + (route.method == "GET" ? ", HEAD" : "");
+      continue;
+    }
+    try {
+      return route.handler(request);
+    } catch (const std::exception& e) {
+      KPK_LOG_WARN("admin API: {} {} failed: {}", request.method, request.path, e.what());
+      return Error(500, "internal error");
+    }
   }
-  auto route = routes_.find(request.path);
-  if (route == routes_.end()) return Error(404, "not found");
-  try {
-    return route->second(request);
-  } catch (const std::exception& e) {
-    KPK_LOG_WARN("admin API: {} failed: {}", request.path, e.what());
-    return Error(500, "internal error");
-  }
+  if (allowed.empty()) return Error(404, fmt::format("no route for {}", request.path));
+  HttpResponse response =
+      Error(405, fmt::format("{} is not served on {}", request.method, request.path));
+  response.headers.emplace_back("Allow", allowed);
+  return response;
 }
 
 }  // namespace kpk::broker::admin

@@ -89,13 +89,23 @@ def check_http_manners(b):
         status, headers, body = raw_exchange(s, b"HEAD /metrics?x=1 HTTP/1.1\r\n\r\n")
         assert status == 200 and int(headers["content-length"]) > 0 and body == b"", headers
     with socket.create_connection(addr, timeout=5) as s:
-        status, headers, _ = raw_exchange(
+        # The body is read, so the connection carries the next request.
+        status, headers, body = raw_exchange(
             s, b"POST /v1/status/ready HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}")
         assert status == 405 and headers["allow"] == "GET, HEAD", (status, headers)
-        assert closed_by_server(s)
+        assert json.loads(body)["code"] == 405, body
+        status, _, body = raw_exchange(s, b"GET /v1/no/such/path HTTP/1.1\r\n\r\n")
+        assert status == 404 and json.loads(body)["code"] == 404, (status, body)
+        assert "/v1/no/such/path" in json.loads(body)["message"], body
+        status, _, _ = raw_exchange(s, b"GET /v1/status/ready HTTP/1.1\r\n\r\n")
+        assert status == 200, status
+    big = b"PUT /v1/cluster_config HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n"
     for request, expected in ((b"HELLO\r\n\r\n", 400),
                               (b"GET /v1/status/ready HTTP/2.0\r\n\r\n", 505),
                               (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", 400),
+                              (b"GET / HTTP/1.1\r\nContent-Length: x1\r\n\r\n", 400),
+                              (b"PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 411),
+                              (big + b"{" * 1000, 413),
                               (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", 431)):
         with socket.create_connection(addr, timeout=5) as s:
             status, _, body = raw_exchange(s, request)
