@@ -43,11 +43,8 @@ void AdminServer::Routes() {
   http_->Get("/public_metrics", metrics);
   http_->Get("/v1/cluster/health_overview", [this](const HttpRequest&) {
     std::string body = run_on_loop_([this] { return HealthOverviewJson(*state_); });
-    if (body.empty()) {
-      return HttpResponse{503, "application/json",
-                          R"({"message":"the broker did not answer in time","code":503})"};
-    }
-    return HttpResponse{200, "application/json", std::move(body)};
+    if (body.empty()) return HttpResponse::Error(503, "the broker did not answer in time");
+    return HttpResponse::Json(std::move(body));
   });
   http_->Get("/v1/node_config", [this](const HttpRequest&) {
     nlohmann::json j = {{"node_id", config_.node_id},
