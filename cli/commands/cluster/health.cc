@@ -2,12 +2,17 @@
 // /v1/cluster/health_overview, or derived from Kafka metadata where no Admin API answers
 // (Apache Kafka). Exits 10 when the cluster is unhealthy, as rpk does.
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <thread>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/client/cluster_health.h"
 #include "cli/client/http_get.h"
 #include "cli/commands/cluster/cluster.h"
+#include "cli/format/duration.h"
 #include "cli/runtime.h"
 
 namespace kpk::cli {
@@ -68,8 +73,10 @@ class HealthSource {
       if (overview) overview->cluster_uuid = ClusterUuid(hp);
       return overview;
     }
-    Warn(fmt::format("no Admin API at {}: health derived from Kafka metadata",
-                     fmt::join(unreachable, ", ")));
+    Warn(unreachable.empty()
+             ? std::string("no Admin API configured: health derived from Kafka metadata")
+             : fmt::format("no Admin API at {}: health derived from Kafka metadata",
+                           fmt::join(unreachable, ", ")));
     kafka_ = OpenClient(ctx_);
     if (!kafka_) return Err(Status::Unavailable("no Admin API and no Kafka connection"));
     return FromKafka();
