@@ -36,7 +36,11 @@ def overview_rows(text):
 
 
 def health(env, *args, settings=None, timeout=60):
-    return env.kpk("cluster", "health", *args, settings=settings, timeout=timeout)
+    """kpk cluster health with the target's Admin API (where it has one) unless `settings`
+    name other admin hosts."""
+    full = {"admin.hosts": env.target.admin} if getattr(env.target, "admin", None) else {}
+    full.update(settings or {})
+    return env.kpk("cluster", "health", *args, settings=full, timeout=timeout)
 
 
 def test_healthy_and_formats(env):
@@ -76,7 +80,7 @@ def corrupt_partition(broker, topic, partition):
     """A broken batch header below the recovery point, found at the next start."""
     d = os.path.join(broker.data_dir, "topics", topic, str(partition))
     logs = sorted(f for f in os.listdir(d) if f.endswith(".log"))
-    break_header(os.path.join(d, logs[-1]), 2)
+    break_header(os.path.join(d, logs[-1]), 0)
     for f in os.listdir(d):
         if f.endswith(".index"):
             os.remove(os.path.join(d, f))
