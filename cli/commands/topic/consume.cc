@@ -104,9 +104,9 @@ class EndTracker {
     auto it = ends_.find(tp);
     return !bounded_ || (it != ends_.end() && offset < it->second);
   }
-  // Marks the partition finished once `next` (the next offset to read) reaches its end.
   // Stops waiting for a partition that cannot be read.
   void Drop(const client::TopicPartition& tp) { ends_.erase(tp); }
+  // Marks the partition finished once `next` (the next offset to read) reaches its end.
   void Advance(client::Consumer& consumer, const client::TopicPartition& tp, int64_t next) {
     auto it = ends_.find(tp);
     if (it == ends_.end() || next < it->second) return;
@@ -124,15 +124,16 @@ class EndTracker {
 // in rpk's form for a partition's error, left out, and the command exits 1 at the end.
 class OfflinePartitions {
  public:
-  // Reports the wanted partitions (all when `only` is empty) of `topics` that have no leader.
+  // Reports the partitions of `topics` that have no leader and that `wanted` names.
+  template <typename Wanted>
   void Check(const client::ClusterMetadata& md, const std::vector<std::string>& topics,
-             const std::vector<int32_t>& only) {
+             const Wanted& wanted) {
     for (const std::string& name : topics) {
       const client::TopicInfo* t = md.FindTopic(name);
       if (t == nullptr) continue;
       for (const client::PartitionInfo& p : t->partitions) {
-        const bool wanted = only.empty() || std::find(only.begin(), only.end(), p.id) != only.end();
-        if (wanted && p.leader < 0) Report({name, p.id}, p.err);
+        client::TopicPartition tp{name, p.id};
+        if (p.leader < 0 && wanted(tp)) Report(tp, p.err);
       }
     }
   }
@@ -146,8 +147,7 @@ class OfflinePartitions {
     for (int32_t p : only) {
       bool offline = true;
       for (const std::string& name : topics) {
-        const client::TopicInfo* t = md.FindTopic(name);
-        offline = offline && (t != nullptr && offline_.contains({name, p}));
+        offline = offline && md.FindTopic(name) != nullptr && offline_.contains({name, p});
       }
       if (!offline) left.push_back(p);
     }
@@ -238,7 +238,8 @@ bool DropOffline(client::Consumer& consumer, const std::vector<std::string>& top
                  EndTracker& ends) {
   auto md = consumer.client().Metadata();
   if (!md) return true;  // a transient failure; librdkafka keeps fetching what it can
-  offline.Check(*md, topics, {});
+  offline.Check(*md, topics,
+                [&](const client::TopicPartition& tp) { return assigned.contains(tp); });
   for (auto it = assigned.begin(); it != assigned.end();) {
     if (!offline.Contains(*it)) {
       ++it;
@@ -333,7 +334,10 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
   std::vector<client::PartitionPlan> plan;
   OfflinePartitions offline;
   if (!group) {
-    offline.Check(*md, *topics, opts.partitions);
+    const auto& only = opts.partitions;
+    offline.Check(*md, *topics, [&](const client::TopicPartition& tp) {
+      return only.empty() || std::find(only.begin(), only.end(), tp.partition) != only.end();
+    });
     const std::vector<int32_t> partitions = offline.Remaining(*md, *topics, opts.partitions);
     if (offline.any() && !opts.partitions.empty() && partitions.empty()) return kExitFailure;
     auto planned = client::PlanConsume(client, offline.Without(*md), *topics, partitions, *spec);

@@ -76,13 +76,14 @@ def break_header(path, batch):
         f.write(struct.pack(">i", 7))
 
 
-def corrupt_partition(broker, topic, partition):
-    """A broken batch header below the recovery point, found at the next start."""
+def corrupt_partition(broker, topic, partition, at_start=True):
+    """A broken batch header below the recovery point: found at the next start when the
+    index is gone (opening walks the framing), else by the first read."""
     d = os.path.join(broker.data_dir, "topics", topic, str(partition))
     logs = sorted(f for f in os.listdir(d) if f.endswith(".log"))
     break_header(os.path.join(d, logs[-1]), 0)
     for f in os.listdir(d):
-        if f.endswith(".index"):
+        if at_start and f.endswith(".index"):
             os.remove(os.path.join(d, f))
 
 
@@ -91,11 +92,13 @@ def test_offline_partition(env):
         print("  (kpk's broker only: corrupts a partition's files)")
         return
     env.ok("topic", "create", "hbad", "-p", "2")
-    for p in (0, 1):
-        env.ok("topic", "produce", "hbad", "-p", str(p), input="".join(f"{p}-{i}\n" for i in range(5)))
+    env.ok("topic", "create", "hread")
+    for t, p in (("hbad", 0), ("hbad", 1), ("hread", 0)):
+        env.ok("topic", "produce", t, "-p", str(p), input="".join(f"{p}-{i}\n" for i in range(5)))
     broker = env.target.broker
     assert broker.stop() == 0
     corrupt_partition(broker, "hbad", 1)
+    corrupt_partition(broker, "hread", 0, at_start=False)
     broker.start()
 
     r = health(env)
@@ -121,6 +124,17 @@ def test_offline_partition(env):
     expect_eq(c.returncode, 1, c.stderr)
     expect_eq(c.stdout, "".join(f"0-{i}\n" for i in range(5)), "partition 0 is served")
     expect_eq(c.stderr.count("ERR: topic hbad partition 1:"), 1, c.stderr)
+
+    # A partition found corrupt by the consumer's own fetch goes offline under it: the
+    # consume reports it (kpk looks at the metadata every second) instead of waiting.
+    c = env.kpk("topic", "consume", "hread", "-o", ":end", timeout=30)
+    expect_eq(c.returncode, 1, c.stderr)
+    expect(c.stderr.startswith("ERR: topic hread partition 0: LEADER_NOT_AVAILABLE"), c.stderr)
+    expect(c.elapsed < 15, f"reported after {c.elapsed:.1f}s")
+    r = health(env)
+    expect_eq(overview_rows(r.stdout)["Leaderless partitions:"], "[kafka/hbad/1 kafka/hread/0]",
+              r.stdout)
+    env.ok("topic", "delete", "hread")
 
     # Unhealthy while the partition is there; -e gives up at the command timeout with 10.
     w = health(env, "-e", settings={"globals.command_timeout": "3s"})
