@@ -66,6 +66,15 @@ std::optional<client::Client> OpenClient(const Context& ctx, const client::Clien
   return std::move(*client);
 }
 
+std::optional<client::AdminClient> OpenAdmin(const Context& ctx) {
+  Result<LoadedConfig> loaded = LoadConfig(ctx);
+  if (!loaded) {
+    Fail("load config", loaded.error());
+    return std::nullopt;
+  }
+  return client::AdminClient(loaded->connection);
+}
+
 int Fail(std::string_view what, const Status& cause) { return Fail(what, cause.message()); }
 
 int Fail(std::string_view what, std::string_view cause) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/client/admin_client.h"
 #include "cli/client/kafka_admin.h"
 #include "cli/client/kafka_client.h"
 #include "cli/command.h"
@@ -28,6 +29,9 @@ const Profile* FindProfileOrFail(const ProfileFile& file, const std::string& nam
 // Loads the config and opens a Kafka client; on failure reports it and returns nullopt.
 std::optional<client::Client> OpenClient(const Context& ctx,
                                          const client::ClientOptions& options = {});
+
+// Loads the config and makes an Admin API client; on failure reports it and returns nullopt.
+std::optional<client::AdminClient> OpenAdmin(const Context& ctx);
 
 // Prints "unable to <what>: <cause>" on stderr and returns kExitFailure.
 int Fail(std::string_view what, const Status& cause);

@@ -69,6 +69,10 @@ KafkaProperties ProducerProperties(const ProducerSettings& settings, const Conne
   KafkaProperties props;
   props.emplace_back("compression.codec", CompressionName(settings.compression));
   props.emplace_back("acks", std::to_string(static_cast<int>(settings.acks)));
+  // The Java client's and rpk's placement: a key goes where murmur2 puts it (librdkafka's
+  // default, CRC32, would send it elsewhere); records without a key stick to one partition
+  // per batch, as franz-go's sticky partitioner does.
+  props.emplace_back("partitioner", "murmur2_random");
   props.emplace_back("message.timeout.ms", std::to_string(DeliveryTimeout(settings, cfg).count()));
   props.emplace_back("allow.auto.create.topics",
                      settings.allow_auto_topic_creation ? "true" : "false");
