@@ -42,32 +42,5 @@ Result<int> HttpGetStatus(const std::string& host, int port, std::string_view pa
   return ParseStatusLine(std::string_view(head).substr(0, head.find("\r\n")));
 }
 
-Result<HttpAnswer> HttpGet(const std::string& host, int port, std::string_view path,
-                           std::chrono::milliseconds timeout) {
-  auto connection = TcpClient::Connect(host, port, TcpClient::Clock::now() + timeout);
-  if (!connection) return Err(connection.error());
-  const std::string request = fmt::format(
-      "GET {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: kpk\r\nAccept: application/json\r\n"
-      "Connection: close\r\n\r\n",
-      path, host, port);
-  if (Status s = connection->WriteAll(AsBytes(request)); !s.ok()) return Err(s);
-  std::string all;
-  uint8_t chunk[16 * 1024];
-  while (true) {
-    auto n = connection->ReadSome(chunk, sizeof chunk);
-    if (!n) return Err(n.error());
-    if (*n == 0) break;
-    all.append(reinterpret_cast<const char*>(chunk), *n);
-    if (all.size() > kMaxHttpBody) return Err(Status::Corruption("HTTP answer too large"));
-  }
-  const size_t head_end = all.find("\r\n\r\n");
-  if (head_end == std::string::npos) return Err(Status::Corruption("no HTTP head"));
-  auto status = ParseStatusLine(std::string_view(all).substr(0, all.find("\r\n")));
-  if (!status) return Err(status.error());
-  // Connection: close, so the body is the rest (kpk's broker and Redpanda send no chunked
-  // encoding for these small JSON answers).
-  return HttpAnswer{*status, all.substr(head_end + 4)};
-}
-
 }  // namespace client
 }  // namespace kpk::cli

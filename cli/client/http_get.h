@@ -14,15 +14,5 @@ inline namespace client {
 Result<int> HttpGetStatus(const std::string& host, int port, std::string_view path,
                           std::chrono::milliseconds timeout);
 
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-};
-// `GET http://host:port/path` with its body (read to the end of the connection, at most
-// kMaxHttpBody bytes). Bounded by `timeout` for the whole exchange.
-inline constexpr size_t kMaxHttpBody = 16u << 20;
-Result<HttpAnswer> HttpGet(const std::string& host, int port, std::string_view path,
-                           std::chrono::milliseconds timeout);
-
 }  // namespace client
 }  // namespace kpk::cli

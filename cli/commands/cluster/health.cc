@@ -2,15 +2,14 @@
 // /v1/cluster/health_overview, or derived from Kafka metadata where no Admin API answers
 // (Apache Kafka). Exits 10 when the cluster is unhealthy, as rpk does.
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/client/admin_client.h"
 #include "cli/client/cluster_health.h"
-#include "cli/client/http_get.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/format/duration.h"
 #include "cli/runtime.h"
@@ -33,44 +32,26 @@ struct HealthOptions {
   std::string format;
 };
 
-struct HostPort {
-  std::string host;
-  int port = 0;
-};
-
-HostPort SplitHostPort(const std::string& address) {
-  const size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return {address, kDefaultAdminPort};
-  std::string host = address.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return {host, std::atoi(address.c_str() + colon + 1)};
-}
-
 // Where the overview comes from: the first Admin API host that answers, else Kafka metadata
 // (decided on the first request and kept, so a watch does not switch between them).
 class HealthSource {
  public:
-  HealthSource(const Context& ctx, ConnectionConfig connection)
-      : ctx_(ctx), connection_(std::move(connection)) {}
+  HealthSource(const Context& ctx, const ConnectionConfig& connection)
+      : ctx_(ctx), admin_(connection) {}
 
   Result<HealthOverview> Get() {
     if (kafka_) return FromKafka();
     std::vector<std::string> unreachable;
-    for (const std::string& address : connection_.admin_hosts) {
-      HostPort hp = SplitHostPort(address);
-      auto answer = HttpGet(hp.host, hp.port, kOverviewPath, Timeout());
+    for (const std::string& host : admin_.hosts()) {
+      auto answer = admin_.SendTo(host, "GET", kOverviewPath);
       if (!answer) {
-        unreachable.push_back(fmt::format("{} ({})", address, answer.error().message()));
+        unreachable.push_back(fmt::format("{} ({})", host, answer.error().message()));
         continue;
       }
-      if (answer->status != 200) {
-        return Err(Status::Unavailable(fmt::format("{}{}: HTTP {}: {}", address, kOverviewPath,
-                                                   answer->status, ErrorMessage(answer->body))));
-      }
-      auto overview = HealthOverviewFromJson(answer->body);
-      if (overview) overview->cluster_uuid = ClusterUuid(hp);
+      auto json = JsonOf(*answer);
+      if (!json) return Err(json.error());
+      auto overview = HealthOverviewFromJson(json->dump());
+      if (overview) overview->cluster_uuid = ClusterUuid(host);
       return overview;
     }
     Warn(unreachable.empty()
@@ -83,28 +64,15 @@ class HealthSource {
   }
 
  private:
-  std::chrono::milliseconds Timeout() const {
-    return connection_.dial_timeout + connection_.request_timeout_overhead;
-  }
-
-  // Redpanda's {"message": ..., "code": N}, else the body as it is.
-  static std::string ErrorMessage(const std::string& body) {
-    nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("message") && j["message"].is_string()) {
-      return j["message"].get<std::string>();
-    }
-    return body.substr(0, 200);
-  }
-
   // rpk prints the cluster UUID when /v1/cluster/uuid answers; asked once.
-  std::optional<std::string> ClusterUuid(const HostPort& hp) {
+  std::optional<std::string> ClusterUuid(const std::string& host) {
     if (uuid_asked_) return uuid_;
     uuid_asked_ = true;
-    auto answer = HttpGet(hp.host, hp.port, "/v1/cluster/uuid", Timeout());
-    if (!answer || answer->status != 200) return uuid_;
-    nlohmann::json j = nlohmann::json::parse(answer->body, nullptr, false);
-    if (j.is_object() && j.contains("cluster_uuid") && j["cluster_uuid"].is_string()) {
-      uuid_ = j["cluster_uuid"].get<std::string>();
+    auto answer = admin_.SendTo(host, "GET", "/v1/cluster/uuid");
+    if (!answer || !answer->ok()) return uuid_;
+    auto j = JsonOf(*answer);
+    if (j && j->is_object() && j->contains("cluster_uuid") && (*j)["cluster_uuid"].is_string()) {
+      uuid_ = (*j)["cluster_uuid"].get<std::string>();
     }
     return uuid_;
   }
@@ -116,7 +84,7 @@ class HealthSource {
   }
 
   const Context& ctx_;
-  ConnectionConfig connection_;
+  client::AdminClient admin_;
   std::optional<client::Client> kafka_;
   bool uuid_asked_ = false;
   std::optional<std::string> uuid_;
