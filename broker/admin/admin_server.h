@@ -10,10 +10,15 @@
 #include <string>
 
 #include "broker/core/broker_config.h"
-#include "broker/core/broker_state.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
 #include "common/status.h"
+
+namespace kpk::broker {
+inline namespace core {
+class BrokerState;
+}
+}  // namespace kpk::broker
 
 namespace kpk::broker::admin {
 

@@ -2,8 +2,11 @@
 
 #include <sys/statvfs.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <optional>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "broker/core/broker_state.h"
 

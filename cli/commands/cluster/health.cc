@@ -48,9 +48,8 @@ class HealthSource {
         unreachable.push_back(fmt::format("{} ({})", host, answer.error().message()));
         continue;
       }
-      auto json = JsonOf(*answer);
-      if (!json) return Err(json.error());
-      auto overview = HealthOverviewFromJson(json->dump());
+      if (!answer->ok()) return Err(JsonOf(*answer).error());  // names the status and host
+      auto overview = HealthOverviewFromJson(answer->body);
       if (overview) overview->cluster_uuid = ClusterUuid(host);
       return overview;
     }

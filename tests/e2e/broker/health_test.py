@@ -76,6 +76,13 @@ def list_offsets_error(c, topic, partition=0):
     return body["topics"][0]["partitions"][0]["error_code"]
 
 
+def delete_records_error(c, topic, partition=0):
+    body = c.request(kwire.API_DELETE_RECORDS, 1, {
+        "topics": [{"name": topic, "partitions": [{"partition_index": partition, "offset": -1}]}],
+        "timeout_ms": 5000})
+    return body["topics"][0]["partitions"][0]["error_code"]
+
+
 def corruption_lines(b, topic):
     return [line for line in b.log().splitlines() if "CORRUPTION" in line and topic in line]
 
@@ -87,6 +94,7 @@ def check_offline(c, topic, partition=0):
     assert produce_error(c, topic, partition) == kwire.KAFKA_STORAGE_ERROR
     assert fetch_error(c, topic, partition) == kwire.KAFKA_STORAGE_ERROR
     assert list_offsets_error(c, topic, partition) == kwire.KAFKA_STORAGE_ERROR
+    assert delete_records_error(c, topic, partition) == kwire.KAFKA_STORAGE_ERROR
 
 
 def check_online(c, topic, partition=0):
