@@ -97,6 +97,14 @@ def check_offline(c, topic, partition=0):
     assert delete_records_error(c, topic, partition) == kwire.KAFKA_STORAGE_ERROR
 
 
+def client_view(b, topic):
+    """(leader, error code) of each partition as librdkafka (confluent-kafka) sees them."""
+    from confluent_kafka.admin import AdminClient
+    md = AdminClient({"bootstrap.servers": b.bootstrap}).list_topics(topic, timeout=10)
+    return {p.id: (p.leader, p.error.code() if p.error else 0)
+            for p in md.topics[topic].partitions.values()}
+
+
 def check_online(c, topic, partition=0):
     p = metadata_partitions(c, topic)[partition]
     assert (p["leader_id"], p["error_code"], p["offline_replicas"]) == (0, 0, []), p
@@ -149,6 +157,7 @@ def test_offline_partitions():
         with Conn(b.bootstrap) as c:
             check_offline(c, "at-open")
             check_offline(c, "mixed", 1)
+            assert client_view(b, "mixed") == {0: (0, 0), 1: (-1, LEADER_NOT_AVAILABLE)}
             check_offline(c, "no-dir")
             # The other partition of the same topic, and other topics, serve as before.
             check_online(c, "mixed", 0)
