@@ -42,7 +42,9 @@ void AdminServer::Routes() {
   http_->Get("/metrics", metrics);
   http_->Get("/public_metrics", metrics);
   http_->Get("/v1/cluster/health_overview", [this](const HttpRequest&) {
-    std::string body = run_on_loop_([this] { return HealthOverviewJson(*state_); });
+    // The data directory is fixed at startup; the disk is asked here, off the event loop.
+    auto disk = StatDisk(config_.data_directory);
+    std::string body = run_on_loop_([this, disk] { return HealthOverviewJson(*state_, disk); });
     if (body.empty()) return HttpResponse::Error(503, "the broker did not answer in time");
     return HttpResponse::Json(std::move(body));
   });

@@ -13,14 +13,6 @@
 namespace kpk::broker::admin {
 namespace {
 
-std::optional<DiskSpace> StatDisk(const std::string& path) {
-  struct statvfs s {};
-  if (::statvfs(path.c_str(), &s) != 0) return std::nullopt;
-  // Redpanda counts f_bfree (root's reserve included), as here.
-  return DiskSpace{static_cast<uint64_t>(s.f_blocks) * s.f_frsize,
-                   static_cast<uint64_t>(s.f_bfree) * s.f_frsize};
-}
-
 struct Leaderless {
   std::vector<std::string> listed;  // "kafka/<topic>/<partition>", at most kMaxListedPartitions
   int64_t count = 0;
@@ -42,6 +34,14 @@ Leaderless OfflinePartitions(BrokerState& state) {
 
 }  // namespace
 
+std::optional<DiskSpace> StatDisk(const std::string& path) {
+  struct statvfs s {};
+  if (::statvfs(path.c_str(), &s) != 0) return std::nullopt;
+  // Redpanda counts f_bfree (root's reserve included), as here.
+  return DiskSpace{static_cast<uint64_t>(s.f_blocks) * s.f_frsize,
+                   static_cast<uint64_t>(s.f_bfree) * s.f_frsize};
+}
+
 bool LowDiskSpace(const DiskSpace& disk, const ClusterProperties& cluster) {
   if (disk.total == 0) return false;
   const auto by_percent =
@@ -53,11 +53,10 @@ bool LowDiskSpace(const DiskSpace& disk, const ClusterProperties& cluster) {
   return disk.free <= alert_min;
 }
 
-std::string HealthOverviewJson(BrokerState& state) {
+std::string HealthOverviewJson(BrokerState& state, const std::optional<DiskSpace>& disk) {
   const BrokerConfig& config = state.config();
   const int32_t node = config.node_id;
   const Leaderless leaderless = OfflinePartitions(state);
-  auto disk = StatDisk(config.data_directory);
   const bool low_disk = disk && LowDiskSpace(*disk, config.cluster);
 
   nlohmann::json j;

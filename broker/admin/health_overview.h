@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "broker/core/broker_config.h"
@@ -32,7 +33,12 @@ struct DiskSpace {
 // disk and the bytes (Redpanda's rule). A disk of unknown size never alerts.
 bool LowDiskSpace(const DiskSpace& disk, const ClusterProperties& cluster);
 
-// The overview's JSON. Runs on the event loop (it reads the topics and their logs).
-std::string HealthOverviewJson(BrokerState& state);
+// The data directory's disk, by statvfs; nullopt if it cannot be read. Not on the event loop:
+// a file system call may wait.
+std::optional<DiskSpace> StatDisk(const std::string& path);
+
+// The overview's JSON, with `disk` the data directory's disk. Runs on the event loop (it reads
+// the topics, their logs and the live cluster properties).
+std::string HealthOverviewJson(BrokerState& state, const std::optional<DiskSpace>& disk);
 
 }  // namespace kpk::broker::admin
