@@ -252,6 +252,14 @@ bool DropOffline(client::Consumer& consumer, const std::vector<std::string>& top
   return !assigned.empty();
 }
 
+// A group member does not choose its partitions: offline ones of its topics are reported (once
+// each) and the group's assignment is left as it is.
+void ReportOffline(client::Consumer& consumer, const std::vector<std::string>& topics,
+                   OfflinePartitions& offline) {
+  auto md = consumer.client().Metadata();
+  if (md) offline.Check(*md, topics, [](const client::TopicPartition&) { return true; });
+}
+
 // The consume loop. Returns the exit code.
 int ConsumeLoop(client::Consumer& consumer, const ConsumeOptions& opts, RecordSink& sink,
                 EndTracker& ends, const std::vector<std::string>& topics,
@@ -262,8 +270,12 @@ int ConsumeLoop(client::Consumer& consumer, const ConsumeOptions& opts, RecordSi
   for (const auto& p : plan) assigned.insert(p.tp);
   auto next_check = std::chrono::steady_clock::now() + kOfflineCheckInterval;
   while (!StopRequested() && !ends.done()) {
-    if (!group && std::chrono::steady_clock::now() >= next_check) {
-      if (!DropOffline(consumer, topics, assigned, offline, ends)) break;
+    if (std::chrono::steady_clock::now() >= next_check) {
+      if (group) {
+        ReportOffline(consumer, topics, offline);
+      } else if (!DropOffline(consumer, topics, assigned, offline, ends)) {
+        break;
+      }
       next_check = std::chrono::steady_clock::now() + kOfflineCheckInterval;
     }
     for (const client::Message& msg : consumer.Poll(std::chrono::milliseconds(100))) {
@@ -333,6 +345,7 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
   }
   std::vector<client::PartitionPlan> plan;
   OfflinePartitions offline;
+  if (group) offline.Check(*md, *topics, [](const client::TopicPartition&) { return true; });
   if (!group) {
     const auto& only = opts.partitions;
     offline.Check(*md, *topics, [&](const client::TopicPartition& tp) {

@@ -124,6 +124,11 @@ def test_offline_partition(env):
     expect_eq(c.returncode, 1, c.stderr)
     expect_eq(c.stdout, "".join(f"0-{i}\n" for i in range(5)), "partition 0 is served")
     expect_eq(c.stderr.count("ERR: topic hbad partition 1:"), 1, c.stderr)
+    # A group member: the offline partition is reported, the rest consumed, exit 1.
+    c = env.kpk("topic", "consume", "hbad", "-g", "hgroup", "-n", "5", "-f", "%v\n", timeout=30)
+    expect_eq(c.returncode, 1, c.stderr)
+    expect_eq(c.stdout, "".join(f"0-{i}\n" for i in range(5)), "partition 0 is served")
+    expect_eq(c.stderr.count("ERR: topic hbad partition 1:"), 1, c.stderr)
 
     # A partition found corrupt by the consumer's own fetch goes offline under it: the
     # consume reports it (kpk looks at the metadata every second) instead of waiting.
