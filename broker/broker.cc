@@ -143,6 +143,7 @@ Status Broker::Start() {
   bound.admin.port = impl_->admin.port();
   impl_->kafka.Start();
   storage::LogManager& logs = impl_->state.logs();
+  impl_->admin.SetState(impl_->state);
   impl_->admin.SetCleanerTotals([&logs] { return logs.cleaner().totals(); });
   impl_->admin.SetTopics(&impl_->state.topics());
   impl_->admin.Start();

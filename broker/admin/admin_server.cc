@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "broker/admin/health_overview.h"
 #include "broker/admin/http_server.h"
 #include "broker/metrics/prometheus_text.h"
 
@@ -44,6 +45,13 @@ void AdminServer::Routes() {
   AddBrokerRoutes(*http_, route_context_);
   AddPartitionRoutes(*http_, route_context_);
   AddLoggerRoutes(*http_);
+  http_->Get("/v1/cluster/health_overview", [this](const HttpRequest&) {
+    // The data directory is fixed at startup; the disk is asked here, off the event loop.
+    auto disk = StatDisk(config_.data_directory);
+    std::string body = run_on_loop_([this, disk] { return HealthOverviewJson(*state_, disk); });
+    if (body.empty()) return HttpResponse::Error(503, "the broker did not answer in time");
+    return HttpResponse::Json(std::move(body));
+  });
 }
 
 namespace {

@@ -15,6 +15,12 @@
 #include "broker/storage/log_cleaner.h"
 #include "common/status.h"
 
+namespace kpk::broker {
+inline namespace core {
+class BrokerState;
+}
+}  // namespace kpk::broker
+
 namespace kpk::broker::admin {
 
 class HttpServer;
@@ -38,6 +44,8 @@ class AdminServer {
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
   }
+  // The broker state the routes read, only inside run_on_loop; set before Start().
+  void SetState(BrokerState& state) { state_ = &state; }
 
  private:
   void Routes();
@@ -49,6 +57,7 @@ class AdminServer {
   std::function<storage::CleanerTotals()> cleaner_totals_;
   const Topics* topics_ = nullptr;
   RouteContext route_context_;
+  BrokerState* state_ = nullptr;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

@@ -55,6 +55,23 @@ void ReadClusterProperties(const YAML::Node& rp, ClusterProperties& c) {
   ReadIf(rp, "log_compaction_interval_ms", c.log_compaction_interval_ms);
   // kpk's own key, after Kafka's log.cleaner.io.max.bytes.per.second.
   ReadIf(rp, "log_cleaner_io_max_bytes_per_second", c.log_cleaner_io_max_bytes_per_second);
+  ReadIf(rp, "storage_space_alert_free_threshold_percent",
+         c.storage_space_alert_free_threshold_percent);
+  ReadIf(rp, "storage_space_alert_free_threshold_bytes",
+         c.storage_space_alert_free_threshold_bytes);
+}
+
+Status CheckClusterProperties(const ClusterProperties& c) {
+  if (c.storage_space_alert_free_threshold_percent < 0 ||
+      c.storage_space_alert_free_threshold_percent > 50) {
+    return Status::InvalidArgument(
+        fmt::format("storage_space_alert_free_threshold_percent must be 0 to 50, not {}",
+                    c.storage_space_alert_free_threshold_percent));
+  }
+  if (c.storage_space_alert_free_threshold_bytes < 0) {
+    return Status::InvalidArgument("storage_space_alert_free_threshold_bytes must not be negative");
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -82,7 +99,7 @@ Status LoadBrokerConfigFile(const std::string& path, BrokerConfig& config) {
     ReadClusterProperties(rp, config.cluster);
     // Redpanda also accepts cluster properties at the top level of the file.
     ReadClusterProperties(root, config.cluster);
-    return Status::OK();
+    return CheckClusterProperties(config.cluster);
   } catch (const YAML::BadFile&) {
     return Status::NotFound(fmt::format("cannot read config file {}", path));
   } catch (const YAML::Exception& e) {

@@ -41,6 +41,11 @@ struct ClusterProperties {
   int64_t max_compaction_lag_ms = std::numeric_limits<int64_t>::max();
   int64_t log_compaction_interval_ms = 10000;       // Redpanda's default; Kafka's backoff is 15 s
   int64_t log_cleaner_io_max_bytes_per_second = 0;  // 0: unlimited, as in Kafka
+  // The disk alert (health overview's high_disk_usage_nodes): free space in the data directory
+  // at or under the larger of this percent of the disk and these bytes. Redpanda's names and
+  // defaults; the percent is 0 to 50, as Redpanda bounds it.
+  int32_t storage_space_alert_free_threshold_percent = 5;
+  int64_t storage_space_alert_free_threshold_bytes = 0;
 };
 
 struct BrokerConfig {

@@ -59,6 +59,18 @@ TopicOutcome ConfigFailure(const Status& s) {
 
 }  // namespace
 
+protocol::ErrorCode Topics::MissingPartitionError(std::string_view topic, int32_t index) const {
+  auto found = Find(topic);
+  const bool exists = found && index >= 0 && index < found->partitions;
+  return exists ? ErrorCode::kKafkaStorageError : ErrorCode::kUnknownTopicOrPartition;
+}
+
+bool Topics::Offline(std::string_view topic, int32_t index) const {
+  auto log = Partition(topic, index);
+  return log ? !log->unservable().ok()
+             : MissingPartitionError(topic, index) == ErrorCode::kKafkaStorageError;
+}
+
 Topics::Topics(storage::LogManager& logs, const BrokerConfig& config, BlockingWorker& worker,
                AdminTurns& turns)
     : logs_(logs), config_(config), worker_(worker), turns_(turns) {}

@@ -40,6 +40,12 @@ class Topics {
   std::shared_ptr<storage::PartitionLog> Partition(std::string_view topic, int32_t index) const {
     return logs_.GetLog(topic, index);
   }
+  // Why Partition() gave no log: KAFKA_STORAGE_ERROR for a partition the topic has but storage
+  // could not open (offline, as Kafka answers for a failed log directory), else
+  // UNKNOWN_TOPIC_OR_PARTITION.
+  protocol::ErrorCode MissingPartitionError(std::string_view topic, int32_t index) const;
+  // Offline: not opened at startup, or its data found corrupt (PartitionLog::unservable).
+  bool Offline(std::string_view topic, int32_t index) const;
 
   // CreateTopics semantics: partitions/replication -1 take the broker defaults; replication
   // must be 1 on this single node; configs are validated against the catalog. The name is

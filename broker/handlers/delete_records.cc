@@ -20,8 +20,9 @@ struct Deletion {
 std::optional<Deletion> Check(RequestContext& ctx, const std::string& topic, int32_t index,
                               int64_t offset, Response::DeleteRecordsPartitionResult& r) {
   auto log = ctx.state.topics().Partition(topic, index);
-  if (!log) {
-    r.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
+  if (!log || !log->unservable().ok()) {  // absent, or offline
+    r.error_code = ToInt(log ? ErrorCode::kKafkaStorageError
+                             : ctx.state.topics().MissingPartitionError(topic, index));
     return std::nullopt;
   }
   const int64_t target = offset == -1 ? log->high_watermark() : offset;

@@ -52,7 +52,7 @@ PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
   out.aborted_transactions.emplace();
   auto log = ctx.state.topics().Partition(topic, wanted.partition);
   if (!log) {
-    out.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
+    out.error_code = ToInt(ctx.state.topics().MissingPartitionError(topic, wanted.partition));
     out.high_watermark = out.last_stable_offset = out.log_start_offset = -1;
     return result;
   }

@@ -54,7 +54,12 @@ ListOffsetsHandler::Response ListOffsetsHandler::Handle(RequestContext& ctx,
       r.partition_index = p.partition_index;
       auto log = ctx.state.topics().Partition(topic.name, p.partition_index);
       if (!log) {
-        r.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
+        r.error_code =
+            ToInt(ctx.state.topics().MissingPartitionError(topic.name, p.partition_index));
+        continue;
+      }
+      if (!log->unservable().ok()) {
+        r.error_code = ToInt(ErrorCode::kKafkaStorageError);
         continue;
       }
       if (p.timestamp == kMaxTimestamp && ctx.version < 7) {

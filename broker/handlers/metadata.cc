@@ -11,7 +11,7 @@ using Response = MetadataHandler::Response;
 constexpr int32_t kAllTopicOperations = 0b1111'1111'1000;
 constexpr int32_t kAllClusterOperations = 0b1111'1111'1000;
 
-Response::MetadataResponseTopic DescribeTopic(const BrokerState& state,
+Response::MetadataResponseTopic DescribeTopic(BrokerState& state,
                                               const storage::TopicMetadata& topic,
                                               bool include_operations) {
   Response::MetadataResponseTopic t;
@@ -21,10 +21,18 @@ Response::MetadataResponseTopic DescribeTopic(const BrokerState& state,
   for (int32_t p = 0; p < topic.partitions; ++p) {
     auto& part = t.partitions.emplace_back();
     part.partition_index = p;
-    part.leader_id = node;
     part.leader_epoch = storage::kLeaderEpoch;
     part.replica_nodes = {node};
     part.isr_nodes = {node};
+    if (state.topics().Offline(topic.name, p)) {
+      // Kafka (KRaftMetadataCache) for a partition whose only replica's log is offline: no
+      // leader, LEADER_NOT_AVAILABLE, the replica listed offline; the ISR keeps its last member.
+      part.error_code = ToInt(ErrorCode::kLeaderNotAvailable);
+      part.leader_id = -1;
+      part.offline_replicas = {node};
+    } else {
+      part.leader_id = node;
+    }
   }
   if (include_operations) t.topic_authorized_operations = kAllTopicOperations;
   return t;

@@ -14,8 +14,10 @@ OffsetForLeaderEpochHandler::Response OffsetForLeaderEpochHandler::Handle(Reques
       auto& r = t.partitions.emplace_back();
       r.partition = p.partition;
       auto log = ctx.state.topics().Partition(topic.topic, p.partition);
-      if (!log) {
-        r.error_code = ToInt(ErrorCode::kUnknownTopicOrPartition);
+      if (!log || !log->unservable().ok()) {  // absent, or offline
+        r.error_code =
+            ToInt(log ? ErrorCode::kKafkaStorageError
+                      : ctx.state.topics().MissingPartitionError(topic.topic, p.partition));
         continue;
       }
       if (p.current_leader_epoch > storage::kLeaderEpoch) {

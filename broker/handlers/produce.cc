@@ -124,7 +124,11 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
                                   const protocol::ProduceRequest::PartitionProduceData& data,
                                   std::optional<DurableTarget>& durable) {
   auto log = ctx.state.topics().Partition(topic.name, data.index);
-  if (!log) return Failed(data.index, ErrorCode::kUnknownTopicOrPartition);
+  if (!log)
+    return Failed(data.index, ctx.state.topics().MissingPartitionError(topic.name, data.index));
+  // An offline partition answers as Kafka's does, without a log line per request (it was
+  // reported once when found).
+  if (!log->unservable().ok()) return Failed(data.index, ErrorCode::kKafkaStorageError);
   Validated v = data.records ? ValidateBatches(*data.records, ctx.version,
                                                MaxMessageBytes(topic, ctx.state.config().cluster))
                              : Validated{ErrorCode::kCorruptMessage, "null record set", {}};

@@ -154,7 +154,14 @@ Status LogManager::LoadTopic(const std::string& dir_name) {
   Topic topic{*metadata, *config, {}};
   for (int32_t p = 0; p < metadata->partitions; ++p) {
     auto log = OpenLog(dir_name, p, *config);
-    if (!log) return Status(log.error());
+    if (!log) {
+      // One partition the broker cannot open (an unreadable directory) must not keep it from
+      // serving the others: it is offline (a null log) until the operator acts.
+      Warn("cannot open partition " + dir_name + "-" + std::to_string(p) + ": " +
+           log.error().ToString() + "; the partition is offline, its files untouched");
+      topic.logs.push_back(nullptr);
+      continue;
+    }
     topic.logs.push_back(std::move(*log));
   }
   std::lock_guard lock(mu_);
@@ -296,7 +303,9 @@ void LogManager::DropTopic(const TopicRemoval& removal) {
     logs = std::move(it->second.logs);
     topics_.erase(it);
   }
-  for (const auto& log : logs) log->MarkDeleted();
+  for (const auto& log : logs) {
+    if (log) log->MarkDeleted();
+  }
 }
 
 void LogManager::EmptyTrash(const TopicRemoval& removal) {
@@ -398,7 +407,9 @@ void LogManager::ApplyConfigs(const ConfigUpdate& update) {
   topic.metadata.configs = update.metadata.configs;
   // The broker's defaults may have changed since the plan.
   topic.config = EffectiveConfig(topic.metadata, update.config);
-  for (const auto& log : topic.logs) log->SetConfig(topic.config);
+  for (const auto& log : topic.logs) {
+    if (log) log->SetConfig(topic.config);
+  }
 }
 
 std::vector<TopicMetadata> LogManager::ListTopics() const {
@@ -449,7 +460,9 @@ void LogManager::SetDefaults(const LogConfig& defaults) {
       continue;
     }
     topic.config = *config;
-    for (const auto& log : topic.logs) log->SetConfig(*config);
+    for (const auto& log : topic.logs) {
+      if (log) log->SetConfig(*config);
+    }
   }
 }
 
@@ -467,7 +480,9 @@ std::vector<std::shared_ptr<PartitionLog>> LogManager::AllLogs() const {
   std::lock_guard lock(mu_);
   std::vector<std::shared_ptr<PartitionLog>> logs;
   for (const auto& [name, topic] : topics_) {
-    logs.insert(logs.end(), topic.logs.begin(), topic.logs.end());
+    for (const auto& log : topic.logs) {
+      if (log) logs.push_back(log);  // not the partitions that could not be opened
+    }
   }
   return logs;
 }

@@ -58,7 +58,8 @@ class LogManager {
  public:
   // Creates the data directory if needed, removes leftovers of interrupted topic creations and
   // deletions, and opens and recovers every partition. A topic whose metadata cannot be read is
-  // reported through `warn` and skipped, its files untouched.
+  // reported through `warn` and skipped, its files untouched; so is a partition that cannot be
+  // opened, which stays listed with a null log (GetLog), offline.
   static Result<std::unique_ptr<LogManager>> Open(StorageOptions options);
   // Close()s.
   ~LogManager();
@@ -138,8 +139,9 @@ class LogManager {
   // every topic's overrides on top of them, so topics without an override follow at once.
   void SetDefaults(const LogConfig& defaults);
 
-  // Null if there is no such topic or partition. The log stays usable while held, even if the
-  // topic is deleted meanwhile (appends then fail with kNotFound).
+  // Null if there is no such topic or partition, or if the partition could not be opened at
+  // startup (it is offline). The log stays usable while held, even if the topic is deleted
+  // meanwhile (appends then fail with kNotFound).
   std::shared_ptr<PartitionLog> GetLog(std::string_view topic, int32_t partition) const;
 
   Flusher& flusher() { return *flusher_; }

@@ -8,8 +8,8 @@
 //  - A bad stretch past the recovery point with no valid batch after it in the segment is a
 //    torn tail: the crash interrupted writes nobody was told were durable. It is truncated, and
 //    any later segments (which can only hold later unacknowledged writes) are deleted.
-//  - Anything else bad is corruption: the log serves what comes before it, keeps every byte,
-//    and refuses appends (health() is kCorruption) until someone intervenes.
+//  - Anything else bad is corruption: the log keeps every byte and is offline (health() is
+//    kCorruption: no reads, no appends) until someone intervenes.
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -233,8 +233,7 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
                          " does not follow on from offset " + std::to_string(expected);
       if (expected < recovery_point) {
         health_ = Status::Corruption(name_ + ": " + what);
-        Warn("CORRUPTION: " + what + "; serving offsets below " + std::to_string(expected) +
-             ", refusing appends, keeping every file");
+        Warn("CORRUPTION: " + what + "; the partition is offline, keeping every file");
         return Status::OK();
       }
       // Past the recovery point this is a segment left over by a crash: unacknowledged.
@@ -299,8 +298,8 @@ Status PartitionLog::RecoverSegments(const std::vector<int64_t>& bases, int64_t 
     }
     if (corrupt) {
       health_ = Status::Corruption(name_ + ": " + problem + " in " + where);
-      Warn("CORRUPTION in " + where + ": " + problem + "; serving offsets below " +
-           std::to_string(segment->next_offset()) + ", refusing appends, keeping every byte");
+      Warn("CORRUPTION in " + where + ": " + problem +
+           "; the partition is offline, keeping every byte");
       return Status::OK();
     }
     Warn("truncating a torn tail of " + std::to_string(*file_size - at) + " bytes in " + where +

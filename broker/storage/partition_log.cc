@@ -107,6 +107,24 @@ std::shared_ptr<Segment> PartitionLog::SegmentForOffsetLocked(int64_t offset) co
 
 Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, ReadAs as,
                                       bool oversize_first) const {
+  if (Status offline = unservable(); !offline.ok()) return Err(offline);
+  auto read = ReadServable(offset, max_bytes, as, oversize_first);
+  if (!read && read.error().code() == Status::Code::kCorruption) MarkCorrupt(read.error());
+  return read;
+}
+
+void PartitionLog::MarkCorrupt(const Status& corruption) const {
+  {
+    std::lock_guard lock(mu_);
+    if (health_.code() == Status::Code::kCorruption) return;
+    health_ = corruption;
+  }
+  Warn("CORRUPTION found by a read: " + corruption.message() +
+       "; the partition is offline, keeping every byte");
+}
+
+Result<ReadResult> PartitionLog::ReadServable(int64_t offset, size_t max_bytes, ReadAs as,
+                                              bool oversize_first) const {
   ReadResult result;
   result.next_offset = offset;
   std::shared_ptr<Segment> segment;
@@ -474,6 +492,11 @@ size_t PartitionLog::segment_count() const {
 Status PartitionLog::health() const {
   std::lock_guard lock(mu_);
   return health_;
+}
+
+Status PartitionLog::unservable() const {
+  std::lock_guard lock(mu_);
+  return health_.code() == Status::Code::kCorruption ? health_ : Status::OK();
 }
 
 LogConfig PartitionLog::config() const {

@@ -119,7 +119,8 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
  public:
   // Opens the partition in `dir` (creating a first segment if it has none) and recovers it:
   // torn tails past the recovery point are truncated; corruption is reported through env.warn
-  // and health(), and the data before it is served. `name` (e.g. "orders-3") labels messages.
+  // and health(), and the partition is offline (unservable()). `name` (e.g. "orders-3") labels
+  // messages.
   static Result<std::shared_ptr<PartitionLog>> Open(std::string dir, std::string name,
                                                     const LogConfig& config, LogEnv env,
                                                     int64_t now_ms);
@@ -216,6 +217,11 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   size_t segment_count() const;
   // OK, or why appends are refused until restart (corruption found at open, failed fsync).
   Status health() const;
+  // OK, or why the partition cannot be served at all: acknowledged data in it is corrupt (found
+  // at open or by a read). Such a partition is offline, as Kafka has a partition whose log
+  // directory failed: no reads, no appends, until someone intervenes (deletes the topic, or
+  // repairs the files and restarts).
+  Status unservable() const;
   LogConfig config() const;
   const std::string& name() const { return name_; }
   const std::string& dir() const { return dir_; }
@@ -229,6 +235,11 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
     uint64_t start;
     uint64_t end;
   };
+
+  // Takes the partition offline after a read found `corruption`; reported once.
+  void MarkCorrupt(const Status& corruption) const;
+  Result<ReadResult> ReadServable(int64_t offset, size_t max_bytes, ReadAs as,
+                                  bool oversize_first) const;
 
   // Recovery (log_recovery.cc).
   Status Recover(int64_t now_ms);
@@ -273,7 +284,8 @@ class PartitionLog : public std::enable_shared_from_this<PartitionLog> {
   std::vector<std::shared_ptr<Segment>> unsynced_sealed_;
   bool dir_dirty_ = false;
   bool deleted_ = false;
-  Status health_;
+  // Mutable: a read (const) that finds corruption takes the partition offline (MarkCorrupt).
+  mutable Status health_;
 
   // Serializes Sync and Close and guards the recovery-point file and tidy_.
   std::mutex sync_mu_;

@@ -7,6 +7,7 @@ inline namespace cluster {
 void RegisterCluster(CLI::App& root, Context& ctx) {
   CLI::App* cluster = root.add_subcommand("cluster", "Interact with a Redpanda or Kafka cluster");
   cluster->require_subcommand(0, 1);
+  RegisterClusterHealth(cluster, ctx);
   RegisterClusterInfo(cluster, ctx);
   RegisterClusterLogdirs(cluster, ctx);
   CLI::App* brokers = cluster->add_subcommand("brokers", "Manage the brokers in your cluster");

@@ -13,6 +13,7 @@ inline namespace cluster {
 void RegisterCluster(CLI::App& root, Context& ctx);
 
 // Verbs, one per file.
+void RegisterClusterHealth(CLI::App* cluster, Context& ctx);
 void RegisterClusterInfo(CLI::App* cluster, Context& ctx);
 void RegisterClusterLogdirs(CLI::App* cluster, Context& ctx);
 void RegisterClusterBrokersList(CLI::App* brokers, Context& ctx);

@@ -4,10 +4,12 @@
 // cleanly.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <fmt/core.h>
@@ -102,6 +104,8 @@ class EndTracker {
     auto it = ends_.find(tp);
     return !bounded_ || (it != ends_.end() && offset < it->second);
   }
+  // Stops waiting for a partition that cannot be read.
+  void Drop(const client::TopicPartition& tp) { ends_.erase(tp); }
   // Marks the partition finished once `next` (the next offset to read) reaches its end.
   void Advance(client::Consumer& consumer, const client::TopicPartition& tp, int64_t next) {
     auto it = ends_.find(tp);
@@ -114,6 +118,65 @@ class EndTracker {
   std::map<client::TopicPartition, int64_t> ends_;
   bool bounded_ = false;
 };
+
+// Partitions the cluster reports without a leader (Kafka's offline partitions). librdkafka
+// waits for a leader without a word, so a consume of one would wait forever: each is reported
+// in rpk's form for a partition's error, left out, and the command exits 1 at the end.
+class OfflinePartitions {
+ public:
+  // Reports the partitions of `topics` that have no leader and that `wanted` names.
+  template <typename Wanted>
+  void Check(const client::ClusterMetadata& md, const std::vector<std::string>& topics,
+             const Wanted& wanted) {
+    for (const std::string& name : topics) {
+      const client::TopicInfo* t = md.FindTopic(name);
+      if (t == nullptr) continue;
+      for (const client::PartitionInfo& p : t->partitions) {
+        client::TopicPartition tp{name, p.id};
+        if (p.leader < 0 && wanted(tp)) Report(tp, p.err);
+      }
+    }
+  }
+  bool Contains(const client::TopicPartition& tp) const { return offline_.contains(tp); }
+  bool any() const { return !offline_.empty(); }
+  // `only` without the offline partitions of `topics`; empty when every one is offline.
+  std::vector<int32_t> Remaining(const client::ClusterMetadata& md,
+                                 const std::vector<std::string>& topics,
+                                 const std::vector<int32_t>& only) const {
+    std::vector<int32_t> left;
+    for (int32_t p : only) {
+      bool offline = true;
+      for (const std::string& name : topics) {
+        offline = offline && md.FindTopic(name) != nullptr && offline_.contains({name, p});
+      }
+      if (!offline) left.push_back(p);
+    }
+    return left;
+  }
+  // `md` with the offline partitions taken out, for planning the rest.
+  client::ClusterMetadata Without(client::ClusterMetadata md) const {
+    for (client::TopicInfo& t : md.topics) {
+      std::erase_if(t.partitions, [&](const client::PartitionInfo& p) {
+        return Contains({t.name, p.id});
+      });
+    }
+    return md;
+  }
+
+ private:
+  void Report(const client::TopicPartition& tp, rd_kafka_resp_err_t err) {
+    if (!offline_.insert(tp).second) return;
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+    WriteStderr(fmt::format("ERR: topic {} partition {}: {}: {}", tp.topic, tp.partition,
+                            client::ErrorName(err), client::ErrorText(err)));
+  }
+
+  std::set<client::TopicPartition> offline_;
+};
+
+// How often a consume of assigned partitions asks whether one went offline meanwhile (a read
+// found its data corrupt): librdkafka only retries such a partition, silently.
+constexpr auto kOfflineCheckInterval = std::chrono::seconds(1);
 
 // The flags as consumer settings; an error is a usage error.
 Result<client::ConsumerSettings> SettingsFrom(const ConsumeOptions& opts, const OffsetSpec& spec) {
@@ -168,12 +231,53 @@ Result<std::vector<std::string>> ResolveTopics(const ConsumeOptions& opts,
   return opts.topics;
 }
 
+// Assigned partitions that went offline since the last look: reported, paused, and no longer
+// waited for. Returns false when nothing is left to consume.
+bool DropOffline(client::Consumer& consumer, const std::vector<std::string>& topics,
+                 std::set<client::TopicPartition>& assigned, OfflinePartitions& offline,
+                 EndTracker& ends) {
+  auto md = consumer.client().Metadata();
+  if (!md) return true;  // a transient failure; librdkafka keeps fetching what it can
+  offline.Check(*md, topics,
+                [&](const client::TopicPartition& tp) { return assigned.contains(tp); });
+  for (auto it = assigned.begin(); it != assigned.end();) {
+    if (!offline.Contains(*it)) {
+      ++it;
+      continue;
+    }
+    consumer.Pause(*it);
+    ends.Drop(*it);
+    it = assigned.erase(it);
+  }
+  return !assigned.empty();
+}
+
+// A group member does not choose its partitions: offline ones of its topics are reported (once
+// each) and the group's assignment is left as it is.
+void ReportOffline(client::Consumer& consumer, const std::vector<std::string>& topics,
+                   OfflinePartitions& offline) {
+  auto md = consumer.client().Metadata();
+  if (md) offline.Check(*md, topics, [](const client::TopicPartition&) { return true; });
+}
+
 // The consume loop. Returns the exit code.
 int ConsumeLoop(client::Consumer& consumer, const ConsumeOptions& opts, RecordSink& sink,
-                EndTracker& ends) {
+                EndTracker& ends, const std::vector<std::string>& topics,
+                const std::vector<client::PartitionPlan>& plan, OfflinePartitions& offline) {
   int64_t printed = 0;
   const bool group = !opts.group.empty();
+  std::set<client::TopicPartition> assigned;
+  for (const auto& p : plan) assigned.insert(p.tp);
+  auto next_check = std::chrono::steady_clock::now() + kOfflineCheckInterval;
   while (!StopRequested() && !ends.done()) {
+    if (std::chrono::steady_clock::now() >= next_check) {
+      if (group) {
+        ReportOffline(consumer, topics, offline);
+      } else if (!DropOffline(consumer, topics, assigned, offline, ends)) {
+        break;
+      }
+      next_check = std::chrono::steady_clock::now() + kOfflineCheckInterval;
+    }
     for (const client::Message& msg : consumer.Poll(std::chrono::milliseconds(100))) {
       client::TopicPartition tp{std::string(msg.topic()), msg.partition()};
       if (msg.partition_eof()) {
@@ -240,11 +344,20 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
     return kExitOk;
   }
   std::vector<client::PartitionPlan> plan;
+  OfflinePartitions offline;
+  if (group) offline.Check(*md, *topics, [](const client::TopicPartition&) { return true; });
   if (!group) {
-    auto planned = client::PlanConsume(client, *md, *topics, opts.partitions, *spec);
+    const auto& only = opts.partitions;
+    offline.Check(*md, *topics, [&](const client::TopicPartition& tp) {
+      return only.empty() || std::find(only.begin(), only.end(), tp.partition) != only.end();
+    });
+    const std::vector<int32_t> partitions = offline.Remaining(*md, *topics, opts.partitions);
+    if (offline.any() && !opts.partitions.empty() && partitions.empty()) return kExitFailure;
+    auto planned = client::PlanConsume(client, offline.Without(*md), *topics, partitions, *spec);
     if (!planned) return Fail("consume", planned.error());
     plan = std::move(*planned);
-    if (plan.empty() && spec->HasEnd()) return kExitOk;  // nothing in range
+    const int done = offline.any() ? kExitFailure : kExitOk;
+    if (plan.empty() && (spec->HasEnd() || offline.any())) return done;  // nothing to read
   }
   EndTracker ends(plan);
   ends.set_bounded(spec->HasEnd());
@@ -253,10 +366,10 @@ int RunConsume(const ConsumeOptions& opts, const Context& ctx) {
   InstallStopSignals();
   Status started = group ? consumer->Subscribe(*topics) : consumer->Assign(plan);
   if (!started.ok()) return Fail("consume", started);
-  int code = ConsumeLoop(*consumer, opts, sink, ends);
+  int code = ConsumeLoop(*consumer, opts, sink, ends, *topics, plan, offline);
   sink.Flush();
   consumer->Close();  // commits what was printed and leaves the group
-  return code;
+  return offline.any() ? kExitFailure : code;
 }
 
 }  // namespace

@@ -267,6 +267,29 @@ TEST_CASE("a topic with unreadable metadata is skipped and its files are kept") 
   CHECK(warnings[0].find("broken") != std::string::npos);
 }
 
+TEST_CASE("a partition that cannot be opened is offline and the rest is served") {
+  TempDir tmp;
+  {
+    auto manager = OpenManager(tmp.path());
+    REQUIRE(manager->CreateTopic("t", 2, {}));
+  }
+  const std::string p1 = tmp.path() + "/topics/t/1";
+  std::filesystem::remove_all(p1);
+  { std::ofstream(p1) << "a file where the partition's directory was"; }
+  std::vector<std::string> warnings;
+  auto manager = OpenManager(tmp.path(), nullptr, &warnings);
+  CHECK(manager->DescribeTopic("t")->partitions == 2);
+  CHECK(manager->GetLog("t", 0) != nullptr);
+  CHECK(manager->GetLog("t", 1) == nullptr);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("cannot open partition t-1") != std::string::npos);
+  // Broker-wide work skips it; deleting the topic removes it.
+  manager->ApplyRetention(kNow);
+  CHECK(manager->Flush().ok());
+  CHECK(manager->DeleteTopic("t").ok());
+  CHECK_FALSE(std::filesystem::exists(tmp.path() + "/topics/t"));
+}
+
 TEST_CASE("a data directory of an unknown format is refused") {
   TempDir tmp;
   {

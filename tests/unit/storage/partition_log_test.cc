@@ -433,7 +433,7 @@ TEST_CASE("a torn tail is truncated on open and appends continue") {
   CHECK(ReadAll(*log, 0).size() == 6);
 }
 
-TEST_CASE("corruption in the middle is reported, served up to, kept, and blocks appends") {
+TEST_CASE("corruption in the middle is reported, kept, and takes the partition offline") {
   TempDir tmp;
   Bytes batch = MakeBatch(2, 30, kNow);
   std::string active = tmp.path() + "/00000000000000000000.log";
@@ -454,8 +454,11 @@ TEST_CASE("corruption in the middle is reported, served up to, kept, and blocks 
   }
   auto log = OpenLog(tmp.path(), LogConfig{});
   CHECK(log->health().code() == Status::Code::kCorruption);
+  CHECK(log->unservable().code() == Status::Code::kCorruption);
   CHECK(log->log_end_offset() == 8);
-  CHECK(ReadAll(*log, 0).size() == 4);
+  auto read = log->Read(0, 1 << 20);
+  REQUIRE_FALSE(read);
+  CHECK(read.error().code() == Status::Code::kCorruption);
   Bytes copy = batch;
   auto append = log->Append(copy, kNow);
   REQUIRE_FALSE(append);
@@ -469,6 +472,40 @@ TEST_CASE("corruption in the middle is reported, served up to, kept, and blocks 
   auto again = OpenLog(tmp.path(), LogConfig{});
   CHECK(again->health().code() == Status::Code::kCorruption);
   CHECK(std::filesystem::file_size(active) == size);
+}
+
+TEST_CASE("a read that finds corruption below the recovery point takes the partition offline") {
+  TempDir tmp;
+  Bytes batch = MakeBatch(2, 30, kNow);
+  std::string active = tmp.path() + "/00000000000000000000.log";
+  {
+    auto log = OpenLog(tmp.path(), LogConfig{});
+    for (int i = 0; i < 10; ++i) AppendCopy(*log, batch, kNow);
+    REQUIRE(log->Close().ok());  // saves the index: the next open reads no batch
+  }
+  {
+    std::fstream f(active, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(4 * batch.size() + 8));  // batch 4's length
+    const char bad_length[4] = {0, 0, 0, 7};
+    f.write(bad_length, sizeof bad_length);
+  }
+  int warnings = 0;
+  LogEnv env;
+  env.warn = [&](std::string_view) { ++warnings; };
+  auto log = PartitionLog::Open(tmp.path(), "t-0", LogConfig{}, env, kNow);
+  REQUIRE(log);
+  CHECK((*log)->unservable().ok());
+  for (int i = 0; i < 3; ++i) {
+    auto read = (*log)->Read(8, 1 << 20);
+    REQUIRE_FALSE(read);
+    CHECK(read.error().code() == Status::Code::kCorruption);
+  }
+  CHECK((*log)->unservable().code() == Status::Code::kCorruption);
+  CHECK(warnings == 1);  // once, not once per read
+  // Offline: what precedes the damage is not served either, and appends are refused.
+  CHECK_FALSE((*log)->Read(0, 1 << 20));
+  Bytes copy = batch;
+  CHECK_FALSE((*log)->Append(copy, kNow));
 }
 
 TEST_CASE("offsets by timestamp and the max timestamp") {
