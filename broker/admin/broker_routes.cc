@@ -1,7 +1,5 @@
 // The broker's own routes: what this node is (/v1/brokers, /v1/node_config), the cluster's
 // identity (/v1/cluster/uuid) and the features it has (/v1/features).
-#include <sys/statvfs.h>
-
 #include <charconv>
 #include <mutex>
 #include <optional>
@@ -10,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "broker/admin/admin_routes.h"
+#include "broker/admin/health_overview.h"
 #include "broker/admin/http_server.h"
 #include "broker/storage/log_format.h"
 #include "broker/storage/topic_metadata.h"
@@ -22,15 +21,11 @@ namespace {
 
 using nlohmann::json;
 
-// statvfs of the data directory; zeros when it cannot be read (it may not exist yet).
-json DiskSpace(const std::string& path) {
-  struct statvfs st {};
-  uint64_t free = 0, total = 0;
-  if (::statvfs(path.c_str(), &st) == 0) {
-    free = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
-    total = static_cast<uint64_t>(st.f_blocks) * st.f_frsize;
-  }
-  return json::array({{{"path", path}, {"free", free}, {"total", total}}});
+// The data directory's disk, as the health overview judges it; zeros when it cannot be read
+// (it may not exist yet).
+json DiskSpaceJson(const std::string& path) {
+  DiskSpace disk = StatDisk(path).value_or(DiskSpace{});
+  return json::array({{{"path", path}, {"free", disk.free}, {"total", disk.total}}});
 }
 
 // kpk has one node and no partition movement, so maintenance has nothing to drain.
@@ -52,7 +47,7 @@ json BrokerJson(const BrokerConfig& config) {
           {"is_alive", true},
           {"version", config.version},
           {"maintenance_status", MaintenanceStatus()},
-          {"disk_space", DiskSpace(config.data_directory)},
+          {"disk_space", DiskSpaceJson(config.data_directory)},
           {"recovery_mode_enabled", false}};
 }
 

@@ -174,9 +174,10 @@ PartitionListPtr NewPartitionList(int size_hint) {
 std::string ErrorText(rd_kafka_resp_err_t err) {
   // librdkafka's broker errors are Kafka's codes; its own are below zero.
   if (err > 0 && err <= INT16_MAX) {
-    auto code = static_cast<protocol::ErrorCode>(err);
-    std::string_view name = protocol::ErrorCodeName(code);
-    if (name != "UNKNOWN") return fmt::format("{}: {}", name, protocol::ErrorCodeMessage(code));
+    auto code = static_cast<kpk::broker::protocol::ErrorCode>(err);
+    std::string_view name = kpk::broker::protocol::ErrorCodeName(code);
+    if (name != "UNKNOWN")
+      return fmt::format("{}: {}", name, kpk::broker::protocol::ErrorCodeMessage(code));
   }
   return rd_kafka_err2str(err);
 }
