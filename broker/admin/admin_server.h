@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "broker/admin/metrics_snapshot.h"
 #include "broker/core/broker_config.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
@@ -35,15 +36,21 @@ class AdminServer {
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
   }
+  // What /metrics asks the event loop for at each scrape (topics, partitions, groups); set
+  // before Start().
+  void SetMetricsSource(MetricsSource source) { metrics_source_ = std::move(source); }
 
  private:
   void Routes();
-  std::string MetricsText() const;
+  // GET /metrics and /public_metrics (metrics_routes.cc).
+  void MetricsRoutes();
+  std::string ScrapeMetrics(bool public_set) const;
 
   const BrokerConfig& config_;
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
   std::function<storage::CleanerTotals()> cleaner_totals_;
+  MetricsSource metrics_source_;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

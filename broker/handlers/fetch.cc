@@ -38,6 +38,9 @@ struct PartitionRead {
   // Records came back but stopped before the high watermark (at a segment's end or at
   // max_bytes).
   bool short_of_end = false;
+  // The offsets the records returned cover from the fetch offset: the records a consumer
+  // moves past, as the topic's records_fetched counts them.
+  uint64_t records = 0;
 };
 
 PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
@@ -94,6 +97,9 @@ PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
     out.records = protocol::Records(read->records.span(), read->records.owner());
   }
   result.short_of_end = !out.records->empty() && next < out.high_watermark;
+  if (!out.records->empty() && next > wanted.fetch_offset) {
+    result.records = static_cast<uint64_t>(next - wanted.fetch_offset);
+  }
   return result;
 }
 
@@ -104,6 +110,8 @@ struct FetchRead {
   // fetch offset is on an older segment than the high watermark); waiting would stall a
   // consumer with a large fetch.min.bytes for its whole max wait at every segment boundary.
   bool short_of_end = false;
+  // Per topic of the response, in its order: what the read gathered.
+  std::vector<TopicTraffic> topics;
 };
 
 // One pass over every requested partition.
@@ -115,6 +123,7 @@ FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& respons
     auto& t = response.responses.emplace_back();
     t.topic = topic.topic;
     t.topic_id = topic.topic_id;
+    TopicTraffic& traffic = result.topics.emplace_back();
     for (const auto& p : topic.partitions) {
       // KIP-74: until some data is gathered a partition may return one whole batch even past
       // max_bytes and partition_max_bytes; after that only whole batches within what remains.
@@ -124,12 +133,28 @@ FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& respons
                                        : (total >= max_bytes ? 0 : max_bytes - total);
       auto read = ReadPartition(ctx, topic.topic, p, budget, first_data,
                                 request.isolation_level == kReadCommitted);
-      if (read.data.records) result.bytes += read.data.records->size();
+      if (read.data.records) {
+        result.bytes += read.data.records->size();
+        traffic.fetched_bytes += read.data.records->size();
+      }
+      traffic.fetched_records += read.records;
       result.short_of_end = result.short_of_end || read.short_of_end;
       t.partitions.push_back(std::move(read.data));
     }
   }
   return result;
+}
+
+// Adds what the answered read gathered to the broker's and its topics' metrics.
+void CountFetched(BrokerState& state, const Response& response, const FetchRead& read) {
+  state.metrics().fetched_bytes += read.bytes;
+  for (size_t i = 0; i < read.topics.size() && i < response.responses.size(); ++i) {
+    const TopicTraffic& got = read.topics[i];
+    if (got.fetched_bytes == 0 && got.fetched_records == 0) continue;
+    TopicTraffic& traffic = state.metrics().Topic(response.responses[i].topic);
+    traffic.fetched_bytes += got.fetched_bytes;
+    traffic.fetched_records += got.fetched_records;
+  }
 }
 
 bool HasError(const Response& response) {
@@ -165,11 +190,11 @@ Awaitable<FetchHandler::Response> FetchHandler::Handle(RequestContext& ctx,
     const FetchRead read = ReadAll(ctx, request, response);
     if (read.bytes >= min_bytes || HasError(response) || read.short_of_end ||
         std::chrono::steady_clock::now() >= deadline) {
-      state.metrics().fetched_bytes += read.bytes;
+      CountFetched(state, response, read);
       co_return response;
     }
     if (!co_await wake.WaitUntil(deadline)) {
-      state.metrics().fetched_bytes += ReadAll(ctx, request, response).bytes;
+      CountFetched(state, response, ReadAll(ctx, request, response));
       co_return response;
     }
   }

@@ -6,6 +6,7 @@
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
+#include "cli/commands/generate/generate.h"
 #include "cli/commands/group/group.h"
 #include "cli/commands/profile/profile.h"
 #include "cli/commands/topic/topic.h"
@@ -21,10 +22,14 @@ struct CommandGroup {
 };
 
 constexpr std::array kCommandGroups = {
-    CommandGroup{{"version", ""}, RegisterVersion},  CommandGroup{{"broker", ""}, RegisterBroker},
-    CommandGroup{{"cluster", ""}, RegisterCluster},  CommandGroup{{"topic", ""}, RegisterTopic},
-    CommandGroup{{"group", "g"}, RegisterGroup},     CommandGroup{{"profile", ""}, RegisterProfile},
+    CommandGroup{{"version", ""}, RegisterVersion},
+    CommandGroup{{"broker", ""}, RegisterBroker},
+    CommandGroup{{"cluster", ""}, RegisterCluster},
+    CommandGroup{{"topic", ""}, RegisterTopic},
+    CommandGroup{{"group", "g"}, RegisterGroup},
+    CommandGroup{{"profile", ""}, RegisterProfile},
     CommandGroup{{"dev", "container"}, RegisterDev},
+    CommandGroup{{"generate", "gen"}, RegisterGenerate},
 };
 
 // The root options that take a value in the next argument.
