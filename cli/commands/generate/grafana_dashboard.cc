@@ -25,6 +25,7 @@ struct GrafanaOptions {
   std::string datasource;
   std::string metrics_endpoint;
   std::string job_name = "redpanda";
+  bool job_name_given = false;
 };
 
 constexpr int kPanelWidth = 8;
@@ -319,7 +320,10 @@ int RunLegacy(GrafanaOptions opts, const Context& ctx, Layout& layout, const Que
     return Fail(fmt::format("read the metrics at {}", opts.metrics_endpoint),
                 fmt::format("HTTP status {}", reply->status));
   }
-  LegacyPanels(layout, q, ParseFamilies(reply->body));
+  // prometheus-config scrapes /metrics as job <job-name>_internal.
+  Query query = q;
+  if (path != "/public_metrics" && !opts.job_name_given) query.job += "_internal";
+  LegacyPanels(layout, query, ParseFamilies(reply->body));
   WriteStdout(Dashboard(opts, layout.Take()).dump(1) + "\n");
   return kExitOk;
 }
@@ -363,10 +367,15 @@ void RegisterGenerateGrafanaDashboard(CLI::App* generate, Context& ctx) {
   cmd->add_option("--metrics-endpoint,--prometheus-url", opts->metrics_endpoint,
                   "The metrics endpoint legacy reads (default: the first admin host's "
                   "/public_metrics)");
-  cmd->add_option("--job-name", opts->job_name,
-                  "The prometheus job name by which to identify the redpanda nodes")
-      ->capture_default_str();
-  OnRun(cmd, ctx, [opts, &ctx] { return RunGrafanaDashboard(*opts, ctx); });
+  CLI::Option* job =
+      cmd->add_option("--job-name", opts->job_name,
+                      "The prometheus job name by which to identify the redpanda nodes (legacy "
+                      "over /metrics: <job-name>_internal, as prometheus-config names it)")
+          ->capture_default_str();
+  OnRun(cmd, ctx, [opts, job, &ctx] {
+    opts->job_name_given = job->count() > 0;
+    return RunGrafanaDashboard(*opts, ctx);
+  });
 }
 
 }  // namespace generate

@@ -321,6 +321,7 @@ def test_grafana_dashboard(b):
     assert len(exprs) == len(families), (len(exprs), len(families))  # one panel per family
     named = set().union(*(metric_names(e) for e in exprs))
     assert named <= exported, named - exported
+    assert all('job="redpanda_internal"' in e for e in exprs), exprs  # prometheus-config's job
     help_text = kpk("generate", "grafana-dashboard", "--dashboard", "help").stdout
     assert "operations" in help_text and "legacy" in help_text
     bad = kpk("generate", "grafana-dashboard", "--dashboard", "nope", check=False)
