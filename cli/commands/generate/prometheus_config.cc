@@ -1,13 +1,18 @@
 // kpk generate prometheus-config: the scrape configs (YAML) Prometheus needs for every broker's
 // Admin API, as rpk prints them: /public_metrics, and /metrics with --internal-metrics.
 //
-// Targets: --node-addrs as given; otherwise every broker the Kafka metadata names (asked of
+// Targets: --node-addrs as given; otherwise every broker the Admin API lists (GET /v1/brokers
+// on the first configured admin host that answers: each broker's address at that host's
+// port); failing that, or with --seed-addr, every broker the Kafka metadata names (asked of
 // --seed-addr, or of the configured brokers) at the Admin API port of the first configured
-// admin host (9644 unless -X admin.hosts says otherwise).
+// admin host (9644 unless -X admin.hosts says otherwise), as rpk does.
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
+#include "cli/client/http_get.h"
 #include "cli/client/kafka_client.h"
 #include "cli/commands/generate/generate.h"
 #include "cli/runtime.h"
@@ -56,12 +61,43 @@ std::pair<std::string, int> SplitHostPort(const std::string& address, int defaul
   return {address.substr(0, colon), std::atoi(address.c_str() + colon + 1)};
 }
 
-// The brokers' hosts from the Kafka metadata, at the admin port.
+// The brokers the Admin API lists, at the port of the admin host that answered; nothing when
+// no admin host serves /v1/brokers.
+std::optional<std::vector<std::string>> AdminApiTargets(const ConnectionConfig& connection) {
+  for (const std::string& address : connection.admin_hosts) {
+    auto [host, port] = SplitHostPort(address, 9644);
+    Result<HttpReply> reply = HttpGet(host, port, "/v1/brokers", connection.dial_timeout);
+    if (!reply || reply->status != 200) continue;
+    Json brokers = Json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
+    if (!brokers.is_array() || brokers.empty()) continue;
+    std::vector<std::string> targets;
+    for (const Json& b : brokers) {
+      const Json* rpc = b.is_object() && b.contains("internal_rpc_address")
+                            ? &b["internal_rpc_address"]
+                            : nullptr;
+      if (rpc == nullptr || !rpc->is_string() || rpc->get<std::string>().empty()) {
+        targets.clear();
+        break;
+      }
+      std::string target = fmt::format("{}:{}", rpc->get<std::string>(), port);
+      if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
+        targets.push_back(std::move(target));
+      }
+    }
+    if (!targets.empty()) return targets;
+  }
+  return std::nullopt;
+}
+
+// The Admin API's broker list, else the brokers' hosts from the Kafka metadata at the admin
+// port.
 Result<std::vector<std::string>> DiscoverTargets(const Context& ctx, const std::string& seed) {
   Result<LoadedConfig> loaded = LoadConfig(ctx);
   if (!loaded) return Err(loaded.error());
   ConnectionConfig connection = loaded->connection;
-  if (!seed.empty()) {
+  if (seed.empty()) {
+    if (auto targets = AdminApiTargets(connection)) return *targets;
+  } else {
     auto [host, port] = SplitHostPort(seed, 9092);
     connection.brokers = {fmt::format("{}:{}", host, port)};
   }
@@ -129,8 +165,10 @@ void RegisterGeneratePrometheusConfig(CLI::App* generate, Context& ctx) {
       "Prints scrape configs (YAML) for every broker's Admin API: /public_metrics, and also\n"
       "/metrics with --internal-metrics (job <job-name>_internal). Paste them under\n"
       "scrape_configs in prometheus.yml.\n"
-      "Without --node-addrs the brokers come from the Kafka metadata (of --seed-addr, or of\n"
-      "the configured brokers), at the port of the first configured admin host (default 9644).");
+      "Without --node-addrs the brokers come from the Admin API (GET /v1/brokers on the\n"
+      "configured admin hosts) or, when it does not list them or with --seed-addr, from the\n"
+      "Kafka metadata (of --seed-addr, or of the configured brokers), at the port of the first\n"
+      "configured admin host (default 9644).");
   cmd->add_option("--job-name", opts->job_name,
                   "The prometheus job name by which to identify the Redpanda nodes")
       ->capture_default_str();

@@ -7,14 +7,16 @@ a group reads them all and commits chosen offsets; the test then checks that the
 moved by exactly what was sent, histograms are consistent, group lag is high watermark minus
 committed offset, log size grows, the connection gauge follows raw sockets, uptime advances,
 and label values with quotes, backslashes and newlines survive escaping."""
+import http.server
 import json
+import os
 import re
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import os
 import urllib.request
 
 import yaml
@@ -284,6 +286,58 @@ def test_prometheus_config(b):
     assert bad.returncode == 2 and "unable to parse label" in bad.stderr, bad
 
 
+class FakeAdminApi:
+    """An Admin API that answers only GET /v1/brokers, with `brokers` (Redpanda's shape)."""
+
+    def __init__(self, brokers):
+        body = json.dumps(brokers).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                status = 200 if self.path == "/v1/brokers" else 404
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body) if status == 200 else 0))
+                self.end_headers()
+                if status == 200:
+                    self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def test_prometheus_config_from_admin_api(b):
+    """With an Admin API that lists brokers, their addresses at its port are the targets; the
+    Kafka metadata (one broker) is not asked."""
+    brokers = [{"node_id": i, "num_cores": 1, "membership_status": "active", "is_alive": True,
+                "internal_rpc_address": f"10.9.0.{i + 1}", "internal_rpc_port": 33145}
+               for i in range(3)]
+    with FakeAdminApi(brokers) as admin:
+        port = admin.address.split(":")[1]
+        out = kpk("generate", "prometheus-config", "-X", f"brokers={b.bootstrap}", "-X",
+                  f"admin.hosts={admin.address}").stdout
+        targets = yaml.safe_load(out)[0]["static_configs"][0]["targets"]
+        assert targets == [f"10.9.0.{i}:{port}" for i in (1, 2, 3)], targets
+        # --seed-addr asks the Kafka metadata, as rpk does: one broker, at the admin port.
+        out = kpk("generate", "prometheus-config", "--seed-addr", b.bootstrap, "-X",
+                  f"admin.hosts={admin.address}").stdout
+        targets = yaml.safe_load(out)[0]["static_configs"][0]["targets"]
+        assert targets == [f"127.0.0.1:{port}"], targets
+
+
 def metric_names(expr):
     """The metric names a PromQL expression reads: what is left once label matchers and
     `by (...)` clauses are taken out."""
@@ -334,7 +388,8 @@ def test_grafana_dashboard(b):
 def main():
     with Broker() as b:
         for test in (test_traffic, test_connections_and_uptime, test_escaping_and_linting,
-                     test_prometheus_config, test_grafana_dashboard):
+                     test_prometheus_config, test_prometheus_config_from_admin_api,
+                     test_grafana_dashboard):
             started = time.monotonic()
             test(b)
             print(f"{test.__name__}: ok ({time.monotonic() - started:.2f}s)")
