@@ -62,14 +62,23 @@ std::pair<std::string, int> SplitHostPort(const std::string& address, int defaul
 }
 
 // The brokers the Admin API lists, at the port of the admin host that answered; nothing when
-// no admin host serves /v1/brokers.
-std::optional<std::vector<std::string>> AdminApiTargets(const ConnectionConfig& connection) {
+// no admin host serves /v1/brokers (`why` then says what the last one answered).
+std::optional<std::vector<std::string>> AdminApiTargets(const ConnectionConfig& connection,
+                                                        std::string& why) {
   for (const std::string& address : connection.admin_hosts) {
     auto [host, port] = SplitHostPort(address, 9644);
     Result<HttpReply> reply = HttpGet(host, port, "/v1/brokers", connection.dial_timeout);
-    if (!reply || reply->status != 200) continue;
+    if (!reply || reply->status != 200) {
+      why = fmt::format(
+          "{}/v1/brokers: {}", address,
+          reply ? fmt::format("HTTP status {}", reply->status) : reply.error().message());
+      continue;
+    }
     Json brokers = Json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
-    if (!brokers.is_array() || brokers.empty()) continue;
+    if (!brokers.is_array() || brokers.empty()) {
+      why = fmt::format("{}/v1/brokers: not a list of brokers", address);
+      continue;
+    }
     std::vector<std::string> targets;
     for (const Json& b : brokers) {
       const Json* rpc = b.is_object() && b.contains("internal_rpc_address")
@@ -95,8 +104,11 @@ Result<std::vector<std::string>> DiscoverTargets(const Context& ctx, const std::
   Result<LoadedConfig> loaded = LoadConfig(ctx);
   if (!loaded) return Err(loaded.error());
   ConnectionConfig connection = loaded->connection;
+  std::string admin_failure;
   if (seed.empty()) {
-    if (auto targets = AdminApiTargets(connection)) return *targets;
+    std::string why;
+    if (auto targets = AdminApiTargets(connection, why)) return *targets;
+    admin_failure = fmt::format(" (nor from the Admin API: {})", why);
   } else {
     auto [host, port] = SplitHostPort(seed, 9092);
     connection.brokers = {fmt::format("{}:{}", host, port)};
@@ -104,9 +116,9 @@ Result<std::vector<std::string>> DiscoverTargets(const Context& ctx, const std::
   const int admin_port =
       connection.admin_hosts.empty() ? 9644 : SplitHostPort(connection.admin_hosts[0], 9644).second;
   Result<client::Client> client = client::Client::Open(connection, {});
-  if (!client) return Err(client.error());
+  if (!client) return Err(Status::Unavailable(client.error().message() + admin_failure));
   Result<client::ClusterMetadata> md = client->Metadata(false);
-  if (!md) return Err(md.error());
+  if (!md) return Err(Status::Unavailable(md.error().message() + admin_failure));
   std::vector<std::string> targets;
   std::set<std::string> seen;
   for (const client::BrokerInfo& b : md->brokers) {

@@ -24,7 +24,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from prometheus_client.parser import text_string_to_metric_families
 
-from kpk_harness import Broker, kpk, wait_until
+from kpk_harness import Broker, free_port, kpk, wait_until
 
 TOPIC = "metrics-t"
 GROUP = "metrics-g"
@@ -336,6 +336,13 @@ def test_prometheus_config_from_admin_api(b):
                   f"admin.hosts={admin.address}").stdout
         targets = yaml.safe_load(out)[0]["static_configs"][0]["targets"]
         assert targets == [f"127.0.0.1:{port}"], targets
+    # Neither answering: exit 1 within the dial bound, naming both addresses.
+    kafka, admin = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    down = kpk("generate", "prometheus-config", "-X", f"brokers={kafka}", "-X",
+               f"admin.hosts={admin}", check=False, timeout=30)
+    assert down.returncode == 1 and kafka in down.stderr and admin in down.stderr, down
+    assert time.monotonic() - started < 15, time.monotonic() - started
 
 
 def metric_names(expr):
