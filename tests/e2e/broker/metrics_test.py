@@ -29,7 +29,7 @@ from kpk_harness import Broker, free_port, kpk, wait_until
 TOPIC = "metrics-t"
 GROUP = "metrics-g"
 ODD_GROUP = 'odd"group\\with\nnewline'
-PAYLOAD = b"v" * 100
+PAYLOAD = b"v" * 1000  # partition 0 holds > 16 KiB, enough for reads that may be file ranges
 # Redpanda's own names that Prometheus' linter objects to; nothing else may be flagged.
 ALLOWED_LINT = {
     'vectorized_kafka_handler_latency_microseconds use base unit "seconds" instead of '
