@@ -21,14 +21,17 @@ void CollectTopics(BrokerState& state, admin::MetricsSnapshot& out) {
     admin::TopicSample& sample = out.topics.emplace_back();
     sample.name = t.name;
     sample.partitions = t.partitions;
-    if (auto it = metrics.topics().find(t.name); it != metrics.topics().end()) {
-      sample.traffic = it->second;
-    }
+    auto traffic = metrics.topics().find(t.name);
+    if (traffic != metrics.topics().end()) sample.traffic = traffic->second.Total();
     for (int32_t i = 0; i < t.partitions; ++i) {
       auto log = state.topics().Partition(t.name, i);
       if (!log) continue;
-      out.partitions.push_back(
-          {t.name, i, log->log_start_offset(), log->high_watermark(), log->size_bytes()});
+      admin::PartitionSample& p = out.partitions.emplace_back(admin::PartitionSample{
+          t.name, i, log->log_start_offset(), log->high_watermark(), log->size_bytes(), {}});
+      if (traffic != metrics.topics().end() &&
+          static_cast<size_t>(i) < traffic->second.partitions.size()) {
+        p.traffic = traffic->second.partitions[i];
+      }
     }
   }
   std::vector<std::string> gone;

@@ -17,13 +17,14 @@ struct PartitionSample {
   int64_t start_offset = 0;
   int64_t high_watermark = 0;
   uint64_t size_bytes = 0;  // the partition's segments on disk
+  Traffic traffic;
 };
 
 struct TopicSample {
   std::string name;
   int32_t partitions = 0;
   int32_t replicas = 1;
-  TopicTraffic traffic;
+  Traffic traffic;  // its partitions' sum
 };
 
 struct GroupOffsetSample {

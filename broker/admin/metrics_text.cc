@@ -119,6 +119,28 @@ void InternalPartitions(PrometheusText& out, const MetricsSnapshot& s) {
                  p.*g.field);
     }
   }
+  // Redpanda's partition_probe: two counters without the _total suffix, two with it.
+  struct Counter {
+    std::string_view name, help;
+    uint64_t Traffic::*field;
+  };
+  for (const Counter& c :
+       {Counter{"vectorized_cluster_partition_records_produced", "Total number of records produced",
+                &Traffic::produced_records},
+        Counter{"vectorized_cluster_partition_records_fetched", "Total number of records fetched",
+                &Traffic::fetched_records},
+        Counter{"vectorized_cluster_partition_bytes_produced_total",
+                "Total number of bytes produced", &Traffic::produced_bytes},
+        Counter{"vectorized_cluster_partition_bytes_fetched_total",
+                "Total number of bytes fetched (not all might be returned to the client)",
+                &Traffic::fetched_bytes}}) {
+    out.Family(c.name, "counter", c.help);
+    for (const PartitionSample& p : s.partitions) {
+      const std::string partition = std::to_string(p.partition);
+      out.Sample(c.name, {{"namespace", kNamespace}, {"topic", p.topic}, {"partition", partition}},
+                 p.traffic.*c.field);
+    }
+  }
   constexpr std::string_view size = "vectorized_storage_log_partition_size";
   out.Family(size, "gauge", "Current size of partition in bytes");
   for (const PartitionSample& p : s.partitions) {

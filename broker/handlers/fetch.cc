@@ -110,8 +110,8 @@ struct FetchRead {
   // fetch offset is on an older segment than the high watermark); waiting would stall a
   // consumer with a large fetch.min.bytes for its whole max wait at every segment boundary.
   bool short_of_end = false;
-  // Per topic of the response, in its order: what the read gathered.
-  std::vector<TopicTraffic> topics;
+  // What the read gathered per partition of the response, in its order.
+  std::vector<Traffic> partitions;
 };
 
 // One pass over every requested partition.
@@ -123,7 +123,6 @@ FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& respons
     auto& t = response.responses.emplace_back();
     t.topic = topic.topic;
     t.topic_id = topic.topic_id;
-    TopicTraffic& traffic = result.topics.emplace_back();
     for (const auto& p : topic.partitions) {
       // KIP-74: until some data is gathered a partition may return one whole batch even past
       // max_bytes and partition_max_bytes; after that only whole batches within what remains.
@@ -133,11 +132,12 @@ FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& respons
                                        : (total >= max_bytes ? 0 : max_bytes - total);
       auto read = ReadPartition(ctx, topic.topic, p, budget, first_data,
                                 request.isolation_level == kReadCommitted);
+      Traffic& traffic = result.partitions.emplace_back();
       if (read.data.records) {
         result.bytes += read.data.records->size();
-        traffic.fetched_bytes += read.data.records->size();
+        traffic.fetched_bytes = read.data.records->size();
       }
-      traffic.fetched_records += read.records;
+      traffic.fetched_records = read.records;
       result.short_of_end = result.short_of_end || read.short_of_end;
       t.partitions.push_back(std::move(read.data));
     }
@@ -145,15 +145,16 @@ FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& respons
   return result;
 }
 
-// Adds what the answered read gathered to the broker's and its topics' metrics.
+// Adds what the answered read gathered to the broker's and its partitions' metrics.
 void CountFetched(BrokerState& state, const Response& response, const FetchRead& read) {
   state.metrics().fetched_bytes += read.bytes;
-  for (size_t i = 0; i < read.topics.size() && i < response.responses.size(); ++i) {
-    const TopicTraffic& got = read.topics[i];
-    if (got.fetched_bytes == 0 && got.fetched_records == 0) continue;
-    TopicTraffic& traffic = state.metrics().Topic(response.responses[i].topic);
-    traffic.fetched_bytes += got.fetched_bytes;
-    traffic.fetched_records += got.fetched_records;
+  size_t i = 0;
+  for (const auto& t : response.responses) {
+    for (const auto& p : t.partitions) {
+      if (i == read.partitions.size()) return;
+      const Traffic& got = read.partitions[i++];
+      if (!got.empty()) state.metrics().Topic(t.topic).Partition(p.partition_index) += got;
+    }
   }
 }
 

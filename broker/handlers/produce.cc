@@ -146,7 +146,7 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
   PartitionResponse r;
   r.index = data.index;
   const int64_t now = NowMs();
-  uint64_t appended_bytes = 0;  // for the topic's traffic metrics
+  uint64_t appended_bytes = 0;  // for the partition's traffic metrics
   uint64_t appended_records = 0;
   for (size_t i = 0; i < v.batches.size(); ++i) {
     auto view = protocol::RecordBatchView::Parse(v.batches[i]);
@@ -188,7 +188,7 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
     durable = DurableTarget{log, appended->last_offset + 1};
   }
   if (appended_bytes > 0) {
-    TopicTraffic& traffic = ctx.state.metrics().Topic(topic.name);
+    Traffic& traffic = ctx.state.metrics().Topic(topic.name).Partition(data.index);
     traffic.produced_bytes += appended_bytes;
     traffic.produced_records += appended_records;
   }

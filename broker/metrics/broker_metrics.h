@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "broker/metrics/histogram.h"
 
@@ -31,12 +32,41 @@ struct ApiMetrics {
   LatencyHistogram latency;  // from the decoded header to the response (or none) being ready
 };
 
-// Produce and fetch traffic of one topic. Event loop only.
-struct TopicTraffic {
+// Produce and fetch traffic of one partition (or a topic's sum). Event loop only.
+struct Traffic {
   uint64_t produced_bytes = 0;
   uint64_t produced_records = 0;
   uint64_t fetched_bytes = 0;
   uint64_t fetched_records = 0;
+
+  Traffic& operator+=(const Traffic& o) {
+    produced_bytes += o.produced_bytes;
+    produced_records += o.produced_records;
+    fetched_bytes += o.fetched_bytes;
+    fetched_records += o.fetched_records;
+    return *this;
+  }
+  bool empty() const {
+    return produced_bytes == 0 && produced_records == 0 && fetched_bytes == 0 &&
+           fetched_records == 0;
+  }
+};
+
+// One topic's traffic by partition index. Event loop only.
+struct TopicTraffic {
+  std::vector<Traffic> partitions;
+
+  // `index` is a partition the topic has (its log was found), so the table stays small.
+  Traffic& Partition(int32_t index) {
+    const size_t i = index < 0 ? 0 : static_cast<size_t>(index);
+    if (i >= partitions.size()) partitions.resize(i + 1);
+    return partitions[i];
+  }
+  Traffic Total() const {
+    Traffic sum;
+    for (const Traffic& t : partitions) sum += t;
+    return sum;
+  }
 };
 
 struct StringHash {

@@ -36,6 +36,8 @@ ALLOWED_LINT = {
     '"microseconds"',
     'redpanda_kafka_consumer_group_lag_sum non-histogram and non-summary metrics should not '
     'have "_sum" suffix',
+    'vectorized_cluster_partition_records_produced counter metrics should have "_total" suffix',
+    'vectorized_cluster_partition_records_fetched counter metrics should have "_total" suffix',
 }
 
 
@@ -76,7 +78,8 @@ class Scrape:
         return (name, tuple(sorted(labels.items()))) in self.samples
 
     def series_names(self):
-        return {name for name, _ in self.samples}
+        """Sample names as the text has them (the parser adds _total to every counter's)."""
+        return set(re.findall(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]", self.text, re.M))
 
 
 def scrape(b, path="/metrics"):
@@ -138,9 +141,14 @@ def test_traffic(b):
         labels = dict(topic, redpanda_partition=str(partition))
         assert pub.get("redpanda_kafka_max_offset", **labels) == end
         assert pub.get("redpanda_kafka_under_replicated_replicas", **labels) == 0
-        size = mid.get("vectorized_storage_log_partition_size", namespace="kafka", topic=TOPIC,
-                       partition=str(partition))
+        internal = dict(namespace="kafka", topic=TOPIC, partition=str(partition))
+        size = mid.get("vectorized_storage_log_partition_size", **internal)
         assert size >= end * len(PAYLOAD), (partition, size)
+        # prometheus_client names a counter's samples with _total, even where the text has none.
+        assert mid.get("vectorized_cluster_partition_records_produced_total", **internal) == end
+        assert mid.get("vectorized_cluster_partition_high_watermark", **internal) == end
+    assert sum(mid.get("vectorized_cluster_partition_bytes_produced_total", namespace="kafka",
+                       topic=TOPIC, partition=str(p)) for p in (0, 1)) == produced
 
     # Per-API counters and latency histograms: produce requests were timed, acks=all fsynced.
     handler = dict(handler="produce")
@@ -171,6 +179,9 @@ def test_traffic(b):
     after = scrape(b)
     pub = scrape(b, "/public_metrics")
     assert pub.get("redpanda_kafka_records_fetched_total", **topic) == 30
+    for partition, end in ((0, 20), (1, 10)):
+        internal = dict(namespace="kafka", topic=TOPIC, partition=str(partition))
+        assert after.get("vectorized_cluster_partition_records_fetched_total", **internal) == end
     fetched = after.get("kpk_kafka_fetched_bytes_total") - mid.get("kpk_kafka_fetched_bytes_total")
     assert pub.get("redpanda_kafka_request_bytes_total", redpanda_request="consume",
                    **topic) == fetched == produced, (fetched, produced)
