@@ -9,6 +9,7 @@
 #include "broker/core/partition_waiters.h"
 #include "broker/groups/coordinator.h"
 #include "broker/handlers/kafka_apis.h"
+#include "broker/metrics_source.h"
 #include "broker/net/asio.h"
 #include "broker/net/kafka_server.h"
 #include "broker/transactions/producer_states.h"
@@ -146,6 +147,8 @@ Status Broker::Start() {
   impl_->admin.SetState(impl_->state);
   impl_->admin.SetCleanerTotals([&logs] { return logs.cleaner().totals(); });
   impl_->admin.SetTopics(&impl_->state.topics());
+  impl_->admin.SetMetricsSource(
+      [this] { return CollectMetricsSnapshot(impl_->state, impl_->groups); });
   impl_->admin.Start();
   impl_->ScheduleRetention();
   asio::co_spawn(impl_->io, impl_->transactions.Recover(), asio::detached);

@@ -15,6 +15,7 @@ test_packages=(
   clang-14 libclang-rt-14-dev python3-kafka python3-confluent-kafka python3-yaml
   nodejs npm clang-format clang-tidy curl procps
   openssl openjdk-17-jdk-headless maven  # Apache Kafka as a test peer (tests/support/apache_kafka)
+  prometheus python3-prometheus-client python3-yaml  # metrics_test: promtool and a real parser
 )
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -6,7 +6,6 @@
 
 #include "broker/admin/health_overview.h"
 #include "broker/admin/http_server.h"
-#include "broker/metrics/prometheus_text.h"
 
 namespace kpk::broker::admin {
 
@@ -37,11 +36,7 @@ void AdminServer::Routes() {
     if (ready_) return HttpResponse::Json(R"({"status":"ready"})");
     return HttpResponse::Json(R"({"status":"booting"})", 503);
   });
-  auto metrics = [this](const HttpRequest&) {
-    return HttpResponse{200, "text/plain; version=0.0.4", MetricsText(), {}};
-  };
-  http_->Get("/metrics", metrics);
-  http_->Get("/public_metrics", metrics);
+  MetricsRoutes();
   AddBrokerRoutes(*http_, route_context_);
   AddPartitionRoutes(*http_, route_context_);
   AddLoggerRoutes(*http_);
@@ -52,44 +47,6 @@ void AdminServer::Routes() {
     if (body.empty()) return HttpResponse::Error(503, "the broker did not answer in time");
     return HttpResponse::Json(std::move(body));
   });
-}
-
-namespace {
-
-// The log cleaner's progress, with names after Kafka's LogCleaner metrics.
-void CleanerMetrics(const storage::CleanerTotals& t, PrometheusText& out) {
-  out.Counter("kpk_log_cleaner_rounds_total", "Rounds of the log cleaner", t.rounds);
-  out.Counter("kpk_log_cleaner_cleaned_partitions_total", "Partitions compacted",
-              t.partitions_cleaned);
-  out.Counter("kpk_log_cleaner_failures_total", "Compactions that failed", t.failures);
-  out.Counter("kpk_log_cleaner_read_bytes_total", "Bytes the cleaner read", t.bytes_read);
-  out.Counter("kpk_log_cleaner_written_bytes_total", "Bytes the cleaner wrote", t.bytes_written);
-  out.Counter("kpk_log_cleaner_removed_bytes_total", "Bytes compaction freed", t.bytes_removed);
-  out.Counter("kpk_log_cleaner_removed_records_total", "Records compaction removed",
-              t.records_removed);
-  out.Gauge("kpk_log_cleaner_last_dirty_ratio",
-            "Dirty share of the partition cleaned last, before its clean", t.last_dirty_ratio);
-  out.Gauge("kpk_log_cleaner_last_clean_timestamp_seconds", "Wall-clock time of the last clean",
-            static_cast<double>(t.last_clean_ms) / 1000);
-}
-
-}  // namespace
-
-std::string AdminServer::MetricsText() const {
-  PrometheusText out;
-  out.Counter("kpk_kafka_requests_total", "Kafka requests handled", metrics_.requests.load());
-  out.Counter("kpk_kafka_produced_bytes_total", "Record batch bytes appended",
-              metrics_.produced_bytes.load());
-  out.Counter("kpk_kafka_produced_batches_total", "Record batches appended",
-              metrics_.produced_batches.load());
-  out.Counter("kpk_kafka_fetched_bytes_total", "Record bytes returned by fetches",
-              metrics_.fetched_bytes.load());
-  out.Counter("kpk_kafka_connections_accepted_total", "Kafka connections accepted",
-              metrics_.connections_accepted.load());
-  out.Counter("kpk_storage_fsyncs_total", "fdatasync calls", metrics_.fsyncs.load());
-  if (cleaner_totals_) CleanerMetrics(cleaner_totals_(), out);
-  out.Gauge("kpk_kafka_connections", "Open Kafka connections", metrics_.connections_open.load());
-  return out.text();
 }
 
 }  // namespace kpk::broker::admin

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "broker/admin/admin_routes.h"
+#include "broker/admin/metrics_snapshot.h"
 #include "broker/core/broker_config.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
@@ -46,10 +47,15 @@ class AdminServer {
   }
   // The broker state the routes read, only inside run_on_loop; set before Start().
   void SetState(BrokerState& state) { state_ = &state; }
+  // What /metrics asks the event loop for at each scrape (topics, partitions, groups); set
+  // before Start().
+  void SetMetricsSource(MetricsSource source) { metrics_source_ = std::move(source); }
 
  private:
   void Routes();
-  std::string MetricsText() const;
+  // GET /metrics and /public_metrics (metrics_routes.cc).
+  void MetricsRoutes();
+  std::string ScrapeMetrics(bool public_set) const;
 
   const BrokerConfig& config_;
   const BrokerMetrics& metrics_;
@@ -58,6 +64,7 @@ class AdminServer {
   const Topics* topics_ = nullptr;
   RouteContext route_context_;
   BrokerState* state_ = nullptr;
+  MetricsSource metrics_source_;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

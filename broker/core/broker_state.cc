@@ -72,6 +72,10 @@ Status BrokerState::Open() {
   auto logs = storage::LogManager::Open(std::move(options));
   if (!logs) return logs.error();
   logs_ = std::move(*logs);
+  logs_->flusher().SetSyncObserver([&metrics = metrics_](std::chrono::nanoseconds took) {
+    metrics.fsync_latency.Record(took);
+    metrics.fsyncs.fetch_add(1, std::memory_order_relaxed);
+  });
   topics_ = std::make_unique<Topics>(*logs_, config_, worker_, turns_);
   return Status::OK();
 }

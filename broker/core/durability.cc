@@ -34,8 +34,6 @@ Awaitable<Status> WaitDurable(BrokerState& state, std::vector<DurableTarget> tar
                                           });
   }
   co_await pending->event.Wait();
-  // For /metrics: the flusher counts the syncs its rounds made.
-  state.metrics().fsyncs = state.logs().flusher().stats().syncs;
   co_return pending->first_error;
 }
 

@@ -38,6 +38,9 @@ struct PartitionRead {
   // Records came back but stopped before the high watermark (at a segment's end or at
   // max_bytes).
   bool short_of_end = false;
+  // The offsets the records returned cover from the fetch offset: the records a consumer
+  // moves past, as the topic's records_fetched counts them.
+  uint64_t records = 0;
 };
 
 PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
@@ -94,6 +97,9 @@ PartitionRead ReadPartition(RequestContext& ctx, const std::string& topic,
     out.records = protocol::Records(read->records.span(), read->records.owner());
   }
   result.short_of_end = !out.records->empty() && next < out.high_watermark;
+  if (!out.records->empty() && next > wanted.fetch_offset) {
+    result.records = static_cast<uint64_t>(next - wanted.fetch_offset);
+  }
   return result;
 }
 
@@ -104,6 +110,8 @@ struct FetchRead {
   // fetch offset is on an older segment than the high watermark); waiting would stall a
   // consumer with a large fetch.min.bytes for its whole max wait at every segment boundary.
   bool short_of_end = false;
+  // What the read gathered per partition of the response, in its order.
+  std::vector<Traffic> partitions;
 };
 
 // One pass over every requested partition.
@@ -124,12 +132,30 @@ FetchRead ReadAll(RequestContext& ctx, const Request& request, Response& respons
                                        : (total >= max_bytes ? 0 : max_bytes - total);
       auto read = ReadPartition(ctx, topic.topic, p, budget, first_data,
                                 request.isolation_level == kReadCommitted);
-      if (read.data.records) result.bytes += read.data.records->size();
+      Traffic& traffic = result.partitions.emplace_back();
+      if (read.data.records) {
+        result.bytes += read.data.records->size();
+        traffic.fetched_bytes = read.data.records->size();
+      }
+      traffic.fetched_records = read.records;
       result.short_of_end = result.short_of_end || read.short_of_end;
       t.partitions.push_back(std::move(read.data));
     }
   }
   return result;
+}
+
+// Adds what the answered read gathered to the broker's and its partitions' metrics.
+void CountFetched(BrokerState& state, const Response& response, const FetchRead& read) {
+  state.metrics().fetched_bytes += read.bytes;
+  size_t i = 0;
+  for (const auto& t : response.responses) {
+    for (const auto& p : t.partitions) {
+      if (i == read.partitions.size()) return;
+      const Traffic& got = read.partitions[i++];
+      if (!got.empty()) state.metrics().Topic(t.topic).Partition(p.partition_index) += got;
+    }
+  }
 }
 
 bool HasError(const Response& response) {
@@ -165,11 +191,11 @@ Awaitable<FetchHandler::Response> FetchHandler::Handle(RequestContext& ctx,
     const FetchRead read = ReadAll(ctx, request, response);
     if (read.bytes >= min_bytes || HasError(response) || read.short_of_end ||
         std::chrono::steady_clock::now() >= deadline) {
-      state.metrics().fetched_bytes += read.bytes;
+      CountFetched(state, response, read);
       co_return response;
     }
     if (!co_await wake.WaitUntil(deadline)) {
-      state.metrics().fetched_bytes += ReadAll(ctx, request, response).bytes;
+      CountFetched(state, response, ReadAll(ctx, request, response));
       co_return response;
     }
   }

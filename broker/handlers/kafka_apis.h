@@ -8,7 +8,8 @@ namespace kpk::broker::handlers {
 
 class KafkaApis final : public RequestHandler {
  public:
-  explicit KafkaApis(Services services) : services_(services) {}
+  // Names every served API in the broker's metrics (ApiMetrics::name).
+  explicit KafkaApis(Services services);
 
   bool Serves(int16_t api_key, int16_t version) const override;
   Bytes UnsupportedApiVersionsResponse() const override;

@@ -1,5 +1,6 @@
 #include "broker/handlers/produce.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "broker/core/broker_state.h"
@@ -149,6 +150,8 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
   PartitionResponse r;
   r.index = data.index;
   const int64_t now = NowMs();
+  uint64_t appended_bytes = 0;  // for the partition's traffic metrics
+  uint64_t appended_records = 0;
   for (size_t i = 0; i < v.batches.size(); ++i) {
     auto view = protocol::RecordBatchView::Parse(v.batches[i]);
     transactions::PartitionProducerState* producers = nullptr;
@@ -184,7 +187,14 @@ PartitionResponse AppendPartition(RequestContext& ctx, const storage::TopicMetad
     }
     ctx.state.metrics().produced_bytes += v.batches[i].size();
     ++ctx.state.metrics().produced_batches;
+    appended_bytes += v.batches[i].size();
+    appended_records += static_cast<uint64_t>(std::max(view->record_count(), 0));
     durable = DurableTarget{log, appended->last_offset + 1};
+  }
+  if (appended_bytes > 0) {
+    Traffic& traffic = ctx.state.metrics().Topic(topic.name).Partition(data.index);
+    traffic.produced_bytes += appended_bytes;
+    traffic.produced_records += appended_records;
   }
   r.log_start_offset = log->log_start_offset();
   if (r.error_code != 0) r.base_offset = r.log_start_offset = -1;

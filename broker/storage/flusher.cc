@@ -47,11 +47,22 @@ void Flusher::Stop() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-void Flusher::SyncAll(const std::vector<PartitionLog*>& logs, std::vector<Status>& results) {
+void Flusher::SyncAll(const std::vector<PartitionLog*>& logs, std::vector<Status>& results,
+                      const SyncObserver* observer) {
   if (logs.size() > 1) {
     for (PartitionLog* log : logs) log->StartWriteback();
   }
-  for (size_t i = 0; i < logs.size(); ++i) results[i] = logs[i]->SyncData();
+  for (size_t i = 0; i < logs.size(); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    results[i] = logs[i]->SyncData();
+    if (observer) (*observer)(std::chrono::steady_clock::now() - start);
+  }
+}
+
+void Flusher::SetSyncObserver(SyncObserver observer) {
+  auto shared = std::make_shared<const SyncObserver>(std::move(observer));
+  std::lock_guard lock(mu_);
+  observer_ = std::move(shared);
 }
 
 Flusher::Stats Flusher::stats() const {
@@ -90,7 +101,12 @@ void Flusher::RunRound(std::vector<Request>& batch) {
   std::sort(logs.begin(), logs.end());
   logs.erase(std::unique(logs.begin(), logs.end()), logs.end());
   std::vector<Status> results(logs.size());
-  SyncAll(logs, results);
+  std::shared_ptr<const SyncObserver> observer;
+  {
+    std::lock_guard lock(mu_);
+    observer = observer_;
+  }
+  SyncAll(logs, results, observer.get());
   {
     // Counted before the callbacks run: a caller woken by one may read the stats at once.
     std::lock_guard lock(mu_);

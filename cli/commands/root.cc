@@ -9,6 +9,7 @@
 #include "cli/commands/broker/broker.h"
 #include "cli/commands/cluster/cluster.h"
 #include "cli/commands/dev/dev.h"
+#include "cli/commands/generate/generate.h"
 #include "cli/commands/group/group.h"
 #include "cli/commands/profile/profile.h"
 #include "cli/commands/redpanda/redpanda.h"
@@ -33,6 +34,7 @@ constexpr std::array kCommandGroups = {
     CommandGroup{{"profile", ""}, RegisterProfile},
     CommandGroup{{"dev", "container"}, RegisterDev},
     CommandGroup{{"redpanda", ""}, RegisterRedpanda},
+    CommandGroup{{"generate", "gen"}, RegisterGenerate},
 };
 
 // rpk's connection flags from before -X (deprecated in rpk, hidden there and here), and the

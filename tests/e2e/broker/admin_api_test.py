@@ -35,9 +35,11 @@ def metrics(b, path="/metrics"):
         m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)", line)
         assert m, f"not Prometheus text: {line!r}"
         values[m.group(1) + (m.group(2) or "")] = float(m.group(3))
-    # Every sample has HELP and TYPE lines.
+    # Every sample has HELP and TYPE lines (a histogram's under its family's name).
     for name in {re.sub(r"\{.*", "", k) for k in values}:
-        assert f"# TYPE {name} " in text, f"{name} has no TYPE line"
+        family = re.sub(r"_(bucket|sum|count)$", "", name)
+        assert f"# TYPE {name} " in text or f"# TYPE {family} histogram" in text, \
+            f"{name} has no TYPE line"
     return values
 
 
@@ -145,7 +147,7 @@ def main():
         assert after["kpk_kafka_fetched_bytes_total"] >= 5000, after
         assert after["kpk_kafka_produced_batches_total"] >= 5, after
         public = metrics(b, "/public_metrics")
-        assert "kpk_kafka_requests_total" in public, sorted(public)
+        assert "redpanda_application_uptime_seconds_total" in public, sorted(public)
         status, _, body = get(b, "/v1/node_config")
         nc = json.loads(body)
         assert status == 200 and nc["node_id"] == 0 and nc["data_directory"] == b.data_dir, nc

@@ -108,6 +108,33 @@ TEST_CASE("one fsync round satisfies every waiter queued behind it") {
   CHECK(stats.rounds <= 3);
 }
 
+TEST_CASE("the sync observer hears each partition sync with how long it took") {
+  TempDir tmp;
+  FaultInjectionFileSystem fs;
+  fs.SetSyncDelay(20ms);
+  auto log = OpenLog(tmp.path(), &fs);
+  Flusher flusher;
+  std::mutex mu;
+  std::vector<std::chrono::nanoseconds> heard;
+  flusher.SetSyncObserver([&](std::chrono::nanoseconds took) {
+    std::lock_guard lock(mu);
+    heard.push_back(took);
+  });
+  Waiter waiter;
+  for (int i = 0; i < 3; ++i) {
+    Bytes batch = MakeBatch(1, 10, kNow);
+    auto appended = log->Append(batch, kNow);
+    REQUIRE(appended);
+    flusher.RequestDurable(log, appended->last_offset + 1,
+                           waiter.Callback(appended->last_offset + 1, log));
+    REQUIRE(waiter.WaitFor(i + 1));  // one round each
+  }
+  std::lock_guard lock(mu);
+  CHECK(heard.size() == flusher.stats().syncs);
+  CHECK(heard.size() == 3);
+  for (auto took : heard) CHECK(took >= 20ms);
+}
+
 TEST_CASE("many producer threads share fsyncs (group commit under concurrency)") {
   TempDir tmp;
   FaultInjectionFileSystem fs;
