@@ -6,6 +6,8 @@
 // dashboards from GitHub; kpk builds this one in and downloads nothing. --dashboard legacy
 // does what rpk's legacy mode does: it reads the families a metrics endpoint serves and makes
 // one panel per family (rate for counters, 95th percentile for histograms, value for gauges).
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>

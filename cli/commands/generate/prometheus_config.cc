@@ -6,6 +6,8 @@
 // port); failing that, or with --seed-addr, every broker the Kafka metadata names (asked of
 // --seed-addr, or of the configured brokers) at the Admin API port of the first configured
 // admin host (9644 unless -X admin.hosts says otherwise), as rpk does.
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
