@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "broker/admin/cluster_config_routes.h"
 #include "broker/admin/http_server.h"
 #include "broker/metrics/prometheus_text.h"
 
@@ -46,6 +47,12 @@ void AdminServer::Routes() {
                         {"developer_mode", config_.developer_mode}};
     return HttpResponse::Json(j.dump());
   });
+  AddClusterConfigRoutes(*http_, [this](StateTask task) { return RunWithState(std::move(task)); });
+}
+
+HttpResponse AdminServer::RunWithState(StateTask task) const {
+  if (!run_with_state_) return HttpResponse::Error(503, "the broker is not serving yet");
+  return run_with_state_(std::move(task));
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "broker/admin/state_runner.h"
 #include "broker/core/broker_config.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
@@ -35,15 +36,19 @@ class AdminServer {
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
   }
+  // How routes run work on the event loop with the broker's state; set before Start().
+  void SetStateRunner(StateRunner runner) { run_with_state_ = std::move(runner); }
 
  private:
   void Routes();
   std::string MetricsText() const;
+  HttpResponse RunWithState(StateTask task) const;
 
   const BrokerConfig& config_;
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
   std::function<storage::CleanerTotals()> cleaner_totals_;
+  StateRunner run_with_state_;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

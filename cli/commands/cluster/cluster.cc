@@ -1,5 +1,7 @@
 #include "cli/commands/cluster/cluster.h"
 
+#include "cli/commands/cluster/config/config.h"
+
 namespace kpk::cli {
 inline namespace commands {
 inline namespace cluster {
@@ -9,6 +11,7 @@ void RegisterCluster(CLI::App& root, Context& ctx) {
   cluster->require_subcommand(0, 1);
   RegisterClusterInfo(cluster, ctx);
   RegisterClusterLogdirs(cluster, ctx);
+  RegisterClusterConfig(cluster, ctx);
 }
 
 }  // namespace cluster
