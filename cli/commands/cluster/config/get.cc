@@ -25,7 +25,8 @@ int RunConfigGet(const std::string& key, const Context& ctx) {
       value.get<double>() == static_cast<double>(static_cast<int64_t>(value.get<double>()))) {
     value = static_cast<int64_t>(value.get<double>());
   }
-  WriteStdout(ToYaml(value));
+  // yaml-cpp writes null as "~"; Go's yaml (rpk) as "null".
+  WriteStdout(value.is_null() ? "null\n" : ToYaml(value));
   return kExitOk;
 }
 
