@@ -5,7 +5,8 @@ Redpanda's swagger (cluster_config.json) describes them. Validation: a PUT with 
 or a bad value is a 400 whose body is Redpanda's map of property to error, and nothing of it is
 applied (config_version and the good key of the same request unchanged); dry_run validates only.
 Behaviour: auto_create_topics_enabled, default_topic_partitions, default_topic_replications,
-kafka_batch_max_bytes and log_segment_size change what the broker does. One store with Kafka's
+kafka_batch_max_bytes, log_segment_size and group_initial_rebalance_delay change what the broker
+does. One store with Kafka's
 dynamic broker configs: a value set here is DescribeConfigs' DYNAMIC_DEFAULT_BROKER_CONFIG, and
 AlterConfigs on BROKER "" shows here with a new config_version. Restart: values and
 config_version survive; retention_check_interval_ms needs a restart (status says so until then)
@@ -212,6 +213,35 @@ def test_behaviour(b, c):
     put_ok(b, remove=["log_segment_size"])
 
 
+def seconds_to_assignment(b, group, topic):
+    """Wall time until a new group's first consumer gets its assignment."""
+    from confluent_kafka import Consumer
+    assigned = []
+    consumer = Consumer({"bootstrap.servers": b.bootstrap, "group.id": group,
+                         "session.timeout.ms": 6000, "enable.auto.commit": False})
+    try:
+        started = time.monotonic()
+        consumer.subscribe([topic], on_assign=lambda c, parts: assigned.append(
+            time.monotonic() - started))
+        for _ in range(200):
+            consumer.poll(0.05)
+            if assigned:
+                return assigned[0]
+        raise TimeoutError(f"{group} got no assignment in 10 s")
+    finally:
+        consumer.close()
+
+
+def test_rebalance_delay(b, c):
+    """group_initial_rebalance_delay: a new group's first rebalance waits for it."""
+    kwire.create_topic(c, "grouped")
+    quick = seconds_to_assignment(b, "g-quick", "grouped")  # the harness's 0 ms
+    put_ok(b, {"group_initial_rebalance_delay": 2000})
+    slow = seconds_to_assignment(b, "g-slow", "grouped")
+    print(f"first assignment after {quick:.2f} s with 0 ms, {slow:.2f} s with 2000 ms")
+    assert slow >= 2.0 and slow - quick >= 1.5, (quick, slow)
+
+
 def describe_broker(c, name, keys):
     body = c.request(kwire.API_DESCRIBE_CONFIGS, 4, {"resources": [
         {"resource_type": kwire.RESOURCE_BROKER, "resource_name": name,
@@ -290,7 +320,8 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         f.write(f"redpanda:\n  retention_check_interval_ms: {CHECK_MS}\n")
     try:
-        for test in (test_shapes, test_validation, test_behaviour, test_kafka_view):
+        for test in (test_shapes, test_validation, test_behaviour, test_rebalance_delay,
+                     test_kafka_view):
             with Broker(config_file=f.name) as b:
                 c = Conn(b.bootstrap)
                 try:

@@ -201,6 +201,11 @@ def test_kafka_target(env):
     tool = run_tool("org.apache.kafka.tools.ConfigCommand", "--bootstrap-server", env.bootstrap,
                     "--describe", "--entity-type", "brokers", "--entity-default")
     expect(tool.returncode == 0 and "log.retention.ms=12345" in tool.stdout, tool)
+    out = cfg_ok(env, "list", "--filter", "^log_retention_ms$").stdout.splitlines()
+    expect_eq([re.split(r" {2,}", l) for l in out],
+              [["PROPERTY", "VALUE"], ["log_retention_ms", "12345"]], "list")
+    r = cfg(env, "status")
+    expect(r.returncode == 1 and "no cluster config status" in r.stderr, r)
     r = cfg(env, "set", "default_topic_replications", "3")
     expect(r.returncode == 1 and "default.replication.factor is read-only" in r.stderr, r)
     r = cfg(env, "get", "no_such_property")

@@ -92,7 +92,7 @@ TEST_CASE("properties that need a restart keep their running value") {
   CHECK(PendingRestart(running, next).empty());
 }
 
-TEST_CASE("without defaults only changed properties are listed; retention_bytes null is -1") {
+TEST_CASE("without defaults only changed properties are listed, and retention_bytes null is -1") {
   ClusterProperties c;
   CHECK(ClusterConfigJson(c, true).empty());
   CHECK(ClusterConfigJson(c, false)["retention_bytes"].is_null());
