@@ -142,24 +142,6 @@ class KafkaSource : public ClusterConfigSource {
   }
   bool via_kafka() const override { return true; }
 
- private:
-  Status Load() {
-    if (loaded_) return Status::OK();
-    auto described = client::DescribeKafkaProperties(client_);
-    if (!described) return described.error();
-    properties_ = std::move(*described);
-    loaded_ = true;
-    return Status::OK();
-  }
-
-  const client::KafkaProperty* Find(const std::string& name) const {
-    for (const auto& p : properties_) {
-      if (p.name == name) return &p;
-    }
-    return nullptr;
-  }
-
- public:
   // Which properties the Kafka protocol cannot reach, said once on stderr.
   void SayUnreachable() {
     if (!Load().ok()) return;
@@ -184,6 +166,22 @@ class KafkaSource : public ClusterConfigSource {
   }
 
  private:
+  Status Load() {
+    if (loaded_) return Status::OK();
+    auto described = client::DescribeKafkaProperties(client_);
+    if (!described) return described.error();
+    properties_ = std::move(*described);
+    loaded_ = true;
+    return Status::OK();
+  }
+
+  const client::KafkaProperty* Find(const std::string& name) const {
+    for (const auto& p : properties_) {
+      if (p.name == name) return &p;
+    }
+    return nullptr;
+  }
+
   client::Client client_;
   std::vector<client::KafkaProperty> properties_;
   bool loaded_ = false;
