@@ -105,7 +105,7 @@ void ApplyOverrides(BrokerOverrides& overrides, ClusterProperties& cluster, cons
         KPK_LOG_WARN("ignoring broker config {}={} from {}: {}", it->first, it->second, path,
                      s.message());
         bool known = FindClusterProperty(it->first) || CheckDynamicBrokerConfig(it->first).ok();
-        (known ? invalid : unknown).push_back(it->first);
+        (known ? invalid : unknown).push_back(PropertyNameOf(it->first));
         it = level->erase(it);
       } else {
         ++it;

@@ -310,6 +310,13 @@ std::string_view StoreKey(const ClusterPropertySpec& spec) {
   return spec.kafka_name.empty() ? spec.name : spec.kafka_name;
 }
 
+std::string PropertyNameOf(std::string_view key) {
+  for (const auto& spec : kSpecs) {
+    if (StoreKey(spec) == key) return std::string(spec.name);
+  }
+  return std::string(key);
+}
+
 Status ApplyStoredConfig(std::string_view key, std::string_view value, ClusterProperties& cluster) {
   const ClusterPropertySpec* spec = FindClusterProperty(key);
   if (spec == nullptr || !spec->kafka_name.empty()) return ApplyBrokerConfig(key, value, cluster);

@@ -44,8 +44,10 @@ struct ClusterPropertySpec {
 const std::vector<ClusterPropertySpec>& ClusterPropertySpecs();
 const ClusterPropertySpec* FindClusterProperty(std::string_view name);
 
-// The key and text a property has in the store.
+// The key a property has in the store.
 std::string_view StoreKey(const ClusterPropertySpec& spec);
+// The property stored under `key` (its Redpanda name), or `key` for another broker config.
+std::string PropertyNameOf(std::string_view key);
 
 // Applies one store entry (a Kafka broker config, or a Redpanda-only property) to `cluster`.
 Status ApplyStoredConfig(std::string_view key, std::string_view value, ClusterProperties& cluster);

@@ -9,10 +9,11 @@ kafka_batch_max_bytes, log_segment_size and group_initial_rebalance_delay change
 does. One store with Kafka's
 dynamic broker configs: a value set here is DescribeConfigs' DYNAMIC_DEFAULT_BROKER_CONFIG, and
 AlterConfigs on BROKER "" shows here with a new config_version. Restart: values and
-config_version survive; retention_check_interval_ms needs a restart (status says so until then)
+config_version survive, entries that no longer load are listed in /status; retention_check_interval_ms needs a restart (status says so until then)
 and only takes effect after it."""
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -316,6 +317,28 @@ def test_restart(b, c):
         c2.close()
 
 
+def test_status_lists_what_did_not_load():
+    """Persisted entries startup cannot apply are in /status: invalid (a bad value, by its
+    property name) and unknown; config_version is the file's."""
+    data_dir = tempfile.mkdtemp(prefix="kpk-e2e-")
+    with open(os.path.join(data_dir, "broker_config.json"), "w") as f:
+        json.dump({"config_version": 7, "log.retention.ms": "soon", "no.such.config": "1",
+                   "log.segment.bytes": "2000"}, f)
+    b = Broker(data_dir=data_dir)
+    try:
+        b.start()
+        node = get_ok(b, "/v1/cluster_config/status")[0]
+        assert node["invalid"] == ["log_retention_ms"] and node["unknown"] == ["no.such.config"]
+        assert node["config_version"] == 7 and node["restart"] is False, node
+        assert config(b, key="log_segment_size") == {"log_segment_size": 2000}
+        assert put_ok(b, {"log_retention_ms": 1000}) == 8
+    finally:
+        b.__exit__(None, None, None)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if os.path.exists(b.log_path):
+            os.remove(b.log_path)
+
+
 def main():
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         f.write(f"redpanda:\n  retention_check_interval_ms: {CHECK_MS}\n")
@@ -331,6 +354,7 @@ def main():
         with Broker(config_file=f.name) as b:
             c = Conn(b.bootstrap)
             run_timed([test_restart], b, c)
+        run_timed([test_status_lists_what_did_not_load])
     finally:
         os.unlink(f.name)
     return 0
