@@ -70,6 +70,29 @@ struct Broker::Impl {
     return future.get();
   }
 
+  // For the admin thread: runs a task with the broker's state on the event loop and waits.
+  admin::HttpResponse RunWithState(admin::StateTask task) {
+    auto result = std::make_shared<std::promise<admin::HttpResponse>>();
+    auto future = result->get_future();
+    asio::post(io, [this, task = std::move(task), result]() mutable {
+      asio::co_spawn(io, RunStateTask(std::move(task), state, result), asio::detached);
+    });
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      return admin::HttpResponse::Error(503, "the broker did not answer in time");
+    }
+    try {
+      return future.get();
+    } catch (const std::future_error&) {  // the loop stopped before the task ran
+      return admin::HttpResponse::Error(503, "the broker is shutting down");
+    }
+  }
+
+  // A coroutine of its own, its arguments in its frame (not a lambda's captures: GCC PR 100611).
+  static Awaitable<void> RunStateTask(admin::StateTask task, BrokerState& state,
+                                      std::shared_ptr<std::promise<admin::HttpResponse>> result) {
+    result->set_value(co_await task(state));
+  }
+
   void ScheduleRetention() {
     retention_timer.expires_after(
         std::chrono::milliseconds(state.config().cluster.retention_check_interval_ms));
@@ -149,6 +172,8 @@ Status Broker::Start() {
   impl_->admin.SetTopics(&impl_->state.topics());
   impl_->admin.SetMetricsSource(
       [this] { return CollectMetricsSnapshot(impl_->state, impl_->groups); });
+  impl_->admin.SetStateRunner(
+      [impl = impl_.get()](admin::StateTask task) { return impl->RunWithState(std::move(task)); });
   impl_->admin.Start();
   impl_->ScheduleRetention();
   asio::co_spawn(impl_->io, impl_->transactions.Recover(), asio::detached);

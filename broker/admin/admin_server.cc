@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "broker/admin/cluster_config_routes.h"
 #include "broker/admin/health_overview.h"
 #include "broker/admin/http_server.h"
 
@@ -47,6 +48,12 @@ void AdminServer::Routes() {
     if (body.empty()) return HttpResponse::Error(503, "the broker did not answer in time");
     return HttpResponse::Json(std::move(body));
   });
+  AddClusterConfigRoutes(*http_, [this](StateTask task) { return RunWithState(std::move(task)); });
+}
+
+HttpResponse AdminServer::RunWithState(StateTask task) const {
+  if (!run_with_state_) return HttpResponse::Error(503, "the broker is not serving yet");
+  return run_with_state_(std::move(task));
 }
 
 }  // namespace kpk::broker::admin

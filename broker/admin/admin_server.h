@@ -11,6 +11,7 @@
 
 #include "broker/admin/admin_routes.h"
 #include "broker/admin/metrics_snapshot.h"
+#include "broker/admin/state_runner.h"
 #include "broker/core/broker_config.h"
 #include "broker/metrics/broker_metrics.h"
 #include "broker/storage/log_cleaner.h"
@@ -39,14 +40,16 @@ class AdminServer {
   void Start();
   void Stop();
   void SetReady(bool ready) { ready_ = ready; }
-  // Where /metrics reads the log cleaner's totals; set before Start().
   // Where the partition routes read topics (on the event loop); set before Start().
   void SetTopics(const Topics* topics) { topics_ = topics; }
+  // Where /metrics reads the log cleaner's totals; set before Start().
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
   }
   // The broker state the routes read, only inside run_on_loop; set before Start().
   void SetState(BrokerState& state) { state_ = &state; }
+  // How routes run work on the event loop with the broker's state; set before Start().
+  void SetStateRunner(StateRunner runner) { run_with_state_ = std::move(runner); }
   // What /metrics asks the event loop for at each scrape (topics, partitions, groups); set
   // before Start().
   void SetMetricsSource(MetricsSource source) { metrics_source_ = std::move(source); }
@@ -56,6 +59,7 @@ class AdminServer {
   // GET /metrics and /public_metrics (metrics_routes.cc).
   void MetricsRoutes();
   std::string ScrapeMetrics(bool public_set) const;
+  HttpResponse RunWithState(StateTask task) const;
 
   const BrokerConfig& config_;
   const BrokerMetrics& metrics_;
@@ -65,6 +69,7 @@ class AdminServer {
   RouteContext route_context_;
   BrokerState* state_ = nullptr;
   MetricsSource metrics_source_;
+  StateRunner run_with_state_;
   std::unique_ptr<HttpServer> http_;
   uint16_t port_ = 0;
   std::atomic<bool> ready_{false};

@@ -50,6 +50,7 @@ void ReadClusterProperties(const YAML::Node& rp, ClusterProperties& c) {
   ReadIf(rp, "retention_check_interval_ms", c.retention_check_interval_ms);
   ReadIf(rp, "min_cleanable_dirty_ratio", c.min_cleanable_dirty_ratio);
   ReadIf(rp, "delete_retention_ms", c.delete_retention_ms);
+  ReadIf(rp, "tombstone_retention_ms", c.delete_retention_ms);  // Redpanda's name
   ReadIf(rp, "min_compaction_lag_ms", c.min_compaction_lag_ms);
   ReadIf(rp, "max_compaction_lag_ms", c.max_compaction_lag_ms);
   ReadIf(rp, "log_compaction_interval_ms", c.log_compaction_interval_ms);

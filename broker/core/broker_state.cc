@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "broker/core/cluster_properties.h"
 #include "broker/core/partition_waiters.h"
 #include "broker/net/asio.h"
 #include "broker/storage/log_format.h"
@@ -95,21 +96,36 @@ namespace {
 // strings, as the whole file was before there were two levels.
 constexpr const char* kNodeOverridesKey = "broker";
 
+// The file's key for the config version (a number; the overrides are strings).
+constexpr const char* kConfigVersionKey = "config_version";
+
 // Applies the cluster defaults, then this broker's overrides, over `cluster`. Entries that no
-// longer apply are reported and dropped.
-void ApplyOverrides(BrokerOverrides& overrides, ClusterProperties& cluster,
-                    const std::string& path) {
+// longer apply are reported, listed in `invalid` or `unknown`, and dropped.
+void ApplyOverrides(BrokerOverrides& overrides, ClusterProperties& cluster, const std::string& path,
+                    std::vector<std::string>& invalid, std::vector<std::string>& unknown) {
   for (ConfigOverrides* level : {&overrides.cluster_default, &overrides.node}) {
     for (auto it = level->begin(); it != level->end();) {
-      if (Status s = ApplyBrokerConfig(it->first, it->second, cluster); !s.ok()) {
+      if (Status s = ApplyStoredConfig(it->first, it->second, cluster); !s.ok()) {
         KPK_LOG_WARN("ignoring broker config {}={} from {}: {}", it->first, it->second, path,
                      s.message());
+        bool known = FindClusterProperty(it->first) || CheckDynamicBrokerConfig(it->first).ok();
+        (known ? invalid : unknown).push_back(PropertyNameOf(it->first));
         it = level->erase(it);
       } else {
         ++it;
       }
     }
   }
+}
+
+// Applies every override, in order of precedence, over `cluster`.
+Status ApplyAll(const BrokerOverrides& overrides, ClusterProperties& cluster) {
+  for (const ConfigOverrides* level : {&overrides.cluster_default, &overrides.node}) {
+    for (const auto& [name, value] : *level) {
+      if (Status s = ApplyStoredConfig(name, value, cluster); !s.ok()) return s;
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -127,19 +143,23 @@ Status BrokerState::LoadBrokerOverrides() {
       for (auto& [node_name, node_value] : value.items()) {
         if (node_value.is_string()) overrides.node[node_name] = node_value.get<std::string>();
       }
+    } else if (name == kConfigVersionKey && value.is_number_integer()) {
+      config_version_ = value.get<int64_t>();
     } else if (value.is_string()) {
       // Files from before the two levels hold per-broker-only configs at the top too.
       auto& level = IsPerBrokerConfig(name) ? overrides.node : overrides.cluster_default;
       level[name] = value.get<std::string>();
     }
   }
-  ApplyOverrides(overrides, config_.cluster, path);
+  ApplyOverrides(overrides, config_.cluster, path, invalid_configs_, unknown_configs_);
   broker_overrides_ = std::move(overrides);
   return Status::OK();
 }
 
-Awaitable<Status> BrokerState::SaveBrokerOverrides(const BrokerOverrides& overrides) {
+Awaitable<Status> BrokerState::SaveBrokerOverrides(const BrokerOverrides& overrides,
+                                                   int64_t version) {
   nlohmann::json j = nlohmann::json::object();
+  j[kConfigVersionKey] = version;
   for (const auto& [name, value] : overrides.cluster_default) j[name] = value;
   if (!overrides.node.empty()) {
     nlohmann::json& node = j[kNodeOverridesKey] = nlohmann::json::object();
@@ -176,18 +196,48 @@ Awaitable<Status> BrokerState::SetBrokerConfigs(const AdminTurns::Turn& /*turn*/
     }
   }
   if (validate_only) co_return Status::OK();
+  co_return co_await CommitOverrides(std::move(overrides));
+}
+
+Awaitable<Status> BrokerState::CommitOverrides(BrokerOverrides overrides) {
+  if (overrides.node == broker_overrides_.node &&
+      overrides.cluster_default == broker_overrides_.cluster_default) {
+    co_return Status::OK();  // as Redpanda: a change to the same values is no new version
+  }
   // Recomputed from the static values, so that removing this broker's override uncovers the
   // cluster default, and removing that the static value.
   ClusterProperties changed = static_cluster_;
-  for (const ConfigOverrides* l : {&overrides.cluster_default, &overrides.node}) {
-    for (const auto& [name, value] : *l) {
-      if (Status s = ApplyBrokerConfig(name, value, changed); !s.ok()) co_return s;
-    }
-  }
+  if (Status s = ApplyAll(overrides, changed); !s.ok()) co_return s;
+  KeepRestartValues(config_.cluster, changed);
   // Persisted before applied: a change a client was told failed must not be in effect.
-  if (Status s = co_await SaveBrokerOverrides(overrides); !s.ok()) co_return s;
+  if (Status s = co_await SaveBrokerOverrides(overrides, config_version_ + 1); !s.ok()) {
+    co_return s;
+  }
+  ++config_version_;
   PublishBrokerConfigs(changed, std::move(overrides));
   co_return Status::OK();
+}
+
+ClusterProperties BrokerState::ConfiguredCluster() const {
+  ClusterProperties configured = static_cluster_;
+  // Entries that do not apply were dropped at load and are refused on change.
+  (void)ApplyAll(broker_overrides_, configured);
+  return configured;
+}
+
+std::vector<std::string> BrokerState::PendingRestart() const {
+  return core::PendingRestart(config_.cluster, ConfiguredCluster());
+}
+
+Awaitable<BrokerState::ClusterConfigOutcome> BrokerState::PatchClusterConfig(
+    ClusterConfigPatch patch, bool dry_run) {
+  AdminTurns::Turn turn = co_await TakeBrokerConfigTurn();
+  BrokerOverrides overrides = broker_overrides_;
+  ClusterConfigOutcome outcome;
+  outcome.errors = PatchClusterStore(patch, ConfiguredCluster(), overrides.cluster_default);
+  if (!outcome.errors.empty() || dry_run) co_return outcome;
+  outcome.status = co_await CommitOverrides(std::move(overrides));
+  co_return outcome;
 }
 
 void BrokerState::PublishBrokerConfigs(const ClusterProperties& cluster,

@@ -3,6 +3,7 @@
 // the event-loop thread, apart from the atomics in metrics; disk work runs on worker().
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ namespace kpk::broker {
 inline namespace core {
 
 class PartitionWaiters;
+struct ClusterConfigPatch;  // cluster_properties.h
 
 class BrokerState {
  public:
@@ -65,12 +67,34 @@ class BrokerState {
   Awaitable<Status> SetBrokerConfigs(const AdminTurns::Turn& turn, bool cluster_default,
                                      std::vector<BrokerConfigChange> changes, bool validate_only);
 
+  // The cluster configuration (Admin API /v1/cluster_config) is the cluster-wide level of the
+  // same overrides: see cluster_properties.h.
+  // The cluster properties as configured: the static values with every override applied,
+  // including those that wait for a restart (config().cluster is what is in effect).
+  ClusterProperties ConfiguredCluster() const;
+  // Counts the changes to the overrides; persisted with them.
+  int64_t config_version() const { return config_version_; }
+  // Properties changed since startup whose new value waits for a restart.
+  std::vector<std::string> PendingRestart() const;
+  // Persisted overrides that startup could not apply: bad values, and names it does not know.
+  const std::vector<std::string>& invalid_configs() const { return invalid_configs_; }
+  const std::vector<std::string>& unknown_configs() const { return unknown_configs_; }
+  struct ClusterConfigOutcome {
+    std::map<std::string, std::string> errors;  // per property; nothing applied when any
+    Status status;                              // writing the change failed
+  };
+  // Validates the whole patch, then persists and applies it (unless `dry_run`), taking the
+  // broker config turn itself.
+  Awaitable<ClusterConfigOutcome> PatchClusterConfig(ClusterConfigPatch patch, bool dry_run);
+
  private:
   // No topic has an empty name.
   static constexpr const char* kBrokerConfigTurn = "";
 
   Status LoadBrokerOverrides();
-  Awaitable<Status> SaveBrokerOverrides(const BrokerOverrides& overrides);
+  Awaitable<Status> SaveBrokerOverrides(const BrokerOverrides& overrides, int64_t version);
+  // Persists `overrides` (a new config_version when they changed) and then puts them in effect.
+  Awaitable<Status> CommitOverrides(BrokerOverrides overrides);
   void PublishBrokerConfigs(const ClusterProperties& cluster, BrokerOverrides overrides);
   storage::LogConfig StorageDefaults() const;
   FileSystem& fs() const;
@@ -83,6 +107,9 @@ class BrokerState {
   std::unique_ptr<Topics> topics_;
   std::unique_ptr<PartitionWaiters> waiters_;
   BrokerOverrides broker_overrides_;
+  int64_t config_version_ = 0;
+  std::vector<std::string> invalid_configs_;
+  std::vector<std::string> unknown_configs_;
   AdminTurns turns_;
   // Last: destroyed first, finishing its jobs while what they use still exists.
   BlockingWorker worker_;

@@ -628,5 +628,16 @@ Status ApplyBrokerConfig(std::string_view name, std::string_view value,
   return Status::OK();
 }
 
+std::optional<std::string> BrokerConfigText(std::string_view name,
+                                            const ClusterProperties& cluster) {
+  for (const auto& spec : BrokerSpecs()) {
+    if (name != spec.name || !spec.set || spec.stored_only) continue;
+    BrokerConfig config;
+    config.cluster = cluster;
+    return spec.get(config);
+  }
+  return std::nullopt;
+}
+
 }  // namespace core
 }  // namespace kpk::broker

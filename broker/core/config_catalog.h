@@ -107,5 +107,10 @@ Status CheckDynamicBrokerConfig(std::string_view name);
 // may change; others are kInvalidArgument.
 Status ApplyBrokerConfig(std::string_view name, std::string_view value, ClusterProperties& cluster);
 
+// The value of the dynamic broker config `name` (Kafka's text) that `cluster` holds; nullopt for
+// a name that is not one.
+std::optional<std::string> BrokerConfigText(std::string_view name,
+                                            const ClusterProperties& cluster);
+
 }  // namespace core
 }  // namespace kpk::broker

@@ -105,6 +105,9 @@ ChangeOutcome BrokerValues(const BrokerState& state, const std::string& resource
   if (replace_all) {
     const BrokerOverrides& overrides = state.broker_overrides();
     for (const auto& [name, value] : cluster_default ? overrides.cluster_default : overrides.node) {
+      // Cluster properties Kafka has no dynamic broker config for share the store; Kafka's
+      // requests neither see nor remove them.
+      if (!CheckDynamicBrokerConfig(name).ok()) continue;
       bool named = std::any_of(changes.begin(), changes.end(),
                                [&](const ConfigChange& c) { return c.name == name; });
       if (!named) all.push_back({name, ConfigOp::kDelete, std::nullopt});

@@ -1,5 +1,7 @@
 #include "cli/commands/cluster/cluster.h"
 
+#include "cli/commands/cluster/config/config.h"
+
 namespace kpk::cli {
 inline namespace commands {
 inline namespace cluster {
@@ -10,6 +12,7 @@ void RegisterCluster(CLI::App& root, Context& ctx) {
   RegisterClusterHealth(cluster, ctx);
   RegisterClusterInfo(cluster, ctx);
   RegisterClusterLogdirs(cluster, ctx);
+  RegisterClusterConfig(cluster, ctx);
   CLI::App* brokers = cluster->add_subcommand("brokers", "Manage the brokers in your cluster");
   brokers->require_subcommand(0, 1);
   RegisterClusterBrokersList(brokers, ctx);
