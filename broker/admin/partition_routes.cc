@@ -1,6 +1,8 @@
 // Partition routes: where each partition's replicas are and who leads it. kpk is one node
 // with one event loop (Redpanda's "core" 0), so that node holds and leads every partition;
 // the topics themselves are read on the event loop.
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
