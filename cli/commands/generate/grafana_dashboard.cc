@@ -13,7 +13,7 @@
 #include <memory>
 #include <set>
 
-#include "cli/client/http_get.h"
+#include "cli/client/admin_client.h"
 #include "cli/commands/generate/generate.h"
 #include "cli/runtime.h"
 
@@ -285,17 +285,17 @@ Json Dashboard(const GrafanaOptions& opts, Json panels) {
           {"panels", std::move(panels)}};
 }
 
-// http://host:port/path, host:port/path or host:port (then /public_metrics).
-bool SplitEndpoint(std::string url, std::string& host, int& port, std::string& path) {
+// http[s]://host:port/path, host:port/path or host:port (then /public_metrics).
+bool SplitEndpoint(std::string url, std::string& address, bool& https, std::string& path) {
+  https = url.starts_with("https://");
   if (url.starts_with("http://")) url = url.substr(7);
-  if (url.starts_with("https://")) return false;
+  if (https) url = url.substr(8);
   const size_t slash = url.find('/');
   path = slash == std::string::npos ? "/public_metrics" : url.substr(slash);
-  const std::string address = url.substr(0, slash);
+  address = url.substr(0, slash);
   const size_t colon = address.rfind(':');
-  host = address.substr(0, colon);
-  port = colon == std::string::npos ? 80 : std::atoi(address.c_str() + colon + 1);
-  return !host.empty() && port > 0 && port < 65536;
+  if (colon == std::string::npos) address += https ? ":443" : ":80";
+  return !address.empty() && address.front() != ':';
 }
 
 int RunLegacy(GrafanaOptions opts, const Context& ctx, Layout& layout, const Query& q) {
@@ -306,19 +306,22 @@ int RunLegacy(GrafanaOptions opts, const Context& ctx, Layout& layout, const Que
     opts.metrics_endpoint =
         fmt::format("http://{}/public_metrics", admin.empty() ? "127.0.0.1:9644" : admin[0]);
   }
-  std::string host, path;
-  int port = 0;
-  if (!SplitEndpoint(opts.metrics_endpoint, host, port, path)) {
+  std::string address, path;
+  bool https = false;
+  if (!SplitEndpoint(opts.metrics_endpoint, address, https, path)) {
     return UsageError(fmt::format("invalid --metrics-endpoint \"{}\" (http://host:port/path)",
                                   opts.metrics_endpoint));
   }
   Result<LoadedConfig> loaded = LoadConfig(ctx);
-  const auto timeout = loaded ? loaded->connection.command_timeout : std::chrono::seconds(30);
-  Result<HttpReply> reply = HttpGet(host, port, path, timeout);
+  if (!loaded) return Fail("load config", loaded.error());
+  // The endpoint is an Admin API address: the Admin API's credentials and TLS files apply.
+  ConnectionConfig connection = loaded->connection;
+  connection.admin_tls.enabled = https;
+  Result<AdminResponse> reply = client::AdminClient(connection).SendTo(address, "GET", path);
   if (!reply) {
     return Fail(fmt::format("read the metrics at {}", opts.metrics_endpoint), reply.error());
   }
-  if (reply->status != 200) {
+  if (!reply->ok()) {
     return Fail(fmt::format("read the metrics at {}", opts.metrics_endpoint),
                 fmt::format("HTTP status {}", reply->status));
   }

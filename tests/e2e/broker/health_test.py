@@ -11,7 +11,6 @@ way it is logged once, not once per fetch."""
 import json
 import os
 import shutil
-import struct
 import tempfile
 import urllib.request
 
@@ -29,16 +28,6 @@ def partition_dir(b, topic, p=0):
 def segment_files(b, topic, suffix=".log"):
     d = partition_dir(b, topic)
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(suffix))
-
-
-def break_header(path, batch):
-    """Writes an impossible batch length into the header of the batch-th batch."""
-    with open(path, "rb") as f:
-        data = f.read()
-    pos, _ = kwire.batch_spans(data)[batch]
-    with open(path, "r+b") as f:
-        f.seek(pos + 8)
-        f.write(struct.pack(">i", 7))
 
 
 def fill(c, topic, n, partition=0):
@@ -127,13 +116,13 @@ def test_offline_partitions():
         # After a clean stop the saved index covers every batch, so opening reads no batch:
         # a broken header below the recovery point is found by the first read. Without the
         # index, opening walks the framing and finds it there.
-        break_header(segment_files(b, "at-read")[-1], 4)
-        break_header(segment_files(b, "at-open")[-1], 4)
+        kwire.break_batch_header(segment_files(b, "at-read")[-1], 4)
+        kwire.break_batch_header(segment_files(b, "at-open")[-1], 4)
         for index in segment_files(b, "at-open", ".index"):
             os.remove(index)
         mixed = os.path.join(b.data_dir, "topics", "mixed", "1")
         (mixed_log,) = [os.path.join(mixed, f) for f in os.listdir(mixed) if f.endswith(".log")]
-        break_header(mixed_log, 2)
+        kwire.break_batch_header(mixed_log, 2)
         for f in os.listdir(mixed):
             if f.endswith(".index"):
                 os.remove(os.path.join(mixed, f))

@@ -7,7 +7,6 @@ data is corrupt (broker/health_test.py covers the broker's side); against Kafka 
 leaves its replicas out of the ISRs."""
 import json
 import os
-import struct
 import sys
 
 import kwire
@@ -67,21 +66,12 @@ def test_healthy_and_formats(env):
     expect("cannot be used along with --watch or --exit-when-healthy" in bad.stderr, bad.stderr)
 
 
-def break_header(path, batch):
-    with open(path, "rb") as f:
-        data = f.read()
-    pos, _ = kwire.batch_spans(data)[batch]
-    with open(path, "r+b") as f:
-        f.seek(pos + 8)
-        f.write(struct.pack(">i", 7))
-
-
 def corrupt_partition(broker, topic, partition, at_start=True):
     """A broken batch header below the recovery point: found at the next start when the
     index is gone (opening walks the framing), else by the first read."""
     d = os.path.join(broker.data_dir, "topics", topic, str(partition))
     logs = sorted(f for f in os.listdir(d) if f.endswith(".log"))
-    break_header(os.path.join(d, logs[-1]), 0)
+    kwire.break_batch_header(os.path.join(d, logs[-1]), 0)
     for f in os.listdir(d):
         if at_start and f.endswith(".index"):
             os.remove(os.path.join(d, f))

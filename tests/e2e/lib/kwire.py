@@ -458,6 +458,17 @@ def batch_spans(data):
     return out
 
 
+
+def break_batch_header(path, batch):
+    """Writes an impossible batch length (7) into the header of the batch-th batch of a
+    segment file: a torn or corrupt batch, whichever side of the recovery point it is."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, _ = batch_spans(data)[batch]
+    with open(path, "r+b") as f:
+        f.seek(pos + 8)
+        f.write(struct.pack(">i", 7))
+
 def iter_batches(data):
     """The batches of a record set, as kafka-python reads them; their CRCs are not checked."""
     from kafka.record.memory_records import MemoryRecords
