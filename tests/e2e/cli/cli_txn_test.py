@@ -1,0 +1,171 @@
+"""`kpk cluster txn list|describe|describe-producers` against `kpk broker run`, with a real
+transactional producer (confluent-kafka): an open transaction is listed Ongoing with its
+producer id, described with its partitions, epoch and timeout, and its producer is on the
+partitions it wrote; after the commit it is CompleteCommit; a second producer with the same
+transactional id bumps the epoch. Also the JSON shapes, the filters, unknown transactional ids,
+unknown partitions and the flag combinations rpk refuses."""
+import datetime
+import json
+import sys
+import time
+
+from confluent_kafka import Producer
+
+from kpk_harness import Broker, kpk
+
+TXN_ID = "orders-app"
+TOPIC = "txn-orders"
+
+
+def table(text):
+    return [line.split() for line in text.strip().splitlines()]
+
+
+def transactional_producer(b):
+    p = Producer({"bootstrap.servers": b.bootstrap, "transactional.id": TXN_ID,
+                  "transaction.timeout.ms": 45000, "enable.idempotence": True})
+    p.init_transactions(10)
+    return p
+
+
+def produce_open_transaction(p):
+    """Begins a transaction and writes one record to partitions 0 and 2, leaving it open."""
+    p.begin_transaction()
+    for partition in (0, 2):
+        p.produce(TOPIC, value=f"v{partition}".encode(), partition=partition)
+    assert p.flush(10) == 0, "records not delivered"
+
+
+def parse_timestamp(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def check_before_any_transaction(b):
+    args = ["-X", f"brokers={b.bootstrap}"]
+    assert table(kpk(*args, "cluster", "txn", "list").stdout) == \
+        [["COORDINATOR", "TRANSACTIONAL-ID", "PRODUCER-ID", "STATE"]]
+    assert json.loads(kpk(*args, "cluster", "txn", "list", "--format", "json").stdout) == []
+    bad = kpk(*args, "cluster", "txn", "describe", "nosuch", check=False)
+    assert bad.returncode == 1, bad
+    assert "TRANSACTIONAL_ID_NOT_FOUND" in bad.stderr and '"nosuch"' in bad.stderr, bad.stderr
+    assert table(bad.stdout)[1:] == [], bad.stdout
+
+
+def check_open_transaction(b, started):
+    args = ["-X", f"brokers={b.bootstrap}"]
+    rows = table(kpk(*args, "cluster", "txn", "list").stdout)
+    assert len(rows) == 2 and rows[1][0] == "0" and rows[1][1] == TXN_ID, rows
+    assert rows[1][3] == "Ongoing", rows
+    pid = int(rows[1][2])
+    assert pid >= 0, rows
+    listed = json.loads(kpk(*args, "cluster", "transaction", "ls", "--format", "json").stdout)
+    assert listed == [{"coordinator": 0, "transactional_id": TXN_ID, "producer_id": pid,
+                       "state": "Ongoing"}], listed
+
+    out = kpk(*args, "cluster", "txn", "describe", TXN_ID).stdout
+    rows = table(out)
+    assert rows[0] == ["COORDINATOR", "TRANSACTIONAL-ID", "PRODUCER-ID", "PRODUCER-EPOCH",
+                       "STATE", "START-TIMESTAMP", "TIMEOUT", "TOPICS"], rows
+    assert rows[1][:5] == ["0", TXN_ID, str(pid), "0", "Ongoing"], rows
+    assert abs(parse_timestamp(rows[1][5]) - started) < 60, (rows, started)
+    assert rows[1][6:] == ["45s", TOPIC], rows
+    # -p: the partitions in the transaction; --format long -p: a row per partition. No ids:
+    # every listed transaction.
+    rows = table(kpk(*args, "cluster", "txn", "describe", "-p").stdout)
+    assert rows[1][1] == TXN_ID and rows[1][7] == f"{TOPIC}[0;2]", rows
+    rows = table(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format", "long",
+                     "--print-partitions").stdout)
+    assert rows[0][-2:] == ["TOPIC", "PARTITION"], rows
+    assert [r[-2:] for r in rows[1:]] == [[TOPIC, "0"], [TOPIC, "2"]], rows
+    doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
+                         "json").stdout)
+    assert len(doc) == 1 and doc[0]["producer_id"] == pid and doc[0]["producer_epoch"] == 0, doc
+    assert doc[0]["state"] == "Ongoing" and doc[0]["timeout_ms"] == 45000, doc
+    assert doc[0]["topics"] == [{"topic": TOPIC, "partitions": [0, 2]}], doc
+    # One known and one unknown id: the known one is printed, the unknown one fails the command.
+    mixed = kpk(*args, "cluster", "txn", "describe", TXN_ID, "ghost", check=False)
+    assert mixed.returncode == 1 and '"ghost"' in mixed.stderr, mixed
+    assert [r[1] for r in table(mixed.stdout)[1:]] == [TXN_ID], mixed.stdout
+    return pid
+
+
+def check_producers(b, pid, started):
+    args = ["-X", f"brokers={b.bootstrap}"]
+    rows = table(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC).stdout)
+    assert rows[0] == ["LEADER", "TOPIC", "PARTITION", "PRODUCER-ID", "PRODUCER-EPOCH",
+                       "LAST-TIMESTAMP", "LAST-SEQUENCE", "COORDINATOR-EPOCH",
+                       "TXN-START-OFFSET", "ERROR"], rows
+    assert [r[:5] for r in rows[1:]] == [["0", TOPIC, "0", str(pid), "0"],
+                                         ["0", TOPIC, "2", str(pid), "0"]], rows
+    for r in rows[1:]:
+        assert abs(parse_timestamp(r[5]) - started) < 60, r
+        # One record each, written at offset 0: sequence 0, the transaction starts at 0.
+        assert r[6] == "0" and r[8] == "0", r
+    rows = table(kpk(*args, "cluster", "txn", "describe-producers", "--topics", TOPIC,
+                     "-p", "2").stdout)
+    assert [r[2] for r in rows[1:]] == ["2"], rows
+    doc = json.loads(kpk(*args, "cluster", "txn", "describe-producers", "--all", "--format",
+                         "json").stdout)
+    mine = [d for d in doc if d["topic"] == TOPIC]
+    assert [(d["partition"], d["producer_id"], d["txn_start_offset"]) for d in mine] == \
+        [(0, pid, 0), (2, pid, 0)], doc
+    # A partition that does not exist, and a topic that does not: error rows, exit 0 as rpk.
+    out = kpk(*args, "cluster", "txn", "describe-producers", "-t", f"{TOPIC},nosuch",
+              "-p", "1,7", "--format", "json").stdout
+    doc = json.loads(out)
+    assert [(d["topic"], d["partition"], d["error"].split(":")[0]) for d in doc] == \
+        [("nosuch", -1, "UNKNOWN_TOPIC_OR_PARTITION"),
+         (TOPIC, 7, "UNKNOWN_TOPIC_OR_PARTITION")], doc  # partition 1 has no producer
+    rows = table(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC,
+                     "-p", "7").stdout)
+    assert rows[1][:3] == ["-1", TOPIC, "7"] and rows[1][3].startswith("UNKNOWN_TOPIC"), rows
+    # rpk's refusals: nothing to describe, partitions without topics, --all with a filter.
+    for bad_args, says in ((["describe-producers"], "--all or --topics"),
+                           (["describe-producers", "-p", "0"], "without any topics"),
+                           (["describe-producers", "--all", "-t", TOPIC], "--all")):
+        bad = kpk(*args, "cluster", "txn", *bad_args, check=False)
+        assert bad.returncode == 2 and says in bad.stderr, (bad_args, bad.returncode, bad.stderr)
+
+
+def check_after_commit(b, p, pid):
+    args = ["-X", f"brokers={b.bootstrap}"]
+    p.commit_transaction(10)
+    rows = table(kpk(*args, "cluster", "txn", "list").stdout)
+    assert rows[1:] == [["0", TXN_ID, str(pid), "CompleteCommit"]], rows
+    doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
+                         "json").stdout)
+    assert doc[0]["state"] == "CompleteCommit" and doc[0]["topics"] == [], doc
+    doc = json.loads(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC,
+                         "--format", "json").stdout)
+    assert [(d["partition"], d["txn_start_offset"]) for d in doc] == [(0, -1), (2, -1)], doc
+
+
+def check_epoch_bump(b, pid):
+    """A second producer with the same transactional id fences the first: same id, epoch 1."""
+    args = ["-X", f"brokers={b.bootstrap}"]
+    p2 = transactional_producer(b)
+    try:
+        doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
+                             "json").stdout)
+        assert doc[0]["producer_id"] == pid and doc[0]["producer_epoch"] == 1, doc
+    finally:
+        p2.flush(5)
+
+
+def main():
+    with Broker() as b:
+        kpk("-X", f"brokers={b.bootstrap}", "topic", "create", TOPIC, "-p", "3")
+        check_before_any_transaction(b)
+        p = transactional_producer(b)
+        started = time.time()
+        produce_open_transaction(p)
+        pid = check_open_transaction(b, started)
+        check_producers(b, pid, started)
+        check_after_commit(b, p, pid)
+        check_epoch_bump(b, pid)
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
