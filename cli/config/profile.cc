@@ -424,6 +424,11 @@ Status SetGlobalValues(ProfileFile& file,
     }
     if (value.empty()) {
       globals.remove(field);
+    } else if (field == "no_default_cluster") {
+      // A YAML bool, not the string "true": rpk decodes its rpk.yaml strictly.
+      std::optional<bool> b = ParseBool(value);
+      if (!b) return Status::InvalidArgument(fmt::format("{} must be true or false", field));
+      globals[field] = *b;
     } else {
       globals[field] = value;
     }

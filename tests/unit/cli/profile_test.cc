@@ -397,13 +397,14 @@ globals:
   REQUIRE(file.has_value());
   REQUIRE(SetGlobalValues(*file, {{"globals.command_timeout", "45s"},
                                   {"dial_timeout", ""},
-                                  {"no_default_cluster", "yes"}})
+                                  {"no_default_cluster", "true"}})
               .ok());
   CHECK(file->globals.at("globals.command_timeout") == "45s");
   CHECK_FALSE(file->globals.contains("globals.dial_timeout"));
   // Refused as a whole: the valid key before the bad one is not applied either.
   CHECK_FALSE(SetGlobalValues(*file, {{"request_timeout_overhead", "3s"}, {"nope", "1"}}).ok());
   CHECK_FALSE(SetGlobalValues(*file, {{"globals.dial_timeout", "soon"}}).ok());
+  CHECK_FALSE(SetGlobalValues(*file, {{"no_default_cluster", "maybe"}}).ok());
   CHECK_FALSE(file->globals.contains("globals.request_timeout_overhead"));
   REQUIRE(SaveProfileFile(path, *file).ok());
 
@@ -413,7 +414,7 @@ globals:
   std::string yaml = GlobalsToYaml(*loaded);
   CHECK(yaml.find("prompt: red \"%p\"") != std::string::npos);
   CHECK(yaml.find("some_future_key: 7") != std::string::npos);
-  CHECK(yaml.find("no_default_cluster: yes") != std::string::npos);
+  CHECK(yaml.find("no_default_cluster: true") != std::string::npos);
   CHECK(yaml.find("command_timeout: 45s") != std::string::npos);
   CHECK(yaml.find("dial_timeout") == std::string::npos);
   CHECK(loaded->profiles.at(0).values.at("brokers") == "a:9092");
