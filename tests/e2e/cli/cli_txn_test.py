@@ -1,17 +1,21 @@
-"""`kpk cluster txn list|describe|describe-producers` against `kpk broker run`, with a real
+"""`kpk cluster txn list|describe|describe-producers` against `kpk broker run` (--target
+broker) or Apache Kafka (--target kafka), with a real
 transactional producer (confluent-kafka): an open transaction is listed Ongoing with its
 producer id, described with its partitions, epoch and timeout, and its producer is on the
 partitions it wrote; after the commit it is CompleteCommit; a second producer with the same
 transactional id bumps the epoch. Also the JSON shapes, the filters, unknown transactional ids,
 unknown partitions and the flag combinations rpk refuses."""
+import argparse
 import datetime
 import json
 import sys
 import time
 
 from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient
 
-from kpk_harness import Broker, kpk
+from cli_harness import TARGETS
+from kpk_harness import kpk
 
 TXN_ID = "orders-app"
 TOPIC = "txn-orders"
@@ -51,22 +55,30 @@ def check_before_any_transaction(b):
     assert table(bad.stdout)[1:] == [], bad.stdout
 
 
+def node_id(b):
+    """The id of the target's only broker, which coordinates and leads everything."""
+    brokers = AdminClient({"bootstrap.servers": b.bootstrap}).list_topics(timeout=10).brokers
+    assert len(brokers) == 1, brokers
+    return str(next(iter(brokers)))
+
+
 def check_open_transaction(b, started):
     args = ["-X", f"brokers={b.bootstrap}"]
+    node = node_id(b)
     rows = table(kpk(*args, "cluster", "txn", "list").stdout)
-    assert len(rows) == 2 and rows[1][0] == "0" and rows[1][1] == TXN_ID, rows
+    assert len(rows) == 2 and rows[1][0] == node and rows[1][1] == TXN_ID, rows
     assert rows[1][3] == "Ongoing", rows
     pid = int(rows[1][2])
     assert pid >= 0, rows
     listed = json.loads(kpk(*args, "cluster", "transaction", "ls", "--format", "json").stdout)
-    assert listed == [{"coordinator": 0, "transactional_id": TXN_ID, "producer_id": pid,
+    assert listed == [{"coordinator": int(node), "transactional_id": TXN_ID, "producer_id": pid,
                        "state": "Ongoing"}], listed
 
     out = kpk(*args, "cluster", "txn", "describe", TXN_ID).stdout
     rows = table(out)
     assert rows[0] == ["COORDINATOR", "TRANSACTIONAL-ID", "PRODUCER-ID", "PRODUCER-EPOCH",
                        "STATE", "START-TIMESTAMP", "TIMEOUT", "TOPICS"], rows
-    assert rows[1][:5] == ["0", TXN_ID, str(pid), "0", "Ongoing"], rows
+    assert rows[1][:5] == [node, TXN_ID, str(pid), "0", "Ongoing"], rows
     assert abs(parse_timestamp(rows[1][5]) - started) < 60, (rows, started)
     assert rows[1][6:] == ["45s", TOPIC], rows
     # -p: the partitions in the transaction; --format long -p: a row per partition. No ids:
@@ -91,12 +103,13 @@ def check_open_transaction(b, started):
 
 def check_producers(b, pid, started):
     args = ["-X", f"brokers={b.bootstrap}"]
+    node = node_id(b)
     rows = table(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC).stdout)
     assert rows[0] == ["LEADER", "TOPIC", "PARTITION", "PRODUCER-ID", "PRODUCER-EPOCH",
                        "LAST-TIMESTAMP", "LAST-SEQUENCE", "COORDINATOR-EPOCH",
                        "TXN-START-OFFSET", "ERROR"], rows
-    assert [r[:5] for r in rows[1:]] == [["0", TOPIC, "0", str(pid), "0"],
-                                         ["0", TOPIC, "2", str(pid), "0"]], rows
+    assert [r[:5] for r in rows[1:]] == [[node, TOPIC, "0", str(pid), "0"],
+                                         [node, TOPIC, "2", str(pid), "0"]], rows
     for r in rows[1:]:
         assert abs(parse_timestamp(r[5]) - started) < 60, r
         # One record each, written at offset 0: sequence 0, the transaction starts at 0.
@@ -131,7 +144,7 @@ def check_after_commit(b, p, pid):
     args = ["-X", f"brokers={b.bootstrap}"]
     p.commit_transaction(10)
     rows = table(kpk(*args, "cluster", "txn", "list").stdout)
-    assert rows[1:] == [["0", TXN_ID, str(pid), "CompleteCommit"]], rows
+    assert rows[1:] == [[node_id(b), TXN_ID, str(pid), "CompleteCommit"]], rows
     doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
                          "json").stdout)
     assert doc[0]["state"] == "CompleteCommit" and doc[0]["topics"] == [], doc
@@ -153,16 +166,20 @@ def check_epoch_bump(b, pid):
 
 
 def main():
-    with Broker() as b:
-        kpk("-X", f"brokers={b.bootstrap}", "topic", "create", TOPIC, "-p", "3")
-        check_before_any_transaction(b)
-        p = transactional_producer(b)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--target", choices=["broker", "kafka"], default="broker")
+    target = TARGETS[parser.parse_args().target]().start({TOPIC: 3})
+    try:
+        check_before_any_transaction(target)
+        p = transactional_producer(target)
         started = time.time()
         produce_open_transaction(p)
-        pid = check_open_transaction(b, started)
-        check_producers(b, pid, started)
-        check_after_commit(b, p, pid)
-        check_epoch_bump(b, pid)
+        pid = check_open_transaction(target, started)
+        check_producers(target, pid, started)
+        check_after_commit(target, p, pid)
+        check_epoch_bump(target, pid)
+    finally:
+        target.stop()
     print("ok")
     return 0
 

@@ -2,13 +2,16 @@
 // time, timeout and the partitions in it, as `rpk cluster txn describe`. Each id is asked of its
 // coordinator (FindCoordinator, then DescribeTransactions); no ids means every listed one.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include <fmt/core.h>
 
 #include "broker/protocol/generated/describe_transactions_request.h"
 #include "broker/protocol/generated/describe_transactions_response.h"
+#include "broker/protocol/generated/error_code.h"
 #include "broker/protocol/generated/find_coordinator_request.h"
 #include "broker/protocol/generated/find_coordinator_response.h"
 #include "cli/client/wire_request.h"
@@ -53,41 +56,62 @@ struct Row {
   Described txn;
 };
 
-// The broker that coordinates `txn_id`, or the reason it could not be found.
+// Errors a coordinator gives while it is being created or loaded (Kafka creates
+// __transaction_state on the first FindCoordinator for a transactional id); asked again later.
+bool IsTransient(int16_t code) {
+  using protocol::ErrorCode;
+  return code == protocol::ToInt(ErrorCode::kCoordinatorNotAvailable) ||
+         code == protocol::ToInt(ErrorCode::kCoordinatorLoadInProgress) ||
+         code == protocol::ToInt(ErrorCode::kNotCoordinator);
+}
+
+// One FindCoordinator round over the brokers: the first answer, or the last failure.
+Result<FindCoordinatorResponse> AskForCoordinator(client::Client& client,
+                                                  const std::vector<client::BrokerInfo>& brokers,
+                                                  const FindCoordinatorRequest& request) {
+  Status last = Status::Unavailable("no broker answered");
+  for (const client::BrokerInfo& b : brokers) {
+    auto response = WireCall<FindCoordinatorRequest, FindCoordinatorResponse>(
+        client.config(), b.host, b.port, request, kFindCoordinatorVersion, client.timeout());
+    if (response) return response;
+    last = response.error();
+  }
+  return Err(last);
+}
+
+// The broker that coordinates `txn_id`, or the reason it could not be found. Transient
+// coordinator errors are retried until the command timeout.
 Result<Coordinator> FindTxnCoordinator(client::Client& client,
                                        const std::vector<client::BrokerInfo>& brokers,
                                        const std::string& txn_id) {
   FindCoordinatorRequest request;
   request.key = txn_id;
   request.key_type = kTransactionKey;
-  Status last = Status::Unavailable("no broker answered");
-  for (const client::BrokerInfo& b : brokers) {
-    auto response = WireCall<FindCoordinatorRequest, FindCoordinatorResponse>(
-        client.config(), b.host, b.port, request, kFindCoordinatorVersion, client.timeout());
-    if (!response) {
-      last = response.error();
-      continue;
+  const auto deadline = std::chrono::steady_clock::now() + client.timeout();
+  auto pause = std::chrono::milliseconds(50);
+  for (;;) {
+    auto response = AskForCoordinator(client, brokers, request);
+    if (!response) return Err(response.error());
+    if (response->error_code == 0) {
+      return Coordinator{response->node_id, response->host, response->port};
     }
-    if (response->error_code != 0) {
+    if (!IsTransient(response->error_code) || std::chrono::steady_clock::now() + pause > deadline) {
       return Err(Status::Unavailable(txn::ErrorText(response->error_code)));
     }
-    return Coordinator{response->node_id, response->host, response->port};
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
   }
-  return Err(last);
 }
 
 // Describes the ids at their coordinators; failures are reported on stderr and counted.
-std::vector<Row> Describe(client::Client& client, const std::vector<std::string>& ids,
-                          int& failed) {
-  auto md = client.Metadata(/*topics_too=*/false);
-  if (!md) {
-    WriteStderr(fmt::format("unable to list brokers: {}", md.error().message()));
-    ++failed;
-    return {};
-  }
+// One pass: finds each id's coordinator and describes the ids there. Ids whose coordinator
+// answered with a transient error are returned in `retry`; other failures are reported.
+void DescribeOnce(client::Client& client, const std::vector<client::BrokerInfo>& brokers,
+                  const std::vector<std::string>& ids, bool last_pass, std::vector<Row>& rows,
+                  std::vector<std::string>& retry, int& failed) {
   std::map<Coordinator, std::vector<std::string>> by_coordinator;
   for (const std::string& id : ids) {
-    auto c = FindTxnCoordinator(client, md->brokers, id);
+    auto c = FindTxnCoordinator(client, brokers, id);
     if (!c) {
       WriteStderr(fmt::format("unable to find the coordinator of transactional id {}: {}",
                               Quote(id), c.error().message()));
@@ -96,7 +120,6 @@ std::vector<Row> Describe(client::Client& client, const std::vector<std::string>
     }
     by_coordinator[*c].push_back(id);
   }
-  std::vector<Row> rows;
   for (const auto& [c, wanted] : by_coordinator) {
     DescribeTransactionsRequest request;
     request.transactional_ids = wanted;
@@ -109,14 +132,40 @@ std::vector<Row> Describe(client::Client& client, const std::vector<std::string>
       continue;
     }
     for (auto& t : response->transaction_states) {
-      if (t.error_code != 0) {
+      if (t.error_code != 0 && IsTransient(t.error_code) && !last_pass) {
+        retry.push_back(t.transactional_id);
+      } else if (t.error_code != 0) {
         WriteStderr(fmt::format("unable to describe transactional id {}: {}",
                                 Quote(t.transactional_id), txn::ErrorText(t.error_code)));
         ++failed;
-        continue;
+      } else {
+        rows.push_back({c.id, std::move(t)});
       }
-      rows.push_back({c.id, std::move(t)});
     }
+  }
+}
+
+// Describes the ids at their coordinators, asking again (until the command timeout) for ids
+// whose coordinator moved or is still loading; failures are reported on stderr and counted.
+std::vector<Row> Describe(client::Client& client, const std::vector<std::string>& ids,
+                          int& failed) {
+  auto md = client.Metadata(/*topics_too=*/false);
+  if (!md) {
+    WriteStderr(fmt::format("unable to list brokers: {}", md.error().message()));
+    ++failed;
+    return {};
+  }
+  std::vector<Row> rows;
+  std::vector<std::string> pending = ids;
+  const auto deadline = std::chrono::steady_clock::now() + client.timeout();
+  auto pause = std::chrono::milliseconds(50);
+  while (!pending.empty()) {
+    bool last_pass = std::chrono::steady_clock::now() + pause > deadline;
+    std::vector<std::string> retry;
+    DescribeOnce(client, md->brokers, pending, last_pass, rows, retry, failed);
+    pending = std::move(retry);
+    if (!pending.empty()) std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return a.txn.transactional_id < b.txn.transactional_id;
