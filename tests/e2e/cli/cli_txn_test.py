@@ -15,7 +15,7 @@ from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient
 
 from cli_harness import TARGETS
-from kpk_harness import kpk
+from kpk_harness import free_port, kpk
 
 TXN_ID = "orders-app"
 TOPIC = "txn-orders"
@@ -42,6 +42,20 @@ def produce_open_transaction(p):
 
 def parse_timestamp(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def check_unreachable():
+    """No broker: each verb fails within the dial timeout, saying why, and prints no table."""
+    args = ["-X", f"brokers=127.0.0.1:{free_port()}", "-X", "globals.dial_timeout=1s"]
+    for verb, says in ((["list"], "unable to list transactions"),
+                       (["describe"], "unable to list transactions"),
+                       (["describe", "x"], "unable to describe transactions"),
+                       (["describe-producers", "--all"], "unable to describe producers")):
+        started = time.monotonic()
+        bad = kpk(*args, "cluster", "txn", *verb, check=False, timeout=20)
+        assert bad.returncode == 1 and bad.stderr.startswith(says), (verb, bad)
+        assert "reachable" in bad.stderr and bad.stdout == "", (verb, bad)
+        assert time.monotonic() - started < 10, verb
 
 
 def check_before_any_transaction(b):
@@ -168,6 +182,7 @@ def check_epoch_bump(b, pid):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", choices=["broker", "kafka"], default="broker")
+    check_unreachable()
     target = TARGETS[parser.parse_args().target]().start({TOPIC: 3})
     try:
         check_before_any_transaction(target)

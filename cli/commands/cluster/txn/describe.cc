@@ -147,14 +147,10 @@ void DescribeOnce(client::Client& client, const std::vector<client::BrokerInfo>&
 
 // Describes the ids at their coordinators, asking again (until the command timeout) for ids
 // whose coordinator moved or is still loading; failures are reported on stderr and counted.
-std::vector<Row> Describe(client::Client& client, const std::vector<std::string>& ids,
-                          int& failed) {
+Result<std::vector<Row>> Describe(client::Client& client, const std::vector<std::string>& ids,
+                                  int& failed) {
   auto md = client.Metadata(/*topics_too=*/false);
-  if (!md) {
-    WriteStderr(fmt::format("unable to list brokers: {}", md.error().message()));
-    ++failed;
-    return {};
-  }
+  if (!md) return Err(md.error());
   std::vector<Row> rows;
   std::vector<std::string> pending = ids;
   const auto deadline = std::chrono::steady_clock::now() + client.timeout();
@@ -269,14 +265,17 @@ int RunDescribe(const DescribeOptions& opts, const Context& ctx) {
   int failed = 0;
   std::vector<std::string> ids = opts.txn_ids;
   if (ids.empty()) {
-    for (const txn::Listed& t : txn::ListAll(*client, failed)) ids.push_back(t.txn_id);
+    auto listed = txn::ListAll(*client, failed);
+    if (!listed) return Fail("list transactions", listed.error());
+    for (const txn::Listed& t : *listed) ids.push_back(t.txn_id);
   }
-  std::vector<Row> rows = ids.empty() ? std::vector<Row>{} : Describe(*client, ids, failed);
+  auto rows = ids.empty() ? Result<std::vector<Row>>() : Describe(*client, ids, failed);
+  if (!rows) return Fail("describe transactions", rows.error());
   if (opts.format == "json" || opts.format == "yaml") {
-    PrintStructured(ToJson(rows), FormatOf(opts.format));
+    PrintStructured(ToJson(*rows), FormatOf(opts.format));
   } else {
     bool is_long = opts.format == "long" || opts.format == "wide";
-    WriteStdout(RenderText(rows, is_long, opts.print_partitions));
+    WriteStdout(RenderText(*rows, is_long, opts.print_partitions));
   }
   return failed == 0 ? kExitOk : kExitFailure;
 }

@@ -17,10 +17,11 @@ int RunList(const std::string& format_flag, const Context& ctx) {
   std::optional<client::Client> client = OpenClient(ctx);
   if (!client) return kExitFailure;
   int failed = 0;
-  std::vector<txn::Listed> listed = txn::ListAll(*client, failed);
+  auto listed = txn::ListAll(*client, failed);
+  if (!listed) return Fail("list transactions", listed.error());
   Json doc = Json::array();
   Table table({"coordinator", "transactional-id", "producer-id", "state"});
-  for (const txn::Listed& t : listed) {
+  for (const txn::Listed& t : *listed) {
     doc.push_back({{"coordinator", t.coordinator},
                    {"transactional_id", t.txn_id},
                    {"producer_id", t.producer_id},

@@ -12,7 +12,7 @@ void RegisterClusterTxn(CLI::App* cluster, Context& ctx) {
       "States: Empty (no transaction running), Ongoing, PrepareCommit, PrepareAbort,\n"
       "CompleteCommit, CompleteAbort, PrepareEpochFence (timing out), Dead (expired).\n"
       "The producer epoch counts how often the transactional id was initialized or fenced.");
-  txn->require_subcommand(1);
+  txn->require_subcommand(0, 1);
   RegisterClusterTxnDescribe(txn, ctx);
   RegisterClusterTxnDescribeProducers(txn, ctx);
   RegisterClusterTxnList(txn, ctx);

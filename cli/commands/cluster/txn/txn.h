@@ -33,8 +33,8 @@ struct Listed {
 };
 
 // ListTransactions on every broker (each coordinates its own ids), sorted by id. Brokers that
-// fail are reported on stderr and counted in `failed`.
-std::vector<Listed> ListAll(client::Client& client, int& failed);
+// fail are reported on stderr and counted in `failed`; no brokers at all is an error.
+Result<std::vector<Listed>> ListAll(client::Client& client, int& failed);
 
 // rpk's timestamp layout: milliseconds trimmed of trailing zeros, UTC.
 std::string Timestamp(int64_t ms);

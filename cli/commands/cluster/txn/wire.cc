@@ -34,14 +34,10 @@ std::string Timestamp(int64_t ms) {
   return out;
 }
 
-std::vector<Listed> ListAll(client::Client& client, int& failed) {
+Result<std::vector<Listed>> ListAll(client::Client& client, int& failed) {
   std::vector<Listed> listed;
   auto md = client.Metadata(/*topics_too=*/false);
-  if (!md) {
-    WriteStderr(fmt::format("unable to list brokers: {}", md.error().message()));
-    ++failed;
-    return listed;
-  }
+  if (!md) return Err(md.error());
   for (const client::BrokerInfo& b : md->brokers) {
     auto response = WireCall<ListTransactionsRequest, ListTransactionsResponse>(
         client.config(), b.host, b.port, ListTransactionsRequest{}, kListTransactionsVersion,
