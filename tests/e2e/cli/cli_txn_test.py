@@ -85,7 +85,7 @@ def check_open_transaction(b, started):
     pid = int(rows[1][2])
     assert pid >= 0, rows
     listed = json.loads(kpk(*args, "cluster", "transaction", "ls", "--format", "json").stdout)
-    assert listed == [{"coordinator": int(node), "transactional_id": TXN_ID, "producer_id": pid,
+    assert listed == [{"broker": int(node), "transaction_id": TXN_ID, "producer_id": pid,
                        "state": "Ongoing"}], listed
 
     out = kpk(*args, "cluster", "txn", "describe", TXN_ID).stdout
@@ -105,9 +105,13 @@ def check_open_transaction(b, started):
     assert [r[-2:] for r in rows[1:]] == [[TOPIC, "0"], [TOPIC, "2"]], rows
     doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
                          "json").stdout)
-    assert len(doc) == 1 and doc[0]["producer_id"] == pid and doc[0]["producer_epoch"] == 0, doc
-    assert doc[0]["state"] == "Ongoing" and doc[0]["timeout_ms"] == 45000, doc
-    assert doc[0]["topics"] == [{"topic": TOPIC, "partitions": [0, 2]}], doc
+    # rpk's shape: a row per partition; the start time a string of ms, the timeout in ms.
+    assert [(d["topic"], d["partition"]) for d in doc] == [(TOPIC, 0), (TOPIC, 2)], doc
+    for d in doc:
+        assert (d["coordinator_id"], d["transaction_id"], d["producer_id"],
+                d["producer_epoch"], d["state"], d["timeout"]) == \
+            (int(node), TXN_ID, pid, 0, "Ongoing", 45000), d
+        assert abs(int(d["start_timestamp"]) / 1000 - started) < 60, d
     # One known and one unknown id: the known one is printed, the unknown one fails the command.
     mixed = kpk(*args, "cluster", "txn", "describe", TXN_ID, "ghost", check=False)
     assert mixed.returncode == 1 and '"ghost"' in mixed.stderr, mixed
@@ -120,22 +124,23 @@ def check_producers(b, pid, started):
     node = node_id(b)
     rows = table(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC).stdout)
     assert rows[0] == ["LEADER", "TOPIC", "PARTITION", "PRODUCER-ID", "PRODUCER-EPOCH",
-                       "LAST-TIMESTAMP", "LAST-SEQUENCE", "COORDINATOR-EPOCH",
+                       "LAST-SEQUENCE", "LAST-TIMESTAMP", "COORDINATOR-EPOCH",
                        "TXN-START-OFFSET", "ERROR"], rows
     assert [r[:5] for r in rows[1:]] == [[node, TOPIC, "0", str(pid), "0"],
                                          [node, TOPIC, "2", str(pid), "0"]], rows
     for r in rows[1:]:
-        assert abs(parse_timestamp(r[5]) - started) < 60, r
+        assert abs(parse_timestamp(r[6]) - started) < 60, r
         # One record each, written at offset 0: sequence 0, the transaction starts at 0.
-        assert r[6] == "0" and r[8] == "0", r
+        assert r[5] == "0" and r[8] == "0", r
     rows = table(kpk(*args, "cluster", "txn", "describe-producers", "--topics", TOPIC,
                      "-p", "2").stdout)
     assert [r[2] for r in rows[1:]] == ["2"], rows
     doc = json.loads(kpk(*args, "cluster", "txn", "describe-producers", "--all", "--format",
                          "json").stdout)
     mine = [d for d in doc if d["topic"] == TOPIC]
-    assert [(d["partition"], d["producer_id"], d["txn_start_offset"]) for d in mine] == \
+    assert [(d["partition"], d["producer_id"], d["transaction_start_offset"]) for d in mine] == \
         [(0, pid, 0), (2, pid, 0)], doc
+    assert abs(int(mine[0]["last_timestamp"]) / 1000 - started) < 60, mine
     # A partition that does not exist, and a topic that does not: error rows, exit 0 as rpk.
     out = kpk(*args, "cluster", "txn", "describe-producers", "-t", f"{TOPIC},nosuch",
               "-p", "1,7", "--format", "json").stdout
@@ -145,7 +150,8 @@ def check_producers(b, pid, started):
          (TOPIC, 7, "UNKNOWN_TOPIC_OR_PARTITION")], doc  # partition 1 has no producer
     rows = table(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC,
                      "-p", "7").stdout)
-    assert rows[1][:3] == ["-1", TOPIC, "7"] and rows[1][3].startswith("UNKNOWN_TOPIC"), rows
+    assert rows[1][:8] == ["-1", TOPIC, "7", "0", "0", "0", "0", "0"], rows  # zeros, as rpk
+    assert rows[1][8].startswith("UNKNOWN_TOPIC_OR_PARTITION"), rows
     # rpk's refusals: nothing to describe, partitions without topics, --all with a filter.
     for bad_args, says in ((["describe-producers"], "--all or --topics"),
                            (["describe-producers", "-p", "0"], "without any topics"),
@@ -159,12 +165,16 @@ def check_after_commit(b, p, pid):
     p.commit_transaction(10)
     rows = table(kpk(*args, "cluster", "txn", "list").stdout)
     assert rows[1:] == [[node_id(b), TXN_ID, str(pid), "CompleteCommit"]], rows
-    doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
-                         "json").stdout)
-    assert doc[0]["state"] == "CompleteCommit" and doc[0]["topics"] == [], doc
+    rows = table(kpk(*args, "cluster", "txn", "describe", TXN_ID).stdout)
+    assert rows[1][:5] == [node_id(b), TXN_ID, str(pid), "0", "CompleteCommit"], rows
+    assert len(rows[1]) == 7, "no topics once committed"
+    # rpk's JSON lists partitions in transactions: none now.
+    assert json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
+                          "json").stdout) == []
     doc = json.loads(kpk(*args, "cluster", "txn", "describe-producers", "-t", TOPIC,
                          "--format", "json").stdout)
-    assert [(d["partition"], d["txn_start_offset"]) for d in doc] == [(0, -1), (2, -1)], doc
+    assert [(d["partition"], d["transaction_start_offset"]) for d in doc] == \
+        [(0, -1), (2, -1)], doc
 
 
 def check_epoch_bump(b, pid):
@@ -172,9 +182,8 @@ def check_epoch_bump(b, pid):
     args = ["-X", f"brokers={b.bootstrap}"]
     p2 = transactional_producer(b)
     try:
-        doc = json.loads(kpk(*args, "cluster", "txn", "describe", TXN_ID, "--format",
-                             "json").stdout)
-        assert doc[0]["producer_id"] == pid and doc[0]["producer_epoch"] == 1, doc
+        rows = table(kpk(*args, "cluster", "txn", "describe", TXN_ID).stdout)
+        assert rows[1][1:4] == [TXN_ID, str(pid), "1"], rows
     finally:
         p2.flush(5)
 

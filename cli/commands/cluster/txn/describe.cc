@@ -239,22 +239,26 @@ std::string RenderText(const std::vector<Row>& rows, bool is_long, bool with_par
   return table.Render();
 }
 
+// rpk's shape: one object per partition in a transaction (transactions without partitions
+// are not listed), the start time as a string of milliseconds, and `timeout` as rpk prints it
+// (the number of milliseconds).
 Json ToJson(const std::vector<Row>& rows) {
   Json doc = Json::array();
   for (const Row& r : rows) {
     const Described& t = r.txn;
-    Json topics = Json::array();
     for (const auto& topic : t.topics) {
-      topics.push_back({{"topic", topic.topic}, {"partitions", topic.partitions}});
+      for (int32_t p : topic.partitions) {
+        doc.push_back({{"coordinator_id", r.coordinator},
+                       {"transaction_id", t.transactional_id},
+                       {"producer_id", t.producer_id},
+                       {"producer_epoch", t.producer_epoch},
+                       {"state", t.transaction_state},
+                       {"start_timestamp", std::to_string(t.transaction_start_time_ms)},
+                       {"timeout", t.transaction_timeout_ms},
+                       {"topic", topic.topic},
+                       {"partition", p}});
+      }
     }
-    doc.push_back({{"coordinator", r.coordinator},
-                   {"transactional_id", t.transactional_id},
-                   {"producer_id", t.producer_id},
-                   {"producer_epoch", t.producer_epoch},
-                   {"state", t.transaction_state},
-                   {"start_timestamp", t.transaction_start_time_ms},
-                   {"timeout_ms", t.transaction_timeout_ms},
-                   {"topics", std::move(topics)}});
   }
   return doc;
 }

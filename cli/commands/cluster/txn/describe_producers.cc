@@ -104,33 +104,32 @@ void AddResponseRows(int32_t leader, const DescribeProducersResponse& response,
 }
 
 const char* const kHeaders[] = {
-    "leader",         "topic",         "partition",         "producer-id",      "producer-epoch",
-    "last-timestamp", "last-sequence", "coordinator-epoch", "txn-start-offset", "error"};
+    "leader",        "topic",          "partition",         "producer-id",      "producer-epoch",
+    "last-sequence", "last-timestamp", "coordinator-epoch", "txn-start-offset", "error"};
 
+// As rpk prints them: a partition's error row has zeros in the producer's fields; the last
+// timestamp is RFC 3339 in text and a string of milliseconds in JSON and YAML.
 void Print(const std::vector<Row>& rows, OutputFormat format) {
   Json doc = Json::array();
   Table table(std::vector<std::string>(std::begin(kHeaders), std::end(kHeaders)));
   for (const Row& r : rows) {
     const auto& p = r.producer;
-    Json j = {{"leader", r.leader}, {"topic", r.topic}, {"partition", r.partition}};
-    if (!r.error.empty()) {
-      j["error"] = r.error;
-      table.AddRow({std::to_string(r.leader), r.topic,
-                    r.partition < 0 ? "" : std::to_string(r.partition), "", "", "", "", "", "",
-                    r.error});
-    } else {
-      j.update({{"producer_id", p.producer_id},
-                {"producer_epoch", p.producer_epoch},
-                {"last_timestamp", p.last_timestamp},
-                {"last_sequence", p.last_sequence},
-                {"coordinator_epoch", p.coordinator_epoch},
-                {"txn_start_offset", p.current_txn_start_offset}});
-      table.AddRow({std::to_string(r.leader), r.topic, std::to_string(r.partition),
-                    std::to_string(p.producer_id), std::to_string(p.producer_epoch),
-                    txn::Timestamp(p.last_timestamp), std::to_string(p.last_sequence),
-                    std::to_string(p.coordinator_epoch), std::to_string(p.current_txn_start_offset),
-                    ""});
-    }
+    const bool is_error = !r.error.empty();
+    std::string timestamp = is_error ? "" : std::to_string(p.last_timestamp);
+    Json j = {{"leader", r.leader},
+              {"topic", r.topic},
+              {"partition", r.partition},
+              {"producer_id", is_error ? 0 : p.producer_id},
+              {"producer_epoch", is_error ? 0 : p.producer_epoch},
+              {"last_sequence", is_error ? 0 : p.last_sequence},
+              {"last_timestamp", timestamp},
+              {"coordinator_epoch", is_error ? 0 : p.coordinator_epoch},
+              {"transaction_start_offset", is_error ? 0 : p.current_txn_start_offset}};
+    if (is_error) j["error"] = r.error;
+    table.AddRow({std::to_string(r.leader), r.topic, std::to_string(r.partition),
+                  j["producer_id"].dump(), j["producer_epoch"].dump(), j["last_sequence"].dump(),
+                  is_error ? "" : txn::Timestamp(p.last_timestamp), j["coordinator_epoch"].dump(),
+                  j["transaction_start_offset"].dump(), r.error});
     doc.push_back(std::move(j));
   }
   PrintAs(format, doc, table.Render());

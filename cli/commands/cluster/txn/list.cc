@@ -22,8 +22,8 @@ int RunList(const std::string& format_flag, const Context& ctx) {
   Json doc = Json::array();
   Table table({"coordinator", "transactional-id", "producer-id", "state"});
   for (const txn::Listed& t : *listed) {
-    doc.push_back({{"coordinator", t.coordinator},
-                   {"transactional_id", t.txn_id},
+    doc.push_back({{"broker", t.coordinator},
+                   {"transaction_id", t.txn_id},
                    {"producer_id", t.producer_id},
                    {"state", t.state}});
     table.AddRow({std::to_string(t.coordinator), t.txn_id, std::to_string(t.producer_id), t.state});
