@@ -15,7 +15,7 @@ from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient
 
 from cli_harness import TARGETS
-from kpk_harness import free_port, kpk
+from kpk_harness import free_port, kpk, wait_until
 
 TXN_ID = "orders-app"
 TOPIC = "txn-orders"
@@ -163,7 +163,11 @@ def check_producers(b, pid, started):
 def check_after_commit(b, p, pid):
     args = ["-X", f"brokers={b.bootstrap}"]
     p.commit_transaction(10)
-    rows = table(kpk(*args, "cluster", "txn", "list").stdout)
+    # Kafka answers EndTxn in PrepareCommit and writes the markers after; kpk's broker before.
+    listed = lambda: table(kpk(*args, "cluster", "txn", "list").stdout)  # noqa: E731
+    wait_until(lambda: listed()[1:][0][3] == "CompleteCommit", 15, interval=0.2,
+               what="the transaction to complete")
+    rows = listed()
     assert rows[1:] == [[node_id(b), TXN_ID, str(pid), "CompleteCommit"]], rows
     rows = table(kpk(*args, "cluster", "txn", "describe", TXN_ID).stdout)
     assert rows[1][:5] == [node_id(b), TXN_ID, str(pid), "0", "CompleteCommit"], rows
