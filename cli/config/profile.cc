@@ -332,6 +332,16 @@ Status SetProfileValues(Profile& profile,
       edited.description = value;
       continue;
     }
+    if (key == "prompt") {  // rpk's; kept in the profile's YAML for `profile prompt`
+      YAML::Node node = ParseOr(edited.source_yaml, YAML::NodeType::Map);
+      if (value.empty()) {
+        node.remove("prompt");
+      } else {
+        node["prompt"] = value;
+      }
+      edited.source_yaml = Emit(node);
+      continue;
+    }
     const ConfigKey* known = FindConfigKey(key);
     if (known == nullptr || known->name.starts_with("globals.")) {
       return Status::InvalidArgument(fmt::format("unknown profile key {}", Quote(key)));
@@ -347,6 +357,106 @@ Status SetProfileValues(Profile& profile,
   if (Result<ConnectionConfig> ok = ResolveConnection(probe); !ok) return ok.error();
   profile = std::move(edited);
   return Status::OK();
+}
+
+namespace {
+
+// rpk's globals that kpk keeps in the file but does not use.
+constexpr std::string_view kRpkOnlyGlobals[] = {"prompt", "no_default_cluster", "retry_timeout",
+                                                "fetch_max_wait",
+                                                "kafka_protocol_request_client_id"};
+
+YAML::Node GlobalsNode(const ProfileFile& file) {
+  YAML::Node root = ParseOr(file.source_yaml, YAML::NodeType::Map);
+  YAML::Node globals =
+      root["globals"].IsMap() ? YAML::Clone(root["globals"]) : YAML::Node(YAML::NodeType::Map);
+  for (const ConfigKey& key : ConfigKeys()) {
+    if (!key.name.starts_with("globals.")) continue;
+    std::string field(key.name.substr(8));
+    auto it = file.globals.find(key.name);
+    if (it != file.globals.end()) {
+      globals[field] = it->second;
+    } else if (globals[field]) {
+      globals.remove(field);
+    }
+  }
+  return globals;
+}
+
+}  // namespace
+
+std::string GlobalsToYaml(const ProfileFile& file) { return Emit(GlobalsNode(file)); }
+
+Status SetGlobalsFromYaml(ProfileFile& file, std::string_view yaml) {
+  YAML::Node globals;
+  try {
+    globals = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(e.what());
+  }
+  if (globals.IsNull() || !globals.IsDefined()) globals = YAML::Node(YAML::NodeType::Map);
+  if (!globals.IsMap()) return Status::InvalidArgument("globals must be a YAML mapping");
+  ConfigValues values = ValuesFrom(globals, true);
+  ConfigLayers probe;
+  probe.profile = values;
+  if (Result<ConnectionConfig> ok = ResolveConnection(probe); !ok) return ok.error();
+  YAML::Node root = ParseOr(file.source_yaml, YAML::NodeType::Map);
+  if (globals.size() != 0) {
+    root["globals"] = globals;
+  } else if (root["globals"]) {
+    root.remove("globals");
+  }
+  file.source_yaml = Emit(root);
+  file.globals = std::move(values);
+  return Status::OK();
+}
+
+Status SetGlobalValues(ProfileFile& file,
+                       const std::vector<std::pair<std::string, std::string>>& values) {
+  YAML::Node globals = GlobalsNode(file);
+  for (const auto& [key, value] : values) {
+    std::string field = key.starts_with("globals.") ? key.substr(8) : key;
+    const ConfigKey* known = FindConfigKey("globals." + field);
+    bool rpk_only = std::find(std::begin(kRpkOnlyGlobals), std::end(kRpkOnlyGlobals), field) !=
+                    std::end(kRpkOnlyGlobals);
+    if (known == nullptr && !rpk_only) {
+      return Status::InvalidArgument(fmt::format("unknown globals key {}", Quote(key)));
+    }
+    if (value.empty()) {
+      globals.remove(field);
+    } else if (field == "no_default_cluster") {
+      // A YAML bool, not the string "true": rpk decodes its rpk.yaml strictly.
+      std::optional<bool> b = ParseBool(value);
+      if (!b) return Status::InvalidArgument(fmt::format("{} must be true or false", field));
+      globals[field] = *b;
+    } else {
+      globals[field] = value;
+    }
+  }
+  return SetGlobalsFromYaml(file, Emit(globals));
+}
+
+std::string PromptOf(const ProfileFile& file, const Profile& profile) {
+  YAML::Node node = ParseOr(profile.source_yaml, YAML::NodeType::Map);
+  if (node["prompt"] && !ScalarText(node["prompt"]).empty()) return ScalarText(node["prompt"]);
+  YAML::Node globals = GlobalsNode(file);
+  return globals["prompt"] ? ScalarText(globals["prompt"]) : "";
+}
+
+Result<ConfigValues> RedpandaYamlRpkValues(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Err(Status::FromErrno(errno, path));
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    YAML::Node root = YAML::Load(text.str());
+    if (!root.IsMap() || !IsRedpandaYaml(root)) {
+      return Err(Status::InvalidArgument(path + ": not a redpanda.yaml (no redpanda: or rpk:)"));
+    }
+    return root["rpk"].IsMap() ? ValuesFrom(root["rpk"], false) : ConfigValues{};
+  } catch (const YAML::Exception& e) {
+    return Err(Status::Corruption(fmt::format("{}: {}", path, e.what())));
+  }
 }
 
 std::string ProfileToYaml(const Profile& profile) { return Emit(ProfileNode(profile)); }

@@ -84,6 +84,23 @@ Status SetProfileValues(Profile& profile,
 std::string ProfileToYaml(const Profile& profile);
 Result<Profile> ProfileFromYaml(std::string_view yaml);
 
+// The file's `globals:` as YAML: kpk's keys with their values and the keys kpk does not use
+// (rpk's prompt, no_default_cluster, ...) as they are; "{}\n" when there are none.
+std::string GlobalsToYaml(const ProfileFile& file);
+// Replaces the file's globals with `yaml` (a mapping; empty or null clears them). kpk's keys
+// are validated; rpk's other globals are kept as given. On error nothing changes.
+Status SetGlobalsFromYaml(ProfileFile& file, std::string_view yaml);
+// Sets globals by -X name ("globals.dial_timeout") or field name ("dial_timeout"); rpk's
+// globals kpk does not use (prompt, no_default_cluster, ...) are written as given, other keys
+// are refused. An empty value removes the key. On error nothing changes.
+Status SetGlobalValues(ProfileFile& file,
+                       const std::vector<std::pair<std::string, std::string>>& values);
+// The prompt `kpk profile prompt` renders: the profile's `prompt`, else globals' `prompt`.
+std::string PromptOf(const ProfileFile& file, const Profile& profile);
+// The connection settings of a redpanda.yaml's `rpk:` section (kafka_api, admin_api), as
+// `rpk profile create --from-redpanda` takes them; the broker's listeners are not used.
+Result<ConfigValues> RedpandaYamlRpkValues(const std::string& path);
+
 // For `kpk dev start` and other tools that register a cluster: creates profile `name` or
 // updates its brokers and admin hosts (other fields are kept), optionally makes it current,
 // and saves. An empty `path` means DefaultProfilePath().

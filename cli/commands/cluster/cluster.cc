@@ -1,6 +1,7 @@
 #include "cli/commands/cluster/cluster.h"
 
 #include "cli/commands/cluster/config/config.h"
+#include "cli/commands/cluster/txn/txn.h"
 
 namespace kpk::cli {
 inline namespace commands {
@@ -13,6 +14,7 @@ void RegisterCluster(CLI::App& root, Context& ctx) {
   RegisterClusterInfo(cluster, ctx);
   RegisterClusterLogdirs(cluster, ctx);
   RegisterClusterConfig(cluster, ctx);
+  RegisterClusterTxn(cluster, ctx);
   CLI::App* brokers = cluster->add_subcommand("brokers", "Manage the brokers in your cluster");
   brokers->require_subcommand(0, 1);
   RegisterClusterBrokersList(brokers, ctx);

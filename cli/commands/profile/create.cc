@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "cli/commands/profile/profile.h"
 #include "cli/format/text.h"
 #include "cli/runtime.h"
@@ -16,8 +18,23 @@ struct CreateOptions {
   std::string name;
   std::vector<std::string> set;
   std::string from_profile;
+  std::string from_redpanda;
+  bool from_rpk_container = false;
   std::string description;
 };
+
+// The `rpk-container` profile that `rpk container start` writes to the user's rpk.yaml.
+Result<ConfigValues> RpkContainerValues() {
+  std::string path = RpkYamlPath();
+  auto rpk = LoadProfileFile(path);
+  if (!rpk) return Err(rpk.error());
+  const Profile* container = rpk->Find("rpk-container");
+  if (container == nullptr) {
+    return Err(Status::NotFound(
+        fmt::format("{} has no rpk-container profile; start one with rpk container start", path)));
+  }
+  return container->values;
+}
 
 int RunCreate(const CreateOptions& opts, const Context& ctx) {
   std::string path = ProfileFilePath(ctx);
@@ -33,6 +50,16 @@ int RunCreate(const CreateOptions& opts, const Context& ctx) {
       return Fail("create profile", "profile " + Quote(opts.from_profile) + " does not exist");
     profile.values = source->values;
     if (profile.description.empty()) profile.description = source->description;
+  }
+  if (!opts.from_redpanda.empty()) {
+    auto values = RedpandaYamlRpkValues(opts.from_redpanda);
+    if (!values) return Fail("create profile", values.error());
+    profile.values = std::move(*values);
+  }
+  if (opts.from_rpk_container) {
+    auto values = RpkContainerValues();
+    if (!values) return Fail("create profile", values.error());
+    profile.values = std::move(*values);
   }
   std::vector<std::pair<std::string, std::string>> values;
   for (const std::string& kv : opts.set) {
@@ -59,6 +86,14 @@ void RegisterProfileCreate(CLI::App* profile, Context& ctx) {
   cmd->add_option("-s,--set", opts->set, "key=value to set in the profile (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--from-profile", opts->from_profile, "Copy the settings of another profile");
+  CLI::Option* from_redpanda =
+      cmd->add_option("--from-redpanda", opts->from_redpanda,
+                      "Take kafka_api and admin_api from a redpanda.yaml's rpk: section");
+  CLI::Option* from_container =
+      cmd->add_flag("--from-rpk-container", opts->from_rpk_container,
+                    "Copy the rpk-container profile of your rpk.yaml (rpk container start)");
+  from_redpanda->excludes(from_container)->excludes("--from-profile");
+  from_container->excludes("--from-profile");
   cmd->add_option("-d,--description", opts->description, "What this profile is for");
   OnRun(cmd, ctx, [opts, &ctx] { return RunCreate(*opts, ctx); });
 }

@@ -1,11 +1,5 @@
 // kpk profile edit: opens a profile in $EDITOR and saves it if it still parses.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -19,18 +13,6 @@ inline namespace profile {
 
 namespace {
 
-// Runs $EDITOR (or vi) on `path`, with the terminal attached.
-Status RunEditor(const std::string& path) {
-  const char* editor = std::getenv("EDITOR");
-  std::string command =
-      std::string(editor != nullptr && *editor ? editor : "vi") + " '" + path + "'";
-  int rc = std::system(command.c_str());
-  if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
-    return Status::IOError("editor " + Quote(command) + " failed");
-  }
-  return Status::OK();
-}
-
 int RunEdit(const std::string& name, const Context& ctx) {
   std::string path = ProfileFilePath(ctx);
   auto file = LoadProfileFile(path);
@@ -39,19 +21,9 @@ int RunEdit(const std::string& name, const Context& ctx) {
   if (found == nullptr) return kExitFailure;
   std::string old_name = found->name;
 
-  char tmpl[] = "/tmp/kpk-profile-XXXXXX.yaml";
-  int fd = ::mkstemps(tmpl, 5);
-  if (fd < 0) return Fail("edit profile", Status::FromErrno(errno, "temp file"));
-  ::close(fd);
-  std::string tmp = tmpl;
-  std::ofstream(tmp) << ProfileToYaml(*found);
-  Status edited = RunEditor(tmp);
-  std::stringstream text;
-  text << std::ifstream(tmp).rdbuf();
-  ::unlink(tmp.c_str());
-  if (!edited.ok()) return Fail("edit profile", edited);
-
-  auto updated = ProfileFromYaml(text.str());
+  auto text = EditText(ProfileToYaml(*found));
+  if (!text) return Fail("edit profile", text.error());
+  auto updated = ProfileFromYaml(*text);
   if (!updated) return Fail("parse the edited profile", updated.error());
   if (updated->name != old_name && file->Find(updated->name) != nullptr) {
     return Fail("edit profile", "profile " + Quote(updated->name) + " already exists");

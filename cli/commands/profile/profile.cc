@@ -20,6 +20,11 @@ void RegisterProfile(CLI::App& root, Context& ctx) {
   RegisterProfileSet(profile, ctx);
   RegisterProfileRenameTo(profile, ctx);
   RegisterProfileEdit(profile, ctx);
+  RegisterProfileClear(profile, ctx);
+  RegisterProfilePrompt(profile, ctx);
+  RegisterProfileSetGlobals(profile, ctx);
+  RegisterProfilePrintGlobals(profile, ctx);
+  RegisterProfileEditGlobals(profile, ctx);
 }
 
 }  // namespace profile

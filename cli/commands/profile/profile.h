@@ -1,7 +1,10 @@
 // `kpk profile`: named connection settings in kpk.yaml.
 #pragma once
 
+#include <string>
+
 #include "cli/command.h"
+#include "common/status.h"
 
 namespace kpk::cli {
 inline namespace commands {
@@ -19,6 +22,14 @@ void RegisterProfileCurrent(CLI::App* profile, Context& ctx);
 void RegisterProfileSet(CLI::App* profile, Context& ctx);
 void RegisterProfileRenameTo(CLI::App* profile, Context& ctx);
 void RegisterProfileEdit(CLI::App* profile, Context& ctx);
+void RegisterProfileClear(CLI::App* profile, Context& ctx);
+void RegisterProfilePrompt(CLI::App* profile, Context& ctx);
+void RegisterProfileSetGlobals(CLI::App* profile, Context& ctx);
+void RegisterProfilePrintGlobals(CLI::App* profile, Context& ctx);
+void RegisterProfileEditGlobals(CLI::App* profile, Context& ctx);
+
+// Opens `text` in $EDITOR (default vi) and returns what was saved (editor.cc).
+Result<std::string> EditText(const std::string& text);
 
 }  // namespace profile
 }  // namespace commands

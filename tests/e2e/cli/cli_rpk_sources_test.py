@@ -65,6 +65,12 @@ def rpk_yaml(b, env, home):
     assert local["prompt"] == "hi-green" and local["description"] == "edited by kpk", local
     assert local["schema_registry"] == {"addresses": ["127.0.0.1:8081"]}, local
     assert not os.path.exists(os.path.join(home, ".config", "kpk", "kpk.yaml"))
+    # rpk's prompt field, read from the rpk.yaml; set-globals writes into it, keeping the rest.
+    assert kpk("profile", "prompt", env=env).stdout == "\x1b[92mlocal\x1b[0m"
+    kpk("profile", "set-globals", "dial_timeout=4s", env=env)
+    saved = yaml.safe_load(open(path))
+    assert saved["globals"] == {"prompt": "bg-red %n", "dial_timeout": "4s"}, saved
+    assert saved["current_cloud_auth_org_id"] == "org-1", saved
 
 
 def redpanda_yaml(b, env, home):

@@ -380,5 +380,89 @@ TEST_CASE("without kpk.yaml the user's rpk.yaml is the profile file") {
   }
 }
 
+TEST_CASE("globals: set by -X name or field, rpk's own kept, unknown and invalid refused") {
+  TempDir dir;
+  std::string path = dir.File("rpk.yaml");
+  WriteText(path, R"(version: 6
+current_profile: a
+profiles:
+  - name: a
+    kafka_api: {brokers: [a:9092]}
+globals:
+  prompt: red "%p"
+  some_future_key: 7
+  dial_timeout: 1s
+)");
+  auto file = LoadProfileFile(path);
+  REQUIRE(file.has_value());
+  REQUIRE(SetGlobalValues(*file, {{"globals.command_timeout", "45s"},
+                                  {"dial_timeout", ""},
+                                  {"no_default_cluster", "true"}})
+              .ok());
+  CHECK(file->globals.at("globals.command_timeout") == "45s");
+  CHECK_FALSE(file->globals.contains("globals.dial_timeout"));
+  // Refused as a whole: the valid key before the bad one is not applied either.
+  CHECK_FALSE(SetGlobalValues(*file, {{"request_timeout_overhead", "3s"}, {"nope", "1"}}).ok());
+  CHECK_FALSE(SetGlobalValues(*file, {{"globals.dial_timeout", "soon"}}).ok());
+  CHECK_FALSE(SetGlobalValues(*file, {{"no_default_cluster", "maybe"}}).ok());
+  CHECK_FALSE(file->globals.contains("globals.request_timeout_overhead"));
+  REQUIRE(SaveProfileFile(path, *file).ok());
+
+  auto loaded = LoadProfileFile(path);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->globals == ConfigValues{{"globals.command_timeout", "45s"}});
+  std::string yaml = GlobalsToYaml(*loaded);
+  CHECK(yaml.find("prompt: red \"%p\"") != std::string::npos);
+  CHECK(yaml.find("some_future_key: 7") != std::string::npos);
+  CHECK(yaml.find("no_default_cluster: true") != std::string::npos);
+  CHECK(yaml.find("command_timeout: 45s") != std::string::npos);
+  CHECK(yaml.find("dial_timeout") == std::string::npos);
+  CHECK(loaded->profiles.at(0).values.at("brokers") == "a:9092");
+}
+
+TEST_CASE("globals: replaced from edited YAML, validated, cleared by an empty document") {
+  ProfileFile file;
+  CHECK(GlobalsToYaml(file) == "{}\n");
+  REQUIRE(SetGlobalsFromYaml(file, "dial_timeout: 2s\nprompt: bold\n").ok());
+  CHECK(file.globals == ConfigValues{{"globals.dial_timeout", "2s"}});
+  CHECK_FALSE(SetGlobalsFromYaml(file, "dial_timeout: [1, 2]\n").ok());
+  CHECK_FALSE(SetGlobalsFromYaml(file, "- a list\n").ok());
+  CHECK_FALSE(SetGlobalsFromYaml(file, "command_timeout: never\n").ok());
+  CHECK(file.globals == ConfigValues{{"globals.dial_timeout", "2s"}});
+  Profile p{"dev", "", {}};
+  CHECK(PromptOf(file, p) == "bold");  // globals' prompt when the profile has none
+  REQUIRE(SetProfileValue(p, "prompt", "hi-red \"PROD\"").ok());
+  CHECK(PromptOf(file, p) == "hi-red \"PROD\"");
+  REQUIRE(SetGlobalsFromYaml(file, "").ok());
+  CHECK(file.globals.empty());
+  CHECK(GlobalsToYaml(file) == "{}\n");
+}
+
+TEST_CASE("--from-redpanda takes only the rpk: section of a redpanda.yaml") {
+  TempDir dir;
+  std::string path = dir.File("redpanda.yaml");
+  WriteText(path, R"(redpanda:
+  kafka_api: [{address: 0.0.0.0, port: 9092}]
+rpk:
+  kafka_api:
+    brokers: [r1:9092, r2:9092]
+    sasl: {user: bob, password: pw, mechanism: SCRAM-SHA-512}
+  admin_api:
+    addresses: [r1:9644]
+)");
+  auto values = RedpandaYamlRpkValues(path);
+  REQUIRE(values.has_value());
+  CHECK(values->at("brokers") == "r1:9092,r2:9092");
+  CHECK(values->at("user") == "bob");
+  CHECK(values->at("admin.hosts") == "r1:9644");
+  WriteText(path, "redpanda:\n  kafka_api: [{address: 0.0.0.0, port: 9092}]\n");
+  values = RedpandaYamlRpkValues(path);
+  REQUIRE(values.has_value());
+  CHECK(values->empty());  // rpk does not fall back to the listeners here
+  WriteText(path, "profiles: []\n");
+  CHECK_FALSE(RedpandaYamlRpkValues(path).has_value());
+  CHECK_FALSE(RedpandaYamlRpkValues(dir.File("missing.yaml")).has_value());
+}
+
 }  // namespace
 }  // namespace kpk::cli
