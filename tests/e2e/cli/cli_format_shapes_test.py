@@ -155,9 +155,10 @@ class Env:
         self.env = {k: "" for k in os.environ if k.startswith(("KPK_", "RPK_", "REDPANDA_"))}
         self.env.update({"HOME": home, "XDG_CONFIG_HOME": ""})
 
-    def run(self, *args, check=True):
+    def run(self, *args, check=True, input=None):
         return kpk(*args, "-X", f"brokers={self.broker.bootstrap}",
-                   "-X", f"admin.hosts={self.broker.admin}", env=self.env, check=check)
+                   "-X", f"admin.hosts={self.broker.admin}", env=self.env, check=check,
+                   input=input)
 
     def docs(self, *args):
         """The command's document in JSON and in YAML, which must agree but for Go's
