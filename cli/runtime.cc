@@ -107,10 +107,11 @@ struct RegisteredShape {
   FormatShape shape;
 };
 
-// Commands are registered once, before parsing, on the main thread.
+// Commands are registered once, before parsing, on the main thread. Never destroyed, so that
+// exiting adds no work while librdkafka's threads may still be winding down.
 std::map<const CLI::App*, RegisteredShape>& Shapes() {
-  static std::map<const CLI::App*, RegisteredShape> shapes;
-  return shapes;
+  static auto* shapes = new std::map<const CLI::App*, RegisteredShape>;
+  return *shapes;
 }
 
 }  // namespace
