@@ -33,9 +33,17 @@ struct Context {
   std::function<int()> action;  // the chosen command's body; set during parsing
 };
 
+// The action that prints `cmd`'s output shape when it was run with --format help, or nullptr
+// (no shape registered, or another format). Defined with AddFormatFlag in runtime.cc.
+std::function<int()> FormatHelpAction(const CLI::App* cmd);
+
 // Schedules `body` (returning an exit code) to run when `cmd` is the command the user chose.
+// --format help replaces the body, as rpk prints the shape before doing any work.
 inline void OnRun(CLI::App* cmd, Context& ctx, std::function<int()> body) {
-  cmd->callback([&ctx, body = std::move(body)] { ctx.action = body; });
+  cmd->callback([&ctx, cmd, body = std::move(body)] {
+    std::function<int()> help = FormatHelpAction(cmd);
+    ctx.action = help ? std::move(help) : body;
+  });
 }
 
 }  // namespace kpk::cli

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <map>
 
 #include <fmt/core.h>
 
@@ -96,6 +98,40 @@ void AddFormatFlag(CLI::App* cmd, std::string* format) {
   cmd->add_option("--format", *format, "Output format: text, json or yaml")
       ->default_val("text")
       ->check(CLI::IsMember({"text", "wide", "json", "yaml"}));
+}
+
+namespace {
+
+struct RegisteredShape {
+  const std::string* format = nullptr;  // the command's --format value
+  FormatShape shape;
+};
+
+// Commands are registered once, before parsing, on the main thread. Never destroyed, so that
+// exiting adds no work while librdkafka's threads may still be winding down.
+std::map<const CLI::App*, RegisteredShape>& Shapes() {
+  static auto* shapes = new std::map<const CLI::App*, RegisteredShape>;
+  return *shapes;
+}
+
+}  // namespace
+
+void AddFormatFlag(CLI::App* cmd, std::string* format, FormatShape shape) {
+  cmd->add_option("--format", *format,
+                  "Output format: text, json or yaml; help prints the json/yaml shape")
+      ->default_val("text")
+      ->check(CLI::IsMember({"text", "wide", "json", "yaml", "help"}));
+  Shapes()[cmd] = {format, std::move(shape)};
+}
+
+std::function<int()> FormatHelpAction(const CLI::App* cmd) {
+  auto it = Shapes().find(cmd);
+  if (it == Shapes().end() || *it->second.format != "help") return nullptr;
+  FormatShape shape = it->second.shape;
+  return [shape] {
+    WriteStdout(shape() + "\n");  // rpk's out.Exit adds the newline
+    return kExitOk;
+  };
 }
 
 OutputFormat FormatOf(const std::string& flag) {

@@ -43,6 +43,12 @@ void Warn(std::string_view message);
 
 // Adds --format text|json|yaml (text also accepts rpk's "wide").
 void AddFormatFlag(CLI::App* cmd, std::string* format);
+// The shape of a command's --format json|yaml document, in the notation rpk's `--format help`
+// prints (rpk's config.formatType over the Go struct). A function, as it may depend on flags
+// (topic list -d).
+using FormatShape = std::function<std::string()>;
+// As above, and also accepts --format help, which prints `shape` and exits 0.
+void AddFormatFlag(CLI::App* cmd, std::string* format, FormatShape shape);
 OutputFormat FormatOf(const std::string& flag);
 // Prints a structured document for --format json|yaml.
 void PrintStructured(const Json& doc, OutputFormat format);

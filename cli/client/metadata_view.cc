@@ -1,5 +1,7 @@
 #include "cli/client/metadata_view.h"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "cli/format/output.h"
@@ -89,36 +91,82 @@ Json BrokersJson(const client::ClusterMetadata& md) {
   return brokers;
 }
 
-Json PartitionJson(const client::PartitionInfo& p) {
-  Json part = {{"partition", p.id},
-               {"leader", p.leader},
-               {"leader_epoch", p.leader_epoch},
-               {"replicas", p.replicas},
-               {"isr", p.isrs}};
-  if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
+std::string KafkaErrorText(rd_kafka_resp_err_t err) {
+  return client::ErrorName(err) + ": " + client::ErrorText(err);
+}
+
+namespace {
+
+// A Go nil []int32: null in encoding/json, [] in yaml.v3.
+Json GoIds(const std::vector<int32_t>& ids, OutputFormat format) {
+  if (ids.empty() && format == OutputFormat::kJson) return Json(nullptr);
+  return Json(ids);
+}
+
+Json DetailedPartitionJson(const client::PartitionInfo& p, OutputFormat format) {
+  std::vector<int32_t> replicas = p.replicas;
+  std::sort(replicas.begin(), replicas.end());
+  Json part = {{"partition", p.id}, {"leader", p.leader}};
+  // rpk leaves Epoch 0 when the broker reports none (-1); `json:"epoch,omitempty"`.
+  int32_t epoch = p.leader_epoch < 0 ? 0 : p.leader_epoch;
+  if (epoch != 0 || format != OutputFormat::kJson) part["epoch"] = epoch;
+  part["replicas"] = replicas;
+  part["offline_replicas"] = GoIds(p.offline_replicas, format);
+  part["load_error"] = p.err ? KafkaErrorText(p.err) : "";
   return part;
 }
 
-Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed) {
-  Json out = Json::array();
+}  // namespace
+
+Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed,
+                OutputFormat format) {
+  std::vector<const client::TopicInfo*> sorted;
   for (const auto& t : topics) {
-    if (t.internal && !internal) continue;
-    Json topic = {{"name", t.name},
-                  {"internal", t.internal},
-                  {"partitions", t.partitions.size()},
-                  {"replicas", t.ReplicationFactor()}};
+    if (!t.internal || internal) sorted.push_back(&t);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->name < b->name; });
+  Json out = Json::array();
+  for (const client::TopicInfo* t : sorted) {
+    Json topic = {{"name", t->name},
+                  {"partitions", t->partitions.size()},
+                  {"replicas", t->partitions.empty() ? 0 : t->ReplicationFactor()}};
     if (detailed) {
-      Json parts = Json::array();
-      for (const auto& p : t.partitions) {
-        Json part = PartitionJson(p);
-        if (p.err) part["error"] = client::ErrorText(p.err);
-        parts.push_back(std::move(part));
-      }
-      topic["partition_details"] = std::move(parts);
+      std::vector<const client::PartitionInfo*> parts;
+      for (const auto& p : t->partitions) parts.push_back(&p);
+      std::sort(parts.begin(), parts.end(),
+                [](const auto* a, const auto* b) { return a->id < b->id; });
+      // rpk allocates partition_list only for a topic with partitions: else Go's nil slice.
+      Json list = parts.empty() ? GoIds({}, format) : Json::array();
+      for (const client::PartitionInfo* p : parts)
+        list.push_back(DetailedPartitionJson(*p, format));
+      topic["partition_list"] = std::move(list);
     }
     out.push_back(std::move(topic));
   }
   return out;
+}
+
+std::string TopicsShape(bool detailed) {
+  std::string shape =
+      "[]{\n"
+      "  name: string\n"
+      "  partitions: int\n"
+      "  replicas: int\n";
+  if (detailed) {
+    // rpk itself panics here (its epoch field has different json and yaml tags, which its
+    // formatType refuses); kpk prints the shape with the JSON tag.
+    shape +=
+        "  partition_list: []{\n"
+        "    partition: int32\n"
+        "    leader: int32\n"
+        "    epoch: int32,omitempty\n"
+        "    replicas: []int32\n"
+        "    offline_replicas: []int32\n"
+        "    load_error: string\n"
+        "  }\n";
+  }
+  return shape + "}";
 }
 
 }  // namespace client

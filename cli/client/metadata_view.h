@@ -20,10 +20,16 @@ std::string RenderTopics(const std::vector<client::TopicInfo>& topics, bool inte
                          bool detailed);
 
 Json BrokersJson(const client::ClusterMetadata& md);
-// A partition's leader, epoch, replicas, ISR and (when any) offline replicas, as the JSON of
-// `topic list -d` and `topic describe -p` have them.
-Json PartitionJson(const client::PartitionInfo& p);
-Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed);
+// rpk's `topic list` documents (topic/list.go): []summarizedList {name, partitions, replicas},
+// or with -d []detailedListTopic {..., partition_list: []detailedListPartition}. Sorted by name.
+// `format` matters because rpk's Go tags differ between JSON and YAML (epoch is omitempty in
+// JSON only, and an unset offline_replicas is JSON null but YAML []).
+Json TopicsJson(const std::vector<client::TopicInfo>& topics, bool internal, bool detailed,
+                OutputFormat format);
+// What `--format help` prints for them (rpk's formatType over those structs).
+std::string TopicsShape(bool detailed);
+// rpk prints a Kafka error as kerr's "NAME: description".
+std::string KafkaErrorText(rd_kafka_resp_err_t err);
 
 }  // namespace client
 }  // namespace kpk::cli

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <regex>
 
 #include <yaml-cpp/yaml.h>
 
@@ -17,24 +18,44 @@ namespace {
 constexpr size_t kMinCellWidth = 6;
 constexpr size_t kPadding = 2;
 
-YAML::Node ToYamlNode(const Json& doc) {
+// A string a YAML reader would take for a number, a bool or null (YAML 1.1 or 1.2) must be
+// quoted to stay a string, as Go's yaml.v3 does for rpk: "86400000", "true", "".
+bool LooksLikeOtherScalar(const std::string& s) {
+  static const std::regex kNumber(
+      R"([-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F_]+|0o[0-7]+)"
+      R"(|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+  static const std::regex kWord(
+      "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|"
+      "OFF|y|Y|n|N");
+  return s.empty() || std::regex_match(s, kNumber) || std::regex_match(s, kWord);
+}
+
+void EmitYaml(YAML::Emitter& out, const Json& doc) {
   switch (doc.type()) {
-    case Json::value_t::object: {
-      YAML::Node node(YAML::NodeType::Map);
-      for (const auto& [key, value] : doc.items()) node[key] = ToYamlNode(value);
-      return node;
+    case Json::value_t::object:
+      out << YAML::BeginMap;
+      for (const auto& [key, value] : doc.items()) {
+        out << YAML::Key << key << YAML::Value;
+        EmitYaml(out, value);
+      }
+      out << YAML::EndMap;
+      return;
+    case Json::value_t::array:
+      out << YAML::BeginSeq;
+      for (const auto& value : doc) EmitYaml(out, value);
+      out << YAML::EndSeq;
+      return;
+    case Json::value_t::string: {
+      const auto& s = doc.get_ref<const std::string&>();
+      if (LooksLikeOtherScalar(s)) out << YAML::DoubleQuoted;
+      out << s;
+      return;
     }
-    case Json::value_t::array: {
-      YAML::Node node(YAML::NodeType::Sequence);
-      for (const auto& value : doc) node.push_back(ToYamlNode(value));
-      return node;
-    }
-    case Json::value_t::string:
-      return YAML::Node(doc.get<std::string>());
     case Json::value_t::null:
-      return YAML::Node(YAML::NodeType::Null);
+      out << YAML::Null;
+      return;
     default:
-      return YAML::Node(doc.dump());  // numbers and bools print as their JSON text
+      out << doc.dump();  // numbers and bools print as their JSON text
   }
 }
 
@@ -94,7 +115,7 @@ std::string Sections::Add(std::string_view name, std::string_view body) {
 
 std::string ToYaml(const Json& doc) {
   YAML::Emitter emitter;
-  emitter << ToYamlNode(doc);
+  EmitYaml(emitter, doc);
   return std::string(emitter.c_str()) + "\n";
 }
 

@@ -20,11 +20,13 @@ struct InfoOptions {
   std::string format;
 };
 
-Json InfoJson(const client::ClusterMetadata& md, const InfoOptions& opts) {
+// rpk's `cluster info` has no --format; kpk's document gives its topics in the shape of rpk's
+// `topic list` (-d: `topic list -d`), internal topics included.
+Json InfoJson(const client::ClusterMetadata& md, const InfoOptions& opts, OutputFormat format) {
   return {{"cluster_id", md.cluster_id},
           {"controller_id", md.controller_id},
           {"brokers", BrokersJson(md)},
-          {"topics", TopicsJson(md.topics, true, opts.detailed)}};
+          {"topics", TopicsJson(md.topics, true, opts.detailed, format)}};
 }
 
 int RunInfo(InfoOptions opts, const Context& ctx) {
@@ -44,7 +46,7 @@ int RunInfo(InfoOptions opts, const Context& ctx) {
   if (opts.detailed) client::AddPartitionDetails(*client, *md);  // EPOCH, OFFLINE-REPLICAS
 
   if (format != OutputFormat::kText) {
-    PrintStructured(InfoJson(*md, opts), format);
+    PrintStructured(InfoJson(*md, opts, format), format);
     return kExitOk;
   }
   int shown = (opts.cluster && !md->cluster_id.empty()) + opts.brokers +

@@ -46,6 +46,38 @@ Json FromPartitions(const Json& partitions) {
   return out;
 }
 
+// rpk prints rpadmin.ClusterPartition: {ns, topic, partition_id, leader_id (omitempty),
+// replicas: [{node_id, core}], disabled (omitempty)}; whatever else the Admin API sends is
+// dropped, and a null leader or disabled flag is left out as Go's nil pointers are.
+Json ClusterPartitionJson(const Json& p) {
+  Json out = {{"ns", p.value("ns", "")},
+              {"topic", p.value("topic", "")},
+              {"partition_id", p.value("partition_id", int64_t{0})}};
+  if (p.contains("leader_id") && p["leader_id"].is_number()) out["leader_id"] = p["leader_id"];
+  Json replicas = Json::array();
+  for (const Json& r : p.value("replicas", Json::array())) {
+    replicas.push_back(
+        {{"node_id", r.value("node_id", int64_t{0})}, {"core", r.value("core", int64_t{0})}});
+  }
+  out["replicas"] = std::move(replicas);
+  if (p.contains("disabled") && p["disabled"].is_boolean()) out["disabled"] = p["disabled"];
+  return out;
+}
+
+// rpk's formatType over []rpadmin.ClusterPartition, what `--format help` prints.
+constexpr std::string_view kClusterPartitionShape =
+    "[]{\n"
+    "  ns: string\n"
+    "  topic: string\n"
+    "  partition_id: int\n"
+    "  leader_id: *int,omitempty\n"
+    "  replicas: []{\n"
+    "    node_id: int\n"
+    "    core: int\n"
+    "  }\n"
+    "  disabled: *bool,omitempty\n"
+    "}";
+
 // One topic's partitions: /v1/cluster/partitions/{ns}/{topic}, else (404) /v1/partitions.
 Result<Json> TopicPartitions(const AdminClient& admin, const std::string& arg, bool disabled_only) {
   auto [ns, topic] = SplitNamespace(arg);
@@ -155,7 +187,13 @@ int Run(CLI::App* cmd, const PartitionsOptions& opts, const Context& ctx) {
   }
   SortPartitions(kept);
   OutputFormat format = FormatOf(opts.format);
-  PrintAs(format, kept, format == OutputFormat::kText ? PartitionsTable(kept) : "");
+  if (format != OutputFormat::kText) {
+    Json docs = Json::array();
+    for (const Json& p : kept) docs.push_back(ClusterPartitionJson(p));
+    PrintStructured(docs, format);
+    return kExitOk;
+  }
+  WriteStdout(PartitionsTable(kept));
   return kExitOk;
 }
 
@@ -176,7 +214,7 @@ void RegisterClusterPartitionsList(CLI::App* partitions, Context& ctx) {
                    "Only partitions with replicas on all of these brokers (comma separated)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  AddFormatFlag(list, &opts->format);
+  AddFormatFlag(list, &opts->format, [] { return std::string(kClusterPartitionShape); });
   OnRun(list, ctx, [list, opts, &ctx] { return Run(list, *opts, ctx); });
 }
 

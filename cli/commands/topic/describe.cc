@@ -1,4 +1,5 @@
 // kpk topic describe: SUMMARY, CONFIGS and PARTITIONS sections for topics.
+#include <algorithm>
 #include <memory>
 
 #include "cli/client/kafka_admin.h"
@@ -96,33 +97,79 @@ std::string RenderPartitions(const TopicReport& r) {
   return table.Render();
 }
 
+// rpk's describeTopicPartition (topic/describe.go). offline_replicas and load_error appear only
+// when some partition of the topic has them (rpk's `uses`), and then only where not empty
+// (omitempty); last_stable_offset needs rpk's --stable, which kpk lacks, so it is never set.
+Json PartitionJson(const TopicReport& r, const client::PartitionInfo& p) {
+  const client::Watermarks& w = r.offsets.at({r.topic->name, p.id});
+  std::vector<int32_t> replicas = p.replicas;
+  std::sort(replicas.begin(), replicas.end());
+  Json part = {{"partition", p.id},
+               {"leader", p.leader},
+               {"epoch", r.details ? p.leader_epoch : -1},
+               {"replicas", replicas}};
+  if (!p.offline_replicas.empty()) part["offline_replicas"] = p.offline_replicas;
+  if (r.AnyLoadError()) part["load_error"] = p.err ? client::KafkaErrorText(p.err) : "-";
+  // A failed ListOffsets is -1 with the error listed, as rpk does.
+  part["log_start_offset"] = w.err ? -1 : w.start;
+  part["high_watermark"] = w.err ? -1 : w.end;
+  if (w.err) part["error"] = Json::array({client::ErrorName(w.err), client::ErrorName(w.err)});
+  return part;
+}
+
+// rpk's describedTopic: {summary, configs, partitions}; --format json|yaml has every section.
 Json ReportJson(const TopicReport& r) {
   const client::TopicInfo& t = *r.topic;
-  Json doc = {{"name", t.name},
-              {"internal", t.internal},
-              {"partitions", t.partitions.size()},
-              {"replicas", t.ReplicationFactor()}};
+  Json summary = {{"name", t.name},
+                  {"internal", t.internal},
+                  {"partitions", t.partitions.size()},
+                  {"replicas", t.partitions.empty() ? 0 : t.ReplicationFactor()},
+                  {"error", ""}};  // topics with an error are reported on stderr instead
+  Json configs = Json::array();
   if (r.configs) {
-    Json configs = Json::array();
     for (const client::ConfigEntry& e : r.configs->entries) {
       configs.push_back({{"key", e.name}, {"value", ConfigValue(e)}, {"source", e.source}});
     }
-    doc["configs"] = std::move(configs);
   }
-  if (!r.offsets.empty()) {
-    Json parts = Json::array();
-    for (const client::PartitionInfo& p : t.partitions) {
-      const client::Watermarks& w = r.offsets.at({t.name, p.id});
-      Json part = client::PartitionJson(p);
-      if (p.err) part["load_error"] = client::ErrorName(p.err);
-      part["log_start_offset"] = w.start;
-      part["high_watermark"] = w.end;
-      parts.push_back(std::move(part));
-    }
-    doc["partition_details"] = std::move(parts);
-  }
-  return doc;
+  std::vector<const client::PartitionInfo*> sorted;
+  for (const client::PartitionInfo& p : t.partitions) sorted.push_back(&p);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->id < b->id; });
+  Json parts = Json::array();
+  for (const client::PartitionInfo* p : sorted) parts.push_back(PartitionJson(r, *p));
+  return {{"summary", std::move(summary)},
+          {"configs", std::move(configs)},
+          {"partitions", std::move(parts)}};
 }
+
+// rpk's formatType over []describedTopic, what `--format help` prints.
+constexpr std::string_view kDescribeShape =
+    "[]{\n"
+    "  summary: {\n"
+    "    name: string\n"
+    "    internal: bool\n"
+    "    partitions: int\n"
+    "    replicas: int\n"
+    "    error: string\n"
+    "  }\n"
+    "  configs: []{\n"
+    "    key: string\n"
+    "    value: string\n"
+    "    source: string\n"
+    "  }\n"
+    "  partitions: []{\n"
+    "    partition: int32\n"
+    "    leader: int32\n"
+    "    epoch: int32\n"
+    "    replicas: []int32\n"
+    "    offline_replicas: []int32,omitempty\n"
+    "    load_error: string,omitempty\n"
+    "    log_start_offset: int64\n"
+    "    last_stable_offset: int64,omitempty\n"
+    "    high_watermark: int64\n"
+    "    error: []string,omitempty\n"
+    "  }\n"
+    "}";
 
 std::string RenderReport(const TopicReport& r, const DescribeOptions& opts) {
   Sections sections(opts.summary + opts.configs + opts.partitions);
@@ -234,7 +281,7 @@ void RegisterTopicDescribe(CLI::App* topic, Context& ctx) {
   cmd->add_flag("-a,--print-all", opts->all, "Print all sections");
   cmd->add_flag("-r,--regex", opts->regex,
                 "Parse topics as regular expressions; describe any topic matching any of them");
-  AddFormatFlag(cmd, &opts->format);
+  AddFormatFlag(cmd, &opts->format, [] { return std::string(kDescribeShape); });
   OnRun(cmd, ctx, [opts, &ctx] { return RunDescribe(*opts, ctx); });
 }
 

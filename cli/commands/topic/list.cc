@@ -47,7 +47,7 @@ int RunList(const ListOptions& opts, const Context& ctx) {
     show_internal = true;  // named topics are shown even when internal
   }
   OutputFormat format = FormatOf(opts.format);
-  PrintAs(format, TopicsJson(topics, show_internal, opts.detailed),
+  PrintAs(format, TopicsJson(topics, show_internal, opts.detailed, format),
           RenderTopics(topics, show_internal, opts.detailed));
   return kExitOk;
 }
@@ -63,7 +63,7 @@ void RegisterTopicList(CLI::App* topic, Context& ctx) {
   cmd->add_flag("-i,--internal", opts->internal, "Print internal topics");
   cmd->add_flag("-r,--regex", opts->regex,
                 "Parse topics as regular expressions; list any topic matching any expression");
-  AddFormatFlag(cmd, &opts->format);
+  AddFormatFlag(cmd, &opts->format, [opts] { return client::TopicsShape(opts->detailed); });
   OnRun(cmd, ctx, [opts, &ctx] { return RunList(*opts, ctx); });
 }
 

@@ -44,6 +44,15 @@ TEST_CASE("structured output keeps field order") {
         "name: t\npartitions: 3\ninternal: false\nlist:\n  - 1\n  - 2\n");
 }
 
+TEST_CASE("yaml keeps strings that look like other scalars strings") {
+  // A config value "86400000" or "false" is a string in rpk's YAML too (yaml.v3 quotes it).
+  Json doc = {{"value", "86400000"}, {"bool", "false"},      {"empty", ""}, {"ratio", "0.5"},
+              {"word", "delete"},    {"version", "3.0-IV1"}, {"n", 5},      {"none", nullptr}};
+  CHECK(RenderStructured(doc, OutputFormat::kYaml) ==
+        "value: \"86400000\"\nbool: \"false\"\nempty: \"\"\nratio: \"0.5\"\nword: delete\n"
+        "version: 3.0-IV1\nn: 5\nnone: ~\n");
+}
+
 TEST_CASE("format names") {
   CHECK(*ParseOutputFormat("json") == OutputFormat::kJson);
   CHECK(*ParseOutputFormat("yaml") == OutputFormat::kYaml);
