@@ -169,7 +169,6 @@ Status Broker::Start() {
   storage::LogManager& logs = impl_->state.logs();
   impl_->admin.SetState(impl_->state);
   impl_->admin.SetCleanerTotals([&logs] { return logs.cleaner().totals(); });
-  impl_->admin.SetTopics(&impl_->state.topics());
   impl_->admin.SetMetricsSource(
       [this] { return CollectMetricsSnapshot(impl_->state, impl_->groups); });
   impl_->admin.SetStateRunner(

@@ -15,7 +15,8 @@ AdminServer::AdminServer(const BrokerConfig& config, const BrokerMetrics& metric
     : config_(config),
       metrics_(metrics),
       run_on_loop_(std::move(run_on_loop)),
-      route_context_{config, run_on_loop_, [this] { return topics_; }},
+      route_context_{config, run_on_loop_,
+                     [this]() -> const Topics* { return state_ ? &state_->topics() : nullptr; }},
       http_(std::make_unique<HttpServer>()) {
   Routes();
 }

@@ -40,8 +40,6 @@ class AdminServer {
   void Start();
   void Stop();
   void SetReady(bool ready) { ready_ = ready; }
-  // Where the partition routes read topics (on the event loop); set before Start().
-  void SetTopics(const Topics* topics) { topics_ = topics; }
   // Where /metrics reads the log cleaner's totals; set before Start().
   void SetCleanerTotals(std::function<storage::CleanerTotals()> totals) {
     cleaner_totals_ = std::move(totals);
@@ -65,7 +63,6 @@ class AdminServer {
   const BrokerMetrics& metrics_;
   LoopRunner run_on_loop_;
   std::function<storage::CleanerTotals()> cleaner_totals_;
-  const Topics* topics_ = nullptr;
   RouteContext route_context_;
   BrokerState* state_ = nullptr;
   MetricsSource metrics_source_;

@@ -282,6 +282,28 @@ Result<ProfileFile> LoadProfileFile(const std::string& path) {
   return file;
 }
 
+namespace {
+
+// The file's globals block: as read, with kpk's globals.* keys set or removed.
+YAML::Node GlobalsNode(const ProfileFile& file) {
+  YAML::Node root = ParseOr(file.source_yaml, YAML::NodeType::Map);
+  YAML::Node globals =
+      root["globals"].IsMap() ? YAML::Clone(root["globals"]) : YAML::Node(YAML::NodeType::Map);
+  for (const ConfigKey& key : ConfigKeys()) {
+    if (!key.name.starts_with("globals.")) continue;
+    std::string field(key.name.substr(8));
+    auto it = file.globals.find(key.name);
+    if (it != file.globals.end()) {
+      globals[field] = it->second;
+    } else if (globals[field]) {
+      globals.remove(field);
+    }
+  }
+  return globals;
+}
+
+}  // namespace
+
 Status SaveProfileFile(const std::string& path, const ProfileFile& file) {
   if (file.redpanda_yaml) {
     return Status::InvalidArgument(
@@ -293,17 +315,7 @@ Status SaveProfileFile(const std::string& path, const ProfileFile& file) {
   YAML::Node list(YAML::NodeType::Sequence);
   for (const Profile& p : file.profiles) list.push_back(ProfileNode(p));
   root["profiles"] = list;
-  YAML::Node globals = root["globals"].IsMap() ? root["globals"] : YAML::Node(YAML::NodeType::Map);
-  for (const ConfigKey& key : ConfigKeys()) {
-    if (!key.name.starts_with("globals.")) continue;
-    std::string field(key.name.substr(8));
-    auto it = file.globals.find(key.name);
-    if (it != file.globals.end()) {
-      globals[field] = it->second;
-    } else if (globals[field]) {
-      globals.remove(field);
-    }
-  }
+  YAML::Node globals = GlobalsNode(file);
   if (globals.size() != 0) {
     root["globals"] = globals;
   } else if (root["globals"]) {
@@ -365,23 +377,6 @@ namespace {
 constexpr std::string_view kRpkOnlyGlobals[] = {"prompt", "no_default_cluster", "retry_timeout",
                                                 "fetch_max_wait",
                                                 "kafka_protocol_request_client_id"};
-
-YAML::Node GlobalsNode(const ProfileFile& file) {
-  YAML::Node root = ParseOr(file.source_yaml, YAML::NodeType::Map);
-  YAML::Node globals =
-      root["globals"].IsMap() ? YAML::Clone(root["globals"]) : YAML::Node(YAML::NodeType::Map);
-  for (const ConfigKey& key : ConfigKeys()) {
-    if (!key.name.starts_with("globals.")) continue;
-    std::string field(key.name.substr(8));
-    auto it = file.globals.find(key.name);
-    if (it != file.globals.end()) {
-      globals[field] = it->second;
-    } else if (globals[field]) {
-      globals.remove(field);
-    }
-  }
-  return globals;
-}
 
 }  // namespace
 
